@@ -1,0 +1,55 @@
+package dev.easgate.backends.mail;
+
+import java.util.Collection;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A user's folders and items. Every method is asynchronous; an implementation over a blocking protocol runs its
+ * calls on one bounded scheduler, never on the caller's thread (the caller may be a Netty event loop). Errors are
+ * signalled as {@link MailStoreException}.
+ *
+ * <p>Change tracking: each folder has a modification sequence that grows with every add, change or removal of
+ * one of its items; {@link #changesSince} lists what happened after a given sequence.
+ */
+public interface MailStore {
+
+    /** The user's folders, parents before children. */
+    Flux<Folder> folders(String user);
+
+    /** Creates a folder; fails with ALREADY_EXISTS when the parent has one of that name. */
+    Mono<Folder> createFolder(String user, String parentId, String name, FolderType type);
+
+    /** Renames and/or moves a folder; its id stays the same. */
+    Mono<Folder> updateFolder(String user, String folderId, String newParentId, String newName);
+
+    /** Deletes a folder with its items and subfolders. Special folders (Inbox ...) are NOT_ALLOWED. */
+    Mono<Void> deleteFolder(String user, String folderId);
+
+    /** What changed in the folder after {@code modSeq} (0: everything it holds). */
+    Mono<FolderChanges> changesSince(String user, String folderId, long modSeq);
+
+    /** The items with these ids in this folder; ids not (any more) there are left out. */
+    Flux<Item> items(String user, String folderId, Collection<String> ids);
+
+    /** One item, or empty when it is not there. */
+    Mono<Item> item(String user, String folderId, String itemId);
+
+    /** Adds an item; the store assigns its id and modification sequence. */
+    Mono<Item> add(String user, String folderId, ItemContent content);
+
+    /**
+     * Replaces an item's content (for an email only its flags may change: the MIME given is ignored). Fails with
+     * NOT_FOUND when the item is gone.
+     */
+    Mono<Item> change(String user, String folderId, String itemId, ItemContent content);
+
+    /** Removes an item; removing an item that is already gone completes normally. */
+    Mono<Void> delete(String user, String folderId, String itemId);
+
+    /** Moves an item to another folder of the same class; returns it under its new id. */
+    Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId);
+
+    /** Removes every item of a folder, and its subfolders when asked (ItemOperations EmptyFolderContents). */
+    Mono<Void> emptyFolder(String user, String folderId, boolean deleteSubfolders);
+}

@@ -1,0 +1,36 @@
+package dev.easgate.backends.mail;
+
+/** A store refused an operation; {@link #kind()} tells the command handler which EAS status to answer. */
+public class MailStoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why. */
+    public enum Kind {
+        /** The folder or item does not exist (any more). */
+        NOT_FOUND,
+        /** A folder of that name already exists under that parent. */
+        ALREADY_EXISTS,
+        /** The operation is not allowed on this folder (e.g. deleting the Inbox) or item. */
+        NOT_ALLOWED,
+        /** The content is not acceptable (bad MIME, wrong class for the folder). */
+        INVALID,
+        /** The store is unreachable or failed; retry later. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public MailStoreException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public MailStoreException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
