@@ -118,7 +118,8 @@ public final class WbxmlEncoder {
         if (text != null) {
             out.writeByte(token | WbxmlTokens.CONTENT);
             out.writeByte(WbxmlTokens.STR_I);
-            ByteBufUtil.writeUtf8(out, text);
+            // exact reservation: writeUtf8 alone reserves 3 bytes a char and fails on an exactly sized buffer
+            ByteBufUtil.reserveAndWriteUtf8(out, text, ByteBufUtil.utf8Bytes(text));
             out.writeByte(0);
             out.writeByte(WbxmlTokens.END);
             return page;
