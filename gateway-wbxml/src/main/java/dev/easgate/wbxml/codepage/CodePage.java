@@ -9,9 +9,19 @@ import java.util.Map;
  * The 26 code pages of MS-ASWBXML 2.1.2.1 (page 0 AirSync to page 25 Find, EAS 16.1).
  *
  * <p>Each page is written as a table, one tag a line: the token in hex, the tag name, and the word {@code plain}
- * when the tag's value is protocol control data (sync keys, ids, status codes, sizes) that logs may show; every
- * other value counts as user content and is redacted in logs by default. Tokens the specification marks as unused
- * are left out, so that a decoder meeting them reports an unknown token.
+ * when the tag's value is protocol control data (sync keys, ids, status codes, sizes, booleans, dates, enums) that
+ * logs may show; every other value (names, addresses, subjects, bodies, phone numbers, passwords, certificates,
+ * free text, queries) counts as user content and is redacted in logs by default. Tokens the specification leaves
+ * out are left out here too, so that a decoder meeting them reports an unknown token.
+ *
+ * <p>Spec revision checked: [MS-ASWBXML] as published on Microsoft Learn for protocol versions 2.5 to 16.1
+ * (section 2.1.2.1.1 to 2.1.2.1.26, the tables that add page 25 Find and the 16.1 tags). Every tag the specification
+ * lists is here, including those it marks as valid only in protocol 2.5 or as not used (AirSync Version,
+ * RtfTruncation and NotifyGUID, Ping AutdState, the FolderHierarchy tags of GetHierarchy, the whole AirNotify page
+ * 3, the 2.5 body tags of Email, Contacts, Calendar and Tasks), because old clients still send them. Where the specification names a tag after its parent
+ * ({@code Recurrence_Type}, {@code Attendee_Email}, {@code FlagStatus}), the name here is the one the XML uses
+ * ({@code Type}, {@code Email}, {@code Status}). Calendar writes {@code Timezone}, Email {@code TimeZone}: both as
+ * their schemas spell them. The differences from libwbxml's tables are listed in {@code LibwbxmlCrossCheckTest}.
  */
 public enum CodePage {
     AIR_SYNC(0, "AirSync", """
@@ -27,6 +37,7 @@ public enum CodePage {
             0E Status plain
             0F Collection
             10 Class plain
+            11 Version plain
             12 CollectionId plain
             13 GetChanges plain
             14 MoreAvailable plain
@@ -35,10 +46,12 @@ public enum CodePage {
             17 Options
             18 FilterType plain
             19 Truncation plain
+            1A RtfTruncation plain
             1B Conflict plain
             1C Collections
             1D ApplicationData
             1E DeletesAsMoves plain
+            1F NotifyGUID plain
             20 Supported
             21 SoftDelete
             22 MIMESupport plain
@@ -55,6 +68,9 @@ public enum CodePage {
             06 AssistantName
             07 AssistantPhoneNumber
             08 Birthday
+            09 Body
+            0A BodySize plain
+            0B BodyTruncated plain
             0C Business2PhoneNumber
             0D BusinessAddressCity
             0E BusinessAddressCountry
@@ -102,12 +118,24 @@ public enum CodePage {
             38 YomiCompanyName
             39 YomiFirstName
             3A YomiLastName
+            3B CompressedRTF
             3C Picture
             3D Alias
             3E WeightedRank plain
             """),
     EMAIL(2, "Email", """
+            05 Attachment
+            06 Attachments
+            07 AttName
+            08 AttSize plain
+            09 Att0Id plain
+            0A AttMethod plain
+            0B AttRemoved plain
+            0C Body
+            0D BodySize plain
+            0E BodyTruncated plain
             0F DateReceived plain
+            10 DisplayName
             11 DisplayTo
             12 Importance plain
             13 MessageClass plain
@@ -145,6 +173,9 @@ public enum CodePage {
             33 TimeZone plain
             34 GlobalObjId plain
             35 ThreadTopic
+            36 MIMEData
+            37 MIMETruncated plain
+            38 MIMESize plain
             39 InternetCPID plain
             3A Flag
             3B Status plain
@@ -154,17 +185,39 @@ public enum CodePage {
             3F DisallowNewTimeProposal plain
             """),
     AIR_NOTIFY(3, "AirNotify", """
+            05 Notify
+            06 Notification
+            07 Version plain
+            08 LifeTime plain
+            09 DeviceInfo
+            0A Enable plain
+            0B Folder
+            0C ServerId plain
+            0D DeviceAddress
+            0E ValidCarrierProfiles
+            0F CarrierProfile
+            10 Status plain
+            11 Responses
+            12 Devices
+            13 Device
+            14 Id plain
+            15 Expiry plain
+            16 NotifyGUID plain
+            17 DeviceFriendlyName
             """),
     CALENDAR(4, "Calendar", """
-            05 TimeZone plain
+            05 Timezone plain
             06 AllDayEvent plain
             07 Attendees
             08 Attendee
             09 Email
             0A Name
+            0B Body
+            0C BodyTruncated plain
             0D BusyStatus plain
             0E Categories
             0F Category
+            10 CompressedRTF
             11 DtStamp plain
             12 EndTime plain
             13 Exception
@@ -225,11 +278,15 @@ public enum CodePage {
             0E Status plain
             """),
     FOLDER_HIERARCHY(7, "FolderHierarchy", """
+            05 Folders
+            06 Folder
             07 DisplayName
             08 ServerId plain
             09 ParentId plain
             0A Type plain
+            0B Response
             0C Status plain
+            0D ContentClass plain
             0E Changes
             0F Add
             10 Delete
@@ -240,6 +297,7 @@ public enum CodePage {
             15 FolderUpdate
             16 FolderSync
             17 Count plain
+            18 Version plain
             """),
     MEETING_RESPONSE(8, "MeetingResponse", """
             05 CalendarId plain
@@ -256,6 +314,9 @@ public enum CodePage {
             12 SendResponse
             """),
     TASKS(9, "Tasks", """
+            05 Body
+            06 BodySize plain
+            07 BodyTruncated plain
             08 Categories
             09 Category
             0A Complete plain
@@ -281,6 +342,7 @@ public enum CodePage {
             1E StartDate plain
             1F UtcStartDate plain
             20 Subject
+            21 CompressedRTF
             22 OrdinalDate plain
             23 SubOrdinalDate plain
             24 CalendarType plain
@@ -336,6 +398,7 @@ public enum CodePage {
             """),
     PING(13, "Ping", """
             05 Ping
+            06 AutdState
             07 Status plain
             08 HeartbeatInterval plain
             09 Folders
@@ -464,7 +527,7 @@ public enum CodePage {
             15 IsInline plain
             16 NativeBodyType plain
             17 ContentType plain
-            18 Preview plain
+            18 Preview
             19 BodyPartPreference
             1A BodyPart
             1B Status plain
@@ -564,8 +627,8 @@ public enum CodePage {
             05 SendMail
             06 SmartForward
             07 SmartReply
-            08 SaveInSentItems
-            09 ReplaceMime
+            08 SaveInSentItems plain
+            09 ReplaceMime plain
             0B Source
             0C FolderId plain
             0D ItemId plain
