@@ -204,17 +204,17 @@ public final class WbxmlDecoder {
                 throw fail(MALFORMED_STRUCTURE, at, "element " + tag.qualifiedName() + " beside a value in "
                         + openTags[depth].qualifiedName());
             }
+            if (depth + 1 > limits.maxDepth()) { // an empty leaf counts too: the root is depth 1
+                throw fail(TOO_DEEP, at, "elements nested deeper than " + limits.maxDepth());
+            }
             if ((token & WbxmlTokens.CONTENT) != 0) {
-                open(at, tag);
+                open(tag);
                 return null;
             }
             return attach(WbxmlElement.empty(tag));
         }
 
-        private void open(int at, Tag tag) {
-            if (depth + 1 > limits.maxDepth()) {
-                throw fail(TOO_DEEP, at, "elements nested deeper than " + limits.maxDepth());
-            }
+        private void open(Tag tag) {
             depth++;
             if (depth == openTags.length) {
                 int size = depth * 2;
