@@ -1,0 +1,110 @@
+package dev.easgate.core.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway's configuration: an immutable, validated value. Build it with {@link ConfigLoader} from a file,
+ * the environment and the command line, or with {@link #from(Map)} in tests.
+ */
+public record GatewayConfig(String bind, int port, String backend, String memoryPassword, String memoryDomain,
+                            String demoPassword, Duration heartbeatMin, Duration heartbeatMax, int pingMaxFolders,
+                            long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
+                            boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
+                            int wbxmlMaxDepth, int wbxmlMaxElements) {
+
+    public static final GatewayConfig DEFAULT = from(Map.of());
+
+    public GatewayConfig {
+        Objects.requireNonNull(bind, "bind");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (!backend.equals("memory")) {
+            throw new IllegalArgumentException("backend must be 'memory', got '" + backend + "'");
+        }
+        if (heartbeatMin.isNegative() || heartbeatMin.compareTo(heartbeatMax) > 0) {
+            throw new IllegalArgumentException("heartbeat.min must be at most heartbeat.max");
+        }
+        if (pingMaxFolders < 1 || maxRequestBytes < 1 || maxConcurrentRequests < 1 || syncMaxWindowSize < 1
+                || wbxmlMaxDepth < 1 || wbxmlMaxElements < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        policy = Map.copyOf(policy);
+    }
+
+    /** Builds a configuration from option keys to values; missing keys take their defaults. */
+    public static GatewayConfig from(Map<String, String> values) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (ConfigOption option : GatewayOptions.ALL) {
+            v.put(option.key(), option.defaultValue());
+        }
+        Map<String, String> policy = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().startsWith(GatewayOptions.POLICY_PREFIX)) {
+                policy.put(e.getKey().substring(GatewayOptions.POLICY_PREFIX.length()), e.getValue());
+            } else if (v.containsKey(e.getKey())) {
+                v.put(e.getKey(), e.getValue());
+            } else {
+                throw new IllegalArgumentException("unknown option '" + e.getKey() + "'");
+            }
+        }
+        return new GatewayConfig(
+                v.get("bind"),
+                integer(v, GatewayOptions.PORT),
+                v.get("backend"),
+                v.get("memory.password"),
+                v.get("memory.domain"),
+                v.get("memory.demo-password"),
+                Duration.ofSeconds(integer(v, GatewayOptions.HEARTBEAT_MIN)),
+                Duration.ofSeconds(integer(v, GatewayOptions.HEARTBEAT_MAX)),
+                integer(v, GatewayOptions.PING_MAX_FOLDERS),
+                longValue(v, GatewayOptions.MAX_REQUEST_BYTES),
+                integer(v, GatewayOptions.MAX_CONCURRENT),
+                Duration.ofSeconds(integer(v, GatewayOptions.RETRY_AFTER)),
+                bool(v, GatewayOptions.PROVISION_REQUIRED),
+                policy,
+                integer(v, GatewayOptions.SYNC_MAX_WINDOW),
+                integer(v, GatewayOptions.WBXML_MAX_DEPTH),
+                integer(v, GatewayOptions.WBXML_MAX_ELEMENTS));
+    }
+
+    private static int integer(Map<String, String> values, ConfigOption option) {
+        long value = longValue(values, option);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(option.key() + " is out of range");
+        }
+        return (int) value;
+    }
+
+    private static long longValue(Map<String, String> values, ConfigOption option) {
+        String text = values.get(option.key()).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option.key() + " must be a number, got '" + text + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> values, ConfigOption option) {
+        String text = values.get(option.key()).strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (text) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException(option.key() + " must be true or false, got '" + text + "'");
+        };
+    }
+
+    /** Whether any user name logs in with {@link #memoryPassword()} (load-test mode). */
+    public boolean anyUserMode() {
+        return !memoryPassword.isEmpty();
+    }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(bind, newPort, backend, memoryPassword, memoryDomain, demoPassword, heartbeatMin,
+                heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
+                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.easgate.core.config;
+
+import java.util.List;
+
+/** Every option the gateway reads, with its default. Policy options ({@code policy.*}) are listed separately. */
+public final class GatewayOptions {
+    public static final ConfigOption BIND = new ConfigOption("bind", "127.0.0.1",
+            "address the EAS endpoint listens on");
+    public static final ConfigOption PORT = new ConfigOption("port", "8080",
+            "TCP port of the EAS endpoint (/Microsoft-Server-ActiveSync)");
+    public static final ConfigOption BACKEND = new ConfigOption("backend", "memory",
+            "mail store: 'memory' (demo accounts and seeded mailboxes, nothing persisted)");
+    public static final ConfigOption MEMORY_PASSWORD = new ConfigOption("memory.password", "",
+            "with the memory backend: when set, any user name logs in with this password and gets a fresh "
+                    + "seeded mailbox (for load tests); when empty, only the demo accounts exist");
+    public static final ConfigOption MEMORY_DOMAIN = new ConfigOption("memory.domain", "example.com",
+            "with the memory backend: the mail domain of the accounts");
+    public static final ConfigOption DEMO_PASSWORD = new ConfigOption("memory.demo-password", "demo",
+            "with the memory backend: the password of the demo accounts demo, alice and bob");
+    public static final ConfigOption HEARTBEAT_MIN = new ConfigOption("heartbeat.min", "60",
+            "shortest Ping/Sync heartbeat in seconds a device may ask for (MS-ASCMD Ping status 5 below it)");
+    public static final ConfigOption HEARTBEAT_MAX = new ConfigOption("heartbeat.max", "3540",
+            "longest Ping/Sync heartbeat in seconds a device may ask for (status 5 / 14 above it)");
+    public static final ConfigOption PING_MAX_FOLDERS = new ConfigOption("ping.max-folders", "300",
+            "most folders one Ping may watch (MS-ASCMD Ping status 6 above it)");
+    public static final ConfigOption MAX_REQUEST_BYTES = new ConfigOption("request.max-bytes", "33554432",
+            "largest request body in bytes; larger ones get HTTP 413");
+    public static final ConfigOption MAX_CONCURRENT = new ConfigOption("request.max-concurrent", "10000",
+            "requests processed at once on this node (parked Pings excluded); beyond it HTTP 503 + Retry-After");
+    public static final ConfigOption RETRY_AFTER = new ConfigOption("request.retry-after", "30",
+            "seconds sent in Retry-After with HTTP 503");
+    public static final ConfigOption PROVISION_REQUIRED = new ConfigOption("provision.required", "true",
+            "whether devices must provision (MS-ASPROV) before any other command");
+    public static final ConfigOption SYNC_MAX_WINDOW = new ConfigOption("sync.max-window-size", "512",
+            "largest WindowSize honoured in Sync; larger requests are capped (MS-ASCMD 2.2.3.199)");
+    public static final ConfigOption WBXML_MAX_DEPTH = new ConfigOption("wbxml.max-depth", "64",
+            "deepest element nesting accepted in a request");
+    public static final ConfigOption WBXML_MAX_ELEMENTS = new ConfigOption("wbxml.max-elements", "200000",
+            "most elements accepted in one request");
+
+    public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, MEMORY_PASSWORD, MEMORY_DOMAIN,
+            DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
+            RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS);
+
+    /** Prefix of the options that fill the EASProvisionDoc, e.g. {@code policy.DevicePasswordEnabled=1}. */
+    public static final String POLICY_PREFIX = "policy.";
+
+    private GatewayOptions() {
+    }
+}

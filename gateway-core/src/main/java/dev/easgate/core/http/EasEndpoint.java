@@ -1,0 +1,336 @@
+package dev.easgate.core.http;
+
+import dev.easgate.backends.auth.Account;
+import dev.easgate.backends.auth.Accounts;
+import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.DeviceRecord;
+import dev.easgate.backends.state.StateStore;
+import dev.easgate.core.command.CommandHandler;
+import dev.easgate.core.command.CommandRegistry;
+import dev.easgate.core.command.CommandRequest;
+import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.core.protocol.ProtocolVersion;
+import dev.easgate.wbxml.WbxmlDecoder;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.WbxmlEncoder;
+import dev.easgate.wbxml.WbxmlException;
+import dev.easgate.wbxml.WbxmlLimits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The {@code /Microsoft-Server-ActiveSync} endpoint (MS-ASHTTP): OPTIONS, and POST through authentication, the
+ * query, the device record, provisioning enforcement, WBXML decoding, the command handler and WBXML encoding.
+ * Each refusal gets the status MS-ASHTTP prescribes and one log line saying why.
+ */
+public final class EasEndpoint {
+    public static final String PATH = "/Microsoft-Server-ActiveSync";
+    static final String WBXML = "application/vnd.ms-sync.wbxml";
+    static final String SERVER_VERSION = "16.1";
+    private static final HttpResponseStatus RETRY_WITH = new HttpResponseStatus(449, "Retry With");
+    private static final Logger LOG = LoggerFactory.getLogger(EasEndpoint.class);
+
+    private final CommandRegistry commands;
+    private final Accounts accounts;
+    private final StateStore state;
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final WbxmlDecoder decoder;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
+                       Clock clock) {
+        this.commands = commands;
+        this.accounts = accounts;
+        this.state = state;
+        this.config = config;
+        this.clock = clock;
+        this.decoder = new WbxmlDecoder(WbxmlLimits.DEFAULT.withMaxDepth(config.wbxmlMaxDepth())
+                .withMaxElements(config.wbxmlMaxElements()));
+    }
+
+    /** Requests being processed now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        HttpMethod method = request.method();
+        if (HttpMethod.OPTIONS.equals(method)) {
+            return options(request, response);
+        }
+        if (!HttpMethod.POST.equals(method)) {
+            response.header("Allow", "OPTIONS,POST");
+            return response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).send();
+        }
+        return post(request, response);
+    }
+
+    private Publisher<Void> options(HttpServerRequest request, HttpServerResponse response) {
+        BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
+        return authenticate(credentials).flatMap(account -> {
+            response.header("Allow", "OPTIONS,POST")
+                    .header("Public", "OPTIONS,POST")
+                    .header("MS-Server-ActiveSync", SERVER_VERSION)
+                    .header("MS-ASProtocolVersions", ProtocolVersion.advertised())
+                    .header("MS-ASProtocolCommands", commands.advertised());
+            return response.status(HttpResponseStatus.OK).send().then();
+        }).switchIfEmpty(Mono.defer(() -> unauthorized(response, credentials, "OPTIONS")));
+    }
+
+    private Mono<Account> authenticate(BasicCredentials credentials) {
+        if (credentials == null) {
+            return Mono.empty();
+        }
+        return accounts.authenticate(credentials.user(), credentials.password());
+    }
+
+    private Mono<Void> unauthorized(HttpServerResponse response, BasicCredentials credentials, String what) {
+        if (credentials == null) {
+            LOG.info("401 for {}: no Basic credentials", what);
+        } else {
+            LOG.info("401 for {}: bad credentials for user={}", what, credentials.user());
+        }
+        return response.status(HttpResponseStatus.UNAUTHORIZED)
+                .header("WWW-Authenticate", "Basic realm=\"ActiveSync\"")
+                .send().then();
+    }
+
+    private Publisher<Void> post(HttpServerRequest request, HttpServerResponse response) {
+        EasQuery query;
+        try {
+            query = EasQueryParser.parse(queryOf(request.uri()));
+        } catch (EasQueryParser.BadQueryException e) {
+            LOG.info("400 bad query: {}", e.getMessage());
+            return response.status(HttpResponseStatus.BAD_REQUEST).send();
+        }
+        ProtocolVersion version = query.version();
+        if (version == null) {
+            String header = request.requestHeaders().get("MS-ASProtocolVersion");
+            version = ProtocolVersion.ofHeader(header);
+            if (version == null) {
+                LOG.info("400 for cmd={} device={}: MS-ASProtocolVersion '{}' is missing or unsupported",
+                        query.command().wireName(), query.deviceId(), header);
+                return response.status(HttpResponseStatus.BAD_REQUEST).send();
+            }
+        }
+        long declared = contentLength(request);
+        if (declared > config.maxRequestBytes()) {
+            LOG.info("413 for cmd={} device={}: body of {} bytes is over the limit of {}",
+                    query.command().wireName(), query.deviceId(), declared, config.maxRequestBytes());
+            return response.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE).send();
+        }
+        BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
+        if (inFlight.incrementAndGet() > config.maxConcurrentRequests()) {
+            inFlight.decrementAndGet();
+            LOG.warn("503 for cmd={} device={}: {} requests in flight", query.command().wireName(),
+                    query.deviceId(), config.maxConcurrentRequests());
+            return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
+                    .send();
+        }
+        ProtocolVersion negotiated = version;
+        return authenticate(credentials)
+                .flatMap(account -> authorized(request, response, query, negotiated, account))
+                .switchIfEmpty(Mono.defer(() -> unauthorized(response, credentials, query.command().wireName())))
+                .doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    private static String queryOf(String uri) {
+        int question = uri.indexOf('?');
+        return question < 0 ? "" : uri.substring(question + 1);
+    }
+
+    private static long contentLength(HttpServerRequest request) {
+        String value = request.requestHeaders().get("Content-Length");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, EasQuery query,
+                                  ProtocolVersion version, Account account) {
+        CommandHandler handler = commands.handler(query.command());
+        if (handler == null) {
+            LOG.info("501 for user={} device={}: command {} is not implemented", account.user(), query.deviceId(),
+                    query.command().wireName());
+            return response.status(HttpResponseStatus.NOT_IMPLEMENTED).send().then();
+        }
+        DeviceKey key = new DeviceKey(account.user(), query.deviceId());
+        String userAgent = headerOr(request, "User-Agent", "");
+        return device(key, query, version, userAgent).flatMap(device -> {
+            Long policyKey = query.policyKey() != null ? query.policyKey() : policyKeyHeader(request);
+            ProvisioningCheck.Verdict verdict = ProvisioningCheck.check(config.provisionRequired(), query.command(),
+                    device, policyKey);
+            if (verdict != ProvisioningCheck.Verdict.OK) {
+                return mustProvision(response, query, version, device, verdict);
+            }
+            return withBody(request, response, query, body -> dispatch(handler, request, response, query, version,
+                    account, device, body));
+        });
+    }
+
+    private static String headerOr(HttpServerRequest request, String name, String fallback) {
+        String value = request.requestHeaders().get(name);
+        return value == null ? fallback : value;
+    }
+
+    private static Long policyKeyHeader(HttpServerRequest request) {
+        String value = request.requestHeaders().get("X-MS-PolicyKey");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+
+    /** Loads the device, creating it on its first request and recording a changed User-Agent or version. */
+    private Mono<DeviceRecord> device(DeviceKey key, EasQuery query, ProtocolVersion version, String userAgent) {
+        return state.device(key)
+                .flatMap(existing -> {
+                    if (existing.userAgent().equals(userAgent) && existing.deviceType().equals(query.deviceType())
+                            && existing.protocolVersion().equals(version.header())) {
+                        return Mono.just(existing);
+                    }
+                    DeviceRecord updated = existing.withClient(query.deviceType(), userAgent, version.header());
+                    return state.putDevice(updated).thenReturn(updated);
+                })
+                .switchIfEmpty(Mono.defer(() -> {
+                    DeviceRecord created = DeviceRecord.first(key, query.deviceType(), userAgent, version.header(),
+                            clock.instant());
+                    LOG.info("new device user={} device={} type={} agent={}", key.user(), key.deviceId(),
+                            query.deviceType(), userAgent);
+                    return state.putDevice(created).thenReturn(created);
+                }));
+    }
+
+    /**
+     * MS-ASPROV 3.2.5.1.2 / MS-ASHTTP 3.2.5.1: before 14.0 a device that must provision gets HTTP 449; from 14.0 on
+     * it gets the command's response with status 142 (no policy key), 144 (stale key) or 140 (wipe requested).
+     */
+    private Mono<Void> mustProvision(HttpServerResponse response, EasQuery query, ProtocolVersion version,
+                                     DeviceRecord device, ProvisioningCheck.Verdict verdict) {
+        LOG.info("provisioning required for user={} device={} cmd={}: {}", device.key().user(),
+                device.key().deviceId(), query.command().wireName(), verdict);
+        if (!version.atLeast(ProtocolVersion.V14_0) || query.command().page() == null) {
+            return response.status(RETRY_WITH).send().then();
+        }
+        WbxmlElement body = WbxmlElement.el(query.command().page(), query.command().root())
+                .child("Status", verdict.status())
+                .build();
+        return send(response, CommandResponse.ok(body));
+    }
+
+    /** Reads the body within the size limit, keeps it alive while {@code use} runs, releases it after. */
+    private Mono<Void> withBody(HttpServerRequest request, HttpServerResponse response, EasQuery query,
+                                java.util.function.Function<ByteBuf, Mono<Void>> use) {
+        return Mono.usingWhen(readBody(request), use, body -> Mono.fromRunnable(() -> body.release()))
+                .onErrorResume(BodyTooLargeException.class, e -> {
+                    LOG.info("413 for cmd={} device={}: body over the limit of {} bytes",
+                            query.command().wireName(), query.deviceId(), config.maxRequestBytes());
+                    return response.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE).send().then();
+                });
+    }
+
+    private Mono<ByteBuf> readBody(HttpServerRequest request) {
+        return Mono.defer(() -> {
+            CompositeByteBuf composite = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    composite.release();
+                }
+            };
+            return request.receive().retain()
+                    .doOnNext(chunk -> {
+                        composite.addComponent(true, chunk);
+                        if (composite.readableBytes() > config.maxRequestBytes()) {
+                            throw new BodyTooLargeException();
+                        }
+                    })
+                    .then(Mono.fromSupplier(() -> (ByteBuf) composite))
+                    .doOnError(e -> release.run())
+                    .doOnCancel(release);
+        });
+    }
+
+    private static final class BodyTooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException() {
+            super("request body too large", null, false, false);
+        }
+    }
+
+    private Mono<Void> dispatch(CommandHandler handler, HttpServerRequest request, HttpServerResponse response,
+                                EasQuery query, ProtocolVersion version, Account account, DeviceRecord device,
+                                ByteBuf body) {
+        String contentType = headerOr(request, "Content-Type", "");
+        WbxmlElement decoded = null;
+        if (body.isReadable() && isWbxml(contentType, body)) {
+            try {
+                decoded = decoder.decode(body.duplicate());
+            } catch (WbxmlException e) {
+                LOG.info("400 for user={} device={} cmd={}: malformed WBXML: {}", account.user(), query.deviceId(),
+                        query.command().wireName(), e.getMessage());
+                return response.status(HttpResponseStatus.BAD_REQUEST).send().then();
+            }
+        }
+        CommandRequest commandRequest = new CommandRequest(query, version, account, device, decoded, body,
+                contentType, clock.instant());
+        return handler.handle(commandRequest)
+                .flatMap(result -> send(response, result))
+                .onErrorResume(e -> {
+                    LOG.error("500 for user={} device={} cmd={}", account.user(), query.deviceId(),
+                            query.command().wireName(), e);
+                    return response.status(HttpResponseStatus.INTERNAL_SERVER_ERROR).send().then();
+                });
+    }
+
+    /** WBXML by content type, or by its header bytes for clients that send none (MS-ASWBXML 2.1.2). */
+    private static boolean isWbxml(String contentType, ByteBuf body) {
+        if (contentType.regionMatches(true, 0, WBXML, 0, WBXML.length())) {
+            return true;
+        }
+        return contentType.isEmpty() && body.readableBytes() >= 4 && body.getByte(body.readerIndex()) == 0x03
+                && body.getByte(body.readerIndex() + 1) == 0x01 && body.getByte(body.readerIndex() + 2) == 0x6A;
+    }
+
+    private Mono<Void> send(HttpServerResponse response, CommandResponse result) {
+        response.status(HttpResponseStatus.valueOf(result.httpStatus()));
+        response.header("MS-Server-ActiveSync", SERVER_VERSION);
+        result.headers().forEach(response::header);
+        if (result.body() != null) {
+            ByteBuf encoded = WbxmlEncoder.encode(result.body(), response.alloc());
+            response.header("Content-Type", WBXML);
+            return response.send(Mono.just(encoded)).then();
+        }
+        if (result.raw() != null) {
+            response.header("Content-Type", result.contentType());
+            return response.send(Mono.just(Unpooled.wrappedBuffer(result.raw()))).then();
+        }
+        return response.send().then();
+    }
+}

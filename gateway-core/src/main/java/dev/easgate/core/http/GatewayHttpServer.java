@@ -1,0 +1,40 @@
+package dev.easgate.core.http;
+
+import java.time.Duration;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/** Binds the EAS endpoint on Reactor Netty. */
+public final class GatewayHttpServer {
+    private final DisposableServer server;
+
+    private GatewayHttpServer(DisposableServer server) {
+        this.server = server;
+    }
+
+    /** Binds {@code bind:port} (port 0: a free port) and serves the endpoint on it. */
+    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint) {
+        DisposableServer server = HttpServer.create()
+                .host(bind)
+                .port(port)
+                // phones hold a Ping up to an hour: no server-side idle timeout on open requests
+                .route(routes -> routes.route(
+                        request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH),
+                        endpoint::handle))
+                .bindNow(Duration.ofSeconds(30));
+        return new GatewayHttpServer(server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String host() {
+        return server.host();
+    }
+
+    /** Stops accepting and closes connections, waiting at most {@code timeout}. */
+    public void stop(Duration timeout) {
+        server.disposeNow(timeout);
+    }
+}
