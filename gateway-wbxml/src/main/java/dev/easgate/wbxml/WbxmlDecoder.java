@@ -240,7 +240,11 @@ public final class WbxmlDecoder {
                 Arrays.fill(pending, first, pendingSize, null);
                 pendingSize = first;
             }
-            WbxmlElement element = new WbxmlElement(openTags[depth], children, openValues[depth]);
+            Object value = openValues[depth];
+            if (value instanceof StringBuilder joined) {
+                value = joined.toString();
+            }
+            WbxmlElement element = new WbxmlElement(openTags[depth], children, value);
             openTags[depth] = null;
             openValues[depth] = null;
             depth--;
@@ -270,12 +274,14 @@ public final class WbxmlDecoder {
             Object existing = openValues[depth];
             if (existing == null) {
                 openValues[depth] = value;
-            } else if (existing instanceof String s && value instanceof String t) {
-                // WBXML allows a value written as several inline strings: they form one text
+            } else if (existing instanceof CharSequence s && value instanceof String t) {
+                // WBXML allows a value written as several inline strings: they form one text, joined in a
+                // StringBuilder (until END) so that many small pieces cost linear, not quadratic, time
                 if ((long) s.length() + t.length() > limits.maxStringBytes()) {
                     throw fail(TOO_LONG, at, "text longer than " + limits.maxStringBytes() + " bytes");
                 }
-                openValues[depth] = s + t;
+                StringBuilder joined = existing instanceof StringBuilder b ? b : new StringBuilder(s);
+                openValues[depth] = joined.append(t);
             } else {
                 throw fail(MALFORMED_STRUCTURE, at, "text and opaque data mixed in "
                         + openTags[depth].qualifiedName());
