@@ -238,6 +238,9 @@ public final class WbxmlXml {
                         open.peek().children.add(element);
                     }
                 }
+                case XMLStreamReader.DTD ->
+                    // EAS XML has no DTD; refusing any DOCTYPE keeps entity tricks (XXE, expansion bombs) out
+                    throw new WbxmlException(BAD_XML, offset, "a document type declaration is not allowed");
                 default -> {
                     // comments, processing instructions and the declaration carry nothing for WBXML
                 }
@@ -264,6 +267,11 @@ public final class WbxmlXml {
         return tag;
     }
 
+    /** Strict base64 with whitespace (line breaks) allowed anywhere; the MIME decoder would skip any junk. */
+    private static byte[] decodeBase64(String text) {
+        return Base64.getDecoder().decode(text.replaceAll("\\s+", ""));
+    }
+
     private static WbxmlElement close(Open element, long offset) {
         String text = element.text.toString();
         if (!element.children.isEmpty()) {
@@ -280,10 +288,9 @@ public final class WbxmlXml {
             return switch (element.encoding) {
                 case "empty" -> WbxmlElement.text(element.tag, "");
                 case "base64" -> WbxmlElement.text(element.tag,
-                        new String(Base64.getMimeDecoder().decode(text.strip()), StandardCharsets.UTF_8));
+                        new String(decodeBase64(text), StandardCharsets.UTF_8));
                 case "opaque" -> WbxmlElement.opaque(element.tag, Opaque.of(text.getBytes(StandardCharsets.UTF_8)));
-                case "opaque-base64" -> WbxmlElement.opaque(element.tag,
-                        Opaque.of(Base64.getMimeDecoder().decode(text.strip())));
+                case "opaque-base64" -> WbxmlElement.opaque(element.tag, Opaque.of(decodeBase64(text)));
                 default -> throw new WbxmlException(BAD_XML, offset, "unknown wbxml=\"" + element.encoding + "\"");
             };
         } catch (IllegalArgumentException e) {
