@@ -43,7 +43,7 @@ public final class DemoMailbox implements MailboxSeeder {
     /** MS-ASDTYPE 2.3 dateTime, used by Tasks dates and Contacts Birthday. */
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    /** Calendar:TimeZone for UTC: a base64 TIME_ZONE_INFORMATION (MS-ASDTYPE 2.7.4). */
+    /** Calendar:Timezone for UTC: a base64 TIME_ZONE_INFORMATION (MS-ASDTYPE 2.7.4). */
     static final String UTC_TIME_ZONE = utcTimeZone();
 
     private final Clock clock;
@@ -347,7 +347,7 @@ public final class DemoMailbox implements MailboxSeeder {
                     .getBytes(StandardCharsets.UTF_8)).toString().toUpperCase(Locale.ROOT);
             boolean meeting = !e.attendees().isEmpty();
             WbxmlElement.Builder data = el("AirSync:ApplicationData")
-                    .child("Calendar:TimeZone", UTC_TIME_ZONE)
+                    .child("Calendar:Timezone", UTC_TIME_ZONE)
                     .child("Calendar:DtStamp", COMPACT.format(now.minus(Duration.ofDays(30))))
                     .child("Calendar:StartTime", COMPACT.format(e.start()))
                     .child("Calendar:Subject", e.subject())
