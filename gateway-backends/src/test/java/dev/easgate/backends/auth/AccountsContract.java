@@ -1,0 +1,62 @@
+package dev.easgate.backends.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/**
+ * What every {@link Accounts} does, written once: an implementation's test class implements this interface and
+ * supplies the accounts and one valid login.
+ */
+public interface AccountsContract {
+
+    Accounts accounts();
+
+    /** A user name that logs in with {@link #password()}. */
+    String user();
+
+    String password();
+
+    /** The primary address of {@link #user()}'s account. */
+    String address();
+
+    @Test
+    default void theRightPasswordLogsIn() {
+        StepVerifier.create(accounts().authenticate(user(), password()))
+                .assertNext(account -> {
+                    assertThat(account.user()).isEqualTo(user());
+                    assertThat(account.primaryAddress()).isEqualToIgnoringCase(address());
+                    assertThat(account.displayName()).isNotBlank();
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    default void aWrongPasswordDoesNot() {
+        StepVerifier.create(accounts().authenticate(user(), password() + "x")).verifyComplete();
+        StepVerifier.create(accounts().authenticate(user(), password().substring(1))).verifyComplete();
+        StepVerifier.create(accounts().authenticate(user(), "")).verifyComplete();
+    }
+
+    @Test
+    default void anUnknownUserDoesNotLogIn() {
+        StepVerifier.create(accounts().authenticate("nobody-" + System.nanoTime(), password())).verifyComplete();
+    }
+
+    @Test
+    default void byAddressIgnoresCase() {
+        StepVerifier.create(accounts().byAddress(address().toUpperCase(Locale.ROOT)))
+                .assertNext(account -> assertThat(account.user()).isEqualTo(user()))
+                .verifyComplete();
+        StepVerifier.create(accounts().byAddress(address()))
+                .assertNext(account -> assertThat(account.user()).isEqualTo(user()))
+                .verifyComplete();
+    }
+
+    @Test
+    default void anUnknownAddressIsEmpty() {
+        StepVerifier.create(accounts().byAddress("nobody@nowhere.invalid")).verifyComplete();
+    }
+}
