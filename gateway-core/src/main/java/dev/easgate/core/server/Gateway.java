@@ -2,13 +2,28 @@ package dev.easgate.core.server;
 
 import dev.easgate.backends.auth.Accounts;
 import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.bus.ChangeBus;
+import dev.easgate.backends.bus.ChangePublishingMailStore;
+import dev.easgate.backends.bus.InProcessChangeBus;
 import dev.easgate.backends.memory.MemoryAccounts;
-import dev.easgate.backends.memory.MemoryMailStore;
-import dev.easgate.backends.memory.MemoryStateStore;
+import dev.easgate.backends.memory.MemoryBackend;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
+import dev.easgate.core.command.mail.OutgoingMailService;
+import dev.easgate.core.command.mail.SendMailHandler;
+import dev.easgate.core.command.mail.SmartForwardHandler;
+import dev.easgate.core.command.mail.SmartReplyHandler;
+import dev.easgate.core.command.move.MoveItemsHandler;
+import dev.easgate.core.command.folder.FolderCreateHandler;
+import dev.easgate.core.command.folder.FolderDeleteHandler;
+import dev.easgate.core.command.folder.FolderHierarchy;
+import dev.easgate.core.command.folder.FolderSyncHandler;
+import dev.easgate.core.command.folder.FolderUpdateHandler;
+import dev.easgate.core.command.provision.PolicyDocument;
+import dev.easgate.core.command.provision.ProvisionHandler;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
 import java.time.Clock;
@@ -32,8 +47,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHttpServer server;
 
     /** The backends and shared services every handler may use. */
-    public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, GatewayConfig config,
-                           Clock clock) {
+    public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
+                           HeartbeatHub heartbeat, GatewayConfig config, Clock clock) {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server) {
@@ -56,16 +71,32 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Services backends(GatewayConfig config, Clock clock) {
-        // interim until the memory backend's factory (with demo data) lands
-        MemoryAccounts accounts = MemoryAccounts.of(
-                config.anyUserMode() ? Optional.of(config.memoryPassword()) : Optional.empty(),
-                config.memoryDomain(), config.demoPassword());
-        return new Services(accounts, new MemoryMailStore(clock), new MemoryStateStore(), config, clock);
+        MemoryBackend memory = MemoryBackend.create(clock, MemoryAccounts.of(
+                        config.anyUserMode() ? Optional.of(config.memoryPassword()) : Optional.empty(),
+                        config.memoryDomain(), config.demoPassword()),
+                config.memoryDomain(), change -> { });
+        ChangeBus bus = new InProcessChangeBus();
+        // every write through the gateway wakes the user's other devices, whatever the store
+        MailStore mailStore = new ChangePublishingMailStore(memory.mailStore(), bus);
+        return new Services(memory.accounts(), mailStore, memory.stateStore(), bus, new HeartbeatHub(bus), config,
+                clock);
     }
 
     /** Every implemented command's handler. OPTIONS advertises exactly these. */
     static List<CommandHandler> handlers(Services services) {
         List<CommandHandler> handlers = new ArrayList<>();
+        OutgoingMailService outgoingMail = OutgoingMailService.local(services.accounts(), services.mailStore(),
+                services.clock());
+        handlers.add(new MoveItemsHandler(services.mailStore()));
+        handlers.add(new SendMailHandler(outgoingMail));
+        handlers.add(new SmartReplyHandler(outgoingMail));
+        handlers.add(new SmartForwardHandler(outgoingMail));
+        handlers.add(new ProvisionHandler(services.stateStore(), PolicyDocument.of(services.config().policy())));
+        FolderHierarchy hierarchy = new FolderHierarchy(services.mailStore(), services.stateStore());
+        handlers.add(new FolderSyncHandler(hierarchy));
+        handlers.add(new FolderCreateHandler(hierarchy));
+        handlers.add(new FolderUpdateHandler(hierarchy));
+        handlers.add(new FolderDeleteHandler(hierarchy));
         return handlers;
     }
 
@@ -87,6 +118,8 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        services.heartbeat().drain();
         server.stop(Duration.ofSeconds(10));
+        services.changeBus().close();
     }
 }
