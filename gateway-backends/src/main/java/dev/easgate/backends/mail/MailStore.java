@@ -11,16 +11,23 @@ import reactor.core.publisher.Mono;
  *
  * <p>Change tracking: each folder has a modification sequence that grows with every add, change or removal of
  * one of its items; {@link #changesSince} lists what happened after a given sequence.
+ *
+ * <p>Errors common to every method: a folder id the user's store does not have is NOT_FOUND; an item whose class
+ * is not the folder's ({@link Folder#itemClass()}) is INVALID. The shared contract test (MailStoreContract in this
+ * module's test-jar) pins these rules down.
  */
 public interface MailStore {
 
     /** The user's folders, parents before children. */
     Flux<Folder> folders(String user);
 
-    /** Creates a folder; fails with ALREADY_EXISTS when the parent has one of that name. */
+    /**
+     * Creates a folder; fails with ALREADY_EXISTS when the parent has one of that name, NOT_FOUND when the parent
+     * is unknown ({@link Folder#ROOT} is the top level).
+     */
     Mono<Folder> createFolder(String user, String parentId, String name, FolderType type);
 
-    /** Renames and/or moves a folder; its id stays the same. */
+    /** Renames and/or moves a folder; its id stays the same. Special folders (Inbox ...) are NOT_ALLOWED. */
     Mono<Folder> updateFolder(String user, String folderId, String newParentId, String newName);
 
     /** Deletes a folder with its items and subfolders. Special folders (Inbox ...) are NOT_ALLOWED. */
@@ -32,7 +39,7 @@ public interface MailStore {
     /** The items with these ids in this folder; ids not (any more) there are left out. */
     Flux<Item> items(String user, String folderId, Collection<String> ids);
 
-    /** One item, or empty when it is not there. */
+    /** One item, or empty when it is not there (the folder itself must exist). */
     Mono<Item> item(String user, String folderId, String itemId);
 
     /** Adds an item; the store assigns its id and modification sequence. */
@@ -47,7 +54,10 @@ public interface MailStore {
     /** Removes an item; removing an item that is already gone completes normally. */
     Mono<Void> delete(String user, String folderId, String itemId);
 
-    /** Moves an item to another folder of the same class; returns it under its new id. */
+    /**
+     * Moves an item to another folder of the same class (INVALID otherwise); returns it under its new id. The source
+     * reports it vanished, the target added. NOT_FOUND when the item is gone.
+     */
     Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId);
 
     /** Removes every item of a folder, and its subfolders when asked (ItemOperations EmptyFolderContents). */
