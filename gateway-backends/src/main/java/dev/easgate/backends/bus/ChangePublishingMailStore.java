@@ -1,0 +1,105 @@
+package dev.easgate.backends.bus;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderChanges;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.MailStore;
+import java.util.Collection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A mail store that publishes a {@link BusEvent.FolderChanged} on the change bus after every successful write, so
+ * that the user's other devices wake, whatever the store. A bus failure never fails the write: it is logged, and
+ * the devices learn of the change at their next heartbeat or bus gap.
+ */
+public final class ChangePublishingMailStore implements MailStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangePublishingMailStore.class);
+
+    private final MailStore store;
+    private final ChangeBus bus;
+
+    public ChangePublishingMailStore(MailStore store, ChangeBus bus) {
+        this.store = store;
+        this.bus = bus;
+    }
+
+    private Mono<Void> publish(String user, String folderId, boolean hierarchy) {
+        return bus.publish(new BusEvent.FolderChanged(user, folderId, hierarchy))
+                .onErrorResume(e -> {
+                    LOG.warn("change of user={} folder={} not published: {}", user, folderId, e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    @Override
+    public Flux<Folder> folders(String user) {
+        return store.folders(user);
+    }
+
+    @Override
+    public Mono<Folder> createFolder(String user, String parentId, String name, FolderType type) {
+        return store.createFolder(user, parentId, name, type)
+                .flatMap(folder -> publish(user, folder.id(), true).thenReturn(folder));
+    }
+
+    @Override
+    public Mono<Folder> updateFolder(String user, String folderId, String newParentId, String newName) {
+        return store.updateFolder(user, folderId, newParentId, newName)
+                .flatMap(folder -> publish(user, folder.id(), true).thenReturn(folder));
+    }
+
+    @Override
+    public Mono<Void> deleteFolder(String user, String folderId) {
+        return store.deleteFolder(user, folderId).then(publish(user, folderId, true));
+    }
+
+    @Override
+    public Mono<FolderChanges> changesSince(String user, String folderId, long modSeq) {
+        return store.changesSince(user, folderId, modSeq);
+    }
+
+    @Override
+    public Flux<Item> items(String user, String folderId, Collection<String> ids) {
+        return store.items(user, folderId, ids);
+    }
+
+    @Override
+    public Mono<Item> item(String user, String folderId, String itemId) {
+        return store.item(user, folderId, itemId);
+    }
+
+    @Override
+    public Mono<Item> add(String user, String folderId, ItemContent content) {
+        return store.add(user, folderId, content).flatMap(item -> publish(user, folderId, false).thenReturn(item));
+    }
+
+    @Override
+    public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
+        return store.change(user, folderId, itemId, content)
+                .flatMap(item -> publish(user, folderId, false).thenReturn(item));
+    }
+
+    @Override
+    public Mono<Void> delete(String user, String folderId, String itemId) {
+        return store.delete(user, folderId, itemId).then(publish(user, folderId, false));
+    }
+
+    @Override
+    public Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId) {
+        return store.move(user, fromFolderId, itemId, toFolderId)
+                .flatMap(item -> publish(user, fromFolderId, false)
+                        .then(publish(user, toFolderId, false))
+                        .thenReturn(item));
+    }
+
+    @Override
+    public Mono<Void> emptyFolder(String user, String folderId, boolean deleteSubfolders) {
+        return store.emptyFolder(user, folderId, deleteSubfolders)
+                .then(publish(user, folderId, deleteSubfolders));
+    }
+}
