@@ -15,10 +15,18 @@ public sealed interface BusEvent permits BusEvent.FolderChanged, BusEvent.Device
      * @param folderId  the folder whose items changed, or {@code null} when the publisher does not know which
      *                  (every waiting device of the user wakes for all its folders)
      * @param hierarchy whether the folder list itself changed (created, renamed, deleted folders)
+     * @param publishedAtMillis when the change was published (epoch milliseconds; 0 when the publisher did not say),
+     *                  for the wake latency metric from publication to the woken device's response
      */
-    record FolderChanged(String user, String folderId, boolean hierarchy) implements BusEvent {
+    record FolderChanged(String user, String folderId, boolean hierarchy, long publishedAtMillis)
+            implements BusEvent {
         public FolderChanged {
             Objects.requireNonNull(user, "user");
+        }
+
+        /** A change published now. */
+        public FolderChanged(String user, String folderId, boolean hierarchy) {
+            this(user, folderId, hierarchy, System.currentTimeMillis());
         }
 
         /** Whether a device watching {@code watchedFolderId} must wake. */
