@@ -2,26 +2,41 @@ package dev.easgate.wbxml;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Encodes a {@link WbxmlElement} tree as an EAS WBXML document: header {@code 03 01 6A 00}, SWITCH_PAGE only where
  * the page changes, STR_I for text, OPAQUE for binary values, the content bit on tags that have content.
  *
- * <p>The exact length is computed first, so the output is written in one pass into a buffer sized once.
+ * <p>The exact length is computed first, so the output is written in one pass into a buffer sized once. Both
+ * passes walk the tree with an explicit stack, so a deep tree built in code cannot overflow the Java stack. Bytes are
+ * written straight into the destination array when there is one (a {@code byte[]}, a heap buffer); a buffer without
+ * an array (direct memory) receives them in chunks staged in a small per-thread array. Text is converted to UTF-8
+ * here, a block of chars at a time; an unpaired surrogate becomes {@code ?}, as {@link String#getBytes} does.
  */
 public final class WbxmlEncoder {
+    /** Bytes staged before they are copied into a buffer without an array. */
+    private static final int CHUNK_BYTES = 8192;
+    /** Chars of a text converted at a time: at most 3 bytes each, so a block always fits an empty chunk. */
+    private static final int BLOCK_CHARS = 2048;
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(Writer::new);
+
     private WbxmlEncoder() {
     }
 
     /** Writes the document into {@code out} at its writer index. */
     public static void encode(WbxmlElement root, ByteBuf out) {
-        out.ensureWritable(encodedLength(root));
-        out.writeBytes(WbxmlTokens.HEADER);
-        writeElement(root, out, 0);
+        int length = encodedLength(root);
+        out.ensureWritable(length);
+        write(root, out, length);
     }
 
     /** The document in a new buffer from {@code allocator}, sized exactly; the caller releases it. */
@@ -29,10 +44,9 @@ public final class WbxmlEncoder {
         int length = encodedLength(root);
         ByteBuf out = allocator.buffer(length, length);
         try {
-            out.writeBytes(WbxmlTokens.HEADER);
-            writeElement(root, out, 0);
+            write(root, out, length);
             return out;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.release();
             throw e;
         }
@@ -41,100 +55,46 @@ public final class WbxmlEncoder {
     /** The document as a new array of exactly its length. */
     public static byte[] encode(WbxmlElement root) {
         byte[] bytes = new byte[encodedLength(root)];
-        ByteBuf out = Unpooled.wrappedBuffer(bytes);
-        out.writerIndex(0);
-        out.writeBytes(WbxmlTokens.HEADER);
-        writeElement(root, out, 0);
+        Writer writer = WRITERS.get();
+        writer.startArray(bytes, 0, bytes.length);
+        try {
+            writer.document(root);
+            writer.finishArray();
+        } finally {
+            writer.clear();
+        }
         return bytes;
+    }
+
+    /** Writes a document of {@code length} bytes; {@code out} has room for it. */
+    private static void write(WbxmlElement root, ByteBuf out, int length) {
+        Writer writer = WRITERS.get();
+        try {
+            int writerIndex = out.writerIndex();
+            if (out.hasArray()) {
+                int start = out.arrayOffset() + writerIndex;
+                writer.startArray(out.array(), start, start + length);
+                writer.document(root);
+                writer.finishArray();
+            } else {
+                writer.startChunked(out);
+                writer.document(root);
+                writer.flush();
+            }
+            out.writerIndex(writerIndex + length);
+        } finally {
+            writer.clear();
+        }
     }
 
     /** The exact number of bytes {@link #encode(WbxmlElement, ByteBuf)} writes, header included. */
     public static int encodedLength(WbxmlElement root) {
-        long length = WbxmlTokens.HEADER.length + (elementLength(root, 0) & 0xFFFF_FFFFL);
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("document of " + length + " bytes is too large to encode");
+        Writer writer = WRITERS.get();
+        try {
+            return writer.length(root);
+        } finally {
+            writer.clear();
         }
-        return (int) length;
-    }
-
-    /**
-     * The encoded length of one element in the low 32 bits and the code page in effect after it in the high 32
-     * bits, so that SWITCH_PAGE is counted exactly as {@link #writeElement} writes it.
-     */
-    private static long elementLength(WbxmlElement element, int page) {
-        long length = 0;
-        int elementPage = element.page().number();
-        if (elementPage != page) {
-            length += 2;
-            page = elementPage;
-        }
-        length += 1;
-        List<WbxmlElement> children = element.children();
-        if (!children.isEmpty()) {
-            for (int i = 0, n = children.size(); i < n; i++) {
-                long packed = elementLength(children.get(i), page);
-                length += packed & 0xFFFF_FFFFL;
-                page = (int) (packed >>> 32);
-            }
-            length += 1; // END
-        } else {
-            String text = element.text();
-            if (text != null) {
-                length += 2L + ByteBufUtil.utf8Bytes(text);
-                length += 1; // END
-            } else {
-                Opaque opaque = element.opaque();
-                if (opaque != null) {
-                    length += 1L + mbUInt32Length(opaque.length()) + opaque.length();
-                    length += 1; // END
-                }
-            }
-        }
-        if (length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("element " + element.tag().qualifiedName() + " is too large to encode");
-        }
-        return ((long) page << 32) | length;
-    }
-
-    /** Writes one element; returns the code page in effect afterwards. */
-    private static int writeElement(WbxmlElement element, ByteBuf out, int page) {
-        int elementPage = element.page().number();
-        if (elementPage != page) {
-            out.writeByte(WbxmlTokens.SWITCH_PAGE);
-            out.writeByte(elementPage);
-            page = elementPage;
-        }
-        int token = element.tag().token();
-        List<WbxmlElement> children = element.children();
-        if (!children.isEmpty()) {
-            out.writeByte(token | WbxmlTokens.CONTENT);
-            for (int i = 0, n = children.size(); i < n; i++) {
-                page = writeElement(children.get(i), out, page);
-            }
-            out.writeByte(WbxmlTokens.END);
-            return page;
-        }
-        String text = element.text();
-        if (text != null) {
-            out.writeByte(token | WbxmlTokens.CONTENT);
-            out.writeByte(WbxmlTokens.STR_I);
-            // exact reservation: writeUtf8 alone reserves 3 bytes a char and fails on an exactly sized buffer
-            ByteBufUtil.reserveAndWriteUtf8(out, text, ByteBufUtil.utf8Bytes(text));
-            out.writeByte(0);
-            out.writeByte(WbxmlTokens.END);
-            return page;
-        }
-        Opaque opaque = element.opaque();
-        if (opaque != null) {
-            out.writeByte(token | WbxmlTokens.CONTENT);
-            out.writeByte(WbxmlTokens.OPAQUE);
-            writeMbUInt32(out, opaque.length());
-            out.writeBytes(opaque.buffer());
-            out.writeByte(WbxmlTokens.END);
-            return page;
-        }
-        out.writeByte(token);
-        return page;
     }
 
     static int mbUInt32Length(int value) {
@@ -145,11 +105,319 @@ public final class WbxmlEncoder {
         return length;
     }
 
-    static void writeMbUInt32(ByteBuf out, int value) {
-        int shift = (mbUInt32Length(value) - 1) * 7;
-        for (; shift > 0; shift -= 7) {
-            out.writeByte(0x80 | ((value >>> shift) & 0x7F));
+    /**
+     * Writes bytes into an array: the destination's own, or a chunk staged for a buffer without an array. One per
+     * thread, reused; holds no reference to a destination between documents.
+     */
+    private static final class Writer {
+        private final byte[] chunk = new byte[CHUNK_BYTES];
+        private final char[] block = new char[BLOCK_CHARS];
+        private byte[] bytes;
+        private int pos;
+        private int limit;
+        private ByteBuf out; // null when writing into the destination's array
+
+        void startArray(byte[] array, int start, int end) {
+            bytes = array;
+            pos = start;
+            limit = end;
+            out = null;
         }
-        out.writeByte(value & 0x7F);
+
+        void startChunked(ByteBuf destination) {
+            bytes = chunk;
+            pos = 0;
+            limit = chunk.length;
+            out = destination;
+        }
+
+        void finishArray() {
+            if (pos != limit) {
+                throw new IllegalStateException("the document ends " + (pos - limit) + " bytes off its computed length");
+            }
+        }
+
+        /** Makes room for {@code n} more bytes (at most a chunk); the destination's array always has room. */
+        private void room(int n) {
+            if (out != null && limit - pos < n) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (out != null && pos > 0) {
+                out.writeBytes(chunk, 0, pos);
+                pos = 0;
+            }
+        }
+
+        // the open parents of the walk: element and index of its next child; iterative, so depth never grows the
+        // Java stack (a tree built in code has no depth limit)
+        private WbxmlElement[] parents = new WbxmlElement[16];
+        private int[] nextChild = new int[16];
+        private int deepest;
+
+        private void push(int depth, WbxmlElement parent) {
+            if (depth == parents.length) {
+                parents = Arrays.copyOf(parents, depth * 2);
+                nextChild = Arrays.copyOf(nextChild, depth * 2);
+            }
+            parents[depth] = parent;
+            nextChild[depth] = 0;
+            deepest = Math.max(deepest, depth + 1);
+        }
+
+        /** Forgets the destination and the elements of the last walk. */
+        void clear() {
+            bytes = null;
+            out = null;
+            Arrays.fill(parents, 0, deepest, null);
+            deepest = 0;
+        }
+
+        /** The exact encoded length of the document, header included; walks the tree as {@link #document} does. */
+        int length(WbxmlElement root) {
+            long length = WbxmlTokens.HEADER.length;
+            int page = 0;
+            int depth = 0;
+            WbxmlElement element = root;
+            while (true) {
+                int elementPage = element.page().number();
+                if (elementPage != page) {
+                    length += 2;
+                    page = elementPage;
+                }
+                length += 1;
+                if (!element.children().isEmpty()) {
+                    push(depth++, element);
+                } else {
+                    String text = element.text();
+                    if (text != null) {
+                        length += 3 + utf8Length(text); // STR_I, text, NUL, END
+                    } else {
+                        Opaque opaque = element.opaque();
+                        if (opaque != null) {
+                            length += 2 + mbUInt32Length(opaque.length()) + opaque.length(); // OPAQUE, length, END
+                        }
+                    }
+                }
+                element = null;
+                while (depth > 0) {
+                    WbxmlElement parent = parents[depth - 1];
+                    List<WbxmlElement> children = parent.children();
+                    int next = nextChild[depth - 1];
+                    if (next < children.size()) {
+                        nextChild[depth - 1] = next + 1;
+                        element = children.get(next);
+                        break;
+                    }
+                    length += 1; // END of the parent
+                    depth--;
+                }
+                if (element == null) {
+                    break;
+                }
+            }
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("document of " + length + " bytes is too large to encode");
+            }
+            return (int) length;
+        }
+
+        /** Writes the document: header, then the elements in document order. */
+        void document(WbxmlElement root) {
+            room(WbxmlTokens.HEADER.length);
+            System.arraycopy(WbxmlTokens.HEADER, 0, bytes, pos, WbxmlTokens.HEADER.length);
+            pos += WbxmlTokens.HEADER.length;
+            int page = 0;
+            int depth = 0;
+            WbxmlElement element = root;
+            while (true) {
+                room(9); // SWITCH_PAGE, page, tag, then OPAQUE and a length of up to 5 bytes at most
+                byte[] b = bytes;
+                int p = pos;
+                int elementPage = element.page().number();
+                if (elementPage != page) {
+                    b[p++] = WbxmlTokens.SWITCH_PAGE;
+                    b[p++] = (byte) elementPage;
+                    page = elementPage;
+                }
+                int token = element.tag().token();
+                if (!element.children().isEmpty()) {
+                    b[p++] = (byte) (token | WbxmlTokens.CONTENT);
+                    pos = p;
+                    push(depth++, element);
+                } else {
+                    pos = leaf(element, b, p, token);
+                }
+                element = null;
+                while (depth > 0) {
+                    WbxmlElement parent = parents[depth - 1];
+                    List<WbxmlElement> children = parent.children();
+                    int next = nextChild[depth - 1];
+                    if (next < children.size()) {
+                        nextChild[depth - 1] = next + 1;
+                        element = children.get(next);
+                        break;
+                    }
+                    room(1);
+                    bytes[pos++] = WbxmlTokens.END;
+                    depth--;
+                }
+                if (element == null) {
+                    return;
+                }
+            }
+        }
+
+        /** Writes an element without children from its tag on; {@code b[p]} has room for 7 bytes. */
+        private int leaf(WbxmlElement element, byte[] b, int p, int token) {
+            String text = element.text();
+            if (text != null) {
+                b[p++] = (byte) (token | WbxmlTokens.CONTENT);
+                b[p++] = WbxmlTokens.STR_I;
+                pos = p;
+                text(text);
+                room(2);
+                bytes[pos++] = 0;
+                bytes[pos++] = WbxmlTokens.END;
+                return pos;
+            }
+            Opaque opaque = element.opaque();
+            if (opaque != null) {
+                b[p++] = (byte) (token | WbxmlTokens.CONTENT);
+                b[p++] = (byte) WbxmlTokens.OPAQUE;
+                pos = mbUInt32(b, p, opaque.length());
+                opaque(opaque);
+                room(1);
+                bytes[pos++] = WbxmlTokens.END;
+                return pos;
+            }
+            b[p++] = (byte) token;
+            return p;
+        }
+
+        private static int mbUInt32(byte[] b, int p, int value) {
+            for (int shift = (mbUInt32Length(value) - 1) * 7; shift > 0; shift -= 7) {
+                b[p++] = (byte) (0x80 | ((value >>> shift) & 0x7F));
+            }
+            b[p++] = (byte) (value & 0x7F);
+            return p;
+        }
+
+        private void opaque(Opaque opaque) {
+            int length = opaque.length();
+            if (out == null) {
+                opaque.copyTo(bytes, pos);
+                pos += length;
+            } else if (length <= limit - pos) {
+                opaque.copyTo(chunk, pos);
+                pos += length;
+            } else {
+                flush();
+                opaque.writeTo(out);
+            }
+        }
+
+        /** Writes {@code text} as UTF-8, a block of chars at a time. */
+        private void text(String text) {
+            char[] chars = block;
+            int length = text.length();
+            for (int i = 0; i < length; ) {
+                int n = Math.min(length - i, chars.length);
+                text.getChars(i, i + n, chars, 0);
+                if (i + n < length && Character.isHighSurrogate(chars[n - 1])) {
+                    n--; // keep a surrogate pair in one block
+                }
+                room(3 * n);
+                pos = utf8(chars, n, bytes, pos);
+                i += n;
+            }
+        }
+
+        /** The UTF-8 length of {@code text} as {@link #text} writes it, counted a block of chars at a time. */
+        private long utf8Length(String text) {
+            char[] chars = block;
+            int length = text.length();
+            long bytes = 0;
+            for (int i = 0; i < length; ) {
+                int n = Math.min(length - i, chars.length);
+                text.getChars(i, i + n, chars, 0);
+                if (i + n < length && Character.isHighSurrogate(chars[n - 1])) {
+                    n--;
+                }
+                bytes += utf8Length(chars, n);
+                i += n;
+            }
+            return bytes;
+        }
+
+        private static int utf8Length(char[] chars, int n) {
+            int bytes = n;
+            int i = 0;
+            while (i < n) {
+                if (i + 8 <= n && (chars[i] | chars[i + 1] | chars[i + 2] | chars[i + 3] | chars[i + 4]
+                        | chars[i + 5] | chars[i + 6] | chars[i + 7]) < 0x80) {
+                    i += 8; // eight ASCII chars, one byte each
+                    continue;
+                }
+                char c = chars[i++];
+                if (c >= 0x80) {
+                    if (c < 0x800) {
+                        bytes += 1;
+                    } else if (!Character.isSurrogate(c)) {
+                        bytes += 2;
+                    } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
+                        bytes += 2; // two chars, four bytes
+                        i++;
+                    } // an unpaired surrogate is written as '?'
+                }
+            }
+            return bytes;
+        }
+
+        /** Encodes {@code chars[0..n)} into {@code b} at {@code p}; returns the position after the last byte. */
+        private static int utf8(char[] chars, int n, byte[] b, int p) {
+            int i = 0;
+            while (i < n) {
+                if (i + 8 <= n) {
+                    long c0 = chars[i];
+                    long c1 = chars[i + 1];
+                    long c2 = chars[i + 2];
+                    long c3 = chars[i + 3];
+                    long c4 = chars[i + 4];
+                    long c5 = chars[i + 5];
+                    long c6 = chars[i + 6];
+                    long c7 = chars[i + 7];
+                    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) < 0x80) { // eight ASCII chars: one store
+                        LONG_LE.set(b, p, c0 | c1 << 8 | c2 << 16 | c3 << 24 | c4 << 32 | c5 << 40 | c6 << 48
+                                | c7 << 56);
+                        i += 8;
+                        p += 8;
+                        continue;
+                    }
+                }
+                char c = chars[i++];
+                if (c < 0x80) {
+                    b[p++] = (byte) c;
+                } else if (c < 0x800) {
+                    b[p++] = (byte) (0xC0 | (c >> 6));
+                    b[p++] = (byte) (0x80 | (c & 0x3F));
+                } else if (!Character.isSurrogate(c)) {
+                    b[p++] = (byte) (0xE0 | (c >> 12));
+                    b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    b[p++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
+                    int cp = Character.toCodePoint(c, chars[i++]);
+                    b[p++] = (byte) (0xF0 | (cp >> 18));
+                    b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    b[p++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    b[p++] = '?';
+                }
+            }
+            return p;
+        }
     }
 }
