@@ -13,7 +13,7 @@ public record GatewayConfig(String bind, int port, String backend, String memory
                             String demoPassword, Duration heartbeatMin, Duration heartbeatMax, int pingMaxFolders,
                             long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
                             boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
-                            int wbxmlMaxDepth, int wbxmlMaxElements) {
+                            int wbxmlMaxDepth, int wbxmlMaxElements, boolean metricsPublic) {
 
     public static final GatewayConfig DEFAULT = from(Map.of());
 
@@ -68,7 +68,8 @@ public record GatewayConfig(String bind, int port, String backend, String memory
                 policy,
                 integer(v, GatewayOptions.SYNC_MAX_WINDOW),
                 integer(v, GatewayOptions.WBXML_MAX_DEPTH),
-                integer(v, GatewayOptions.WBXML_MAX_ELEMENTS));
+                integer(v, GatewayOptions.WBXML_MAX_ELEMENTS),
+                bool(v, GatewayOptions.METRICS_PUBLIC));
     }
 
     private static int integer(Map<String, String> values, ConfigOption option) {
@@ -105,6 +106,6 @@ public record GatewayConfig(String bind, int port, String backend, String memory
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, backend, memoryPassword, memoryDomain, demoPassword, heartbeatMin,
                 heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
-                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements);
+                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements, metricsPublic);
     }
 }

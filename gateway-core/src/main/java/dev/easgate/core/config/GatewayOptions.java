@@ -38,9 +38,12 @@ public final class GatewayOptions {
     public static final ConfigOption WBXML_MAX_ELEMENTS = new ConfigOption("wbxml.max-elements", "200000",
             "most elements accepted in one request");
 
+    public static final ConfigOption METRICS_PUBLIC = new ConfigOption("metrics.public", "false",
+            "whether /metrics (Prometheus) answers every client; by default only loopback clients");
+
     public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, MEMORY_PASSWORD, MEMORY_DOMAIN,
             DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
-            RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS);
+            RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC);
 
     /** Prefix of the options that fill the EASProvisionDoc, e.g. {@code policy.DevicePasswordEnabled=1}. */
     public static final String POLICY_PREFIX = "policy.";

@@ -28,14 +28,38 @@ public final class HeartbeatHub {
     private final ConcurrentHashMap<DeviceKey, Park> parked = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger parkedCount = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> parkedByCommand = new ConcurrentHashMap<>();
+    private final WakeObserver observer;
+
+    /** Learns how each park ended: for metrics. Called on the thread that ended it; must not block. */
+    public interface WakeObserver {
+        /**
+         * @param outcome       how it ended
+         * @param latencyMillis from the waking event's publication to now, or -1 when no event woke it
+         */
+        void woke(ParkOutcome outcome, long latencyMillis);
+
+        WakeObserver NONE = (outcome, latencyMillis) -> { };
+    }
 
     public HeartbeatHub(ChangeBus bus) {
+        this(bus, WakeObserver.NONE);
+    }
+
+    public HeartbeatHub(ChangeBus bus, WakeObserver observer) {
         this.bus = bus;
+        this.observer = observer;
     }
 
     /** Requests parked on this node now. */
     public int parked() {
         return parkedCount.get();
+    }
+
+    /** Requests of one command (Ping, Sync) parked on this node now. */
+    public int parked(String command) {
+        AtomicInteger count = parkedByCommand.get(command);
+        return count == null ? 0 : count.get();
     }
 
     /** Parks until the outcome; cancelling the returned Mono (the client went away) unparks cleanly. */
@@ -50,6 +74,8 @@ public final class HeartbeatHub {
                 previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
             }
             parkedCount.incrementAndGet();
+            AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
+            byCommand.incrementAndGet();
             return bus.listen(request.device().user(), park)
                     .flatMap(registration -> {
                         park.registration(registration);
@@ -62,7 +88,10 @@ public final class HeartbeatHub {
                                     return park.outcome(request);
                                 });
                     })
+                    .doOnNext(outcome -> observer.woke(outcome, outcome.reason() == ParkOutcome.Reason.CHANGED
+                            || outcome.reason() == ParkOutcome.Reason.HIERARCHY_CHANGED ? park.latencyMillis() : -1))
                     .doFinally(signal -> {
+                        byCommand.decrementAndGet();
                         park.release();
                         parked.remove(request.device(), park);
                         parkedCount.decrementAndGet();
@@ -93,6 +122,7 @@ public final class HeartbeatHub {
         private final String id;
         private final Sinks.One<ParkOutcome> outcome = Sinks.one();
         private volatile Disposable registration;
+        private volatile long wakingEventPublishedAt;
 
         Park(ParkRequest request, String id) {
             this.request = request;
@@ -105,6 +135,12 @@ public final class HeartbeatHub {
 
         void end(ParkOutcome result) {
             outcome.tryEmitValue(result); // the first cause wins; later ones are ignored
+        }
+
+        /** From the waking event's publication to now, or -1 when no timestamped event woke the park. */
+        long latencyMillis() {
+            long publishedAt = wakingEventPublishedAt;
+            return publishedAt <= 0 ? -1 : Math.max(0, System.currentTimeMillis() - publishedAt);
         }
 
         void release() {
@@ -124,14 +160,17 @@ public final class HeartbeatHub {
         public void onEvent(BusEvent event) {
             if (event instanceof BusEvent.FolderChanged changed) {
                 if (changed.hierarchy()) {
+                    wakingEventPublishedAt = changed.publishedAtMillis();
                     end(ParkOutcome.of(ParkOutcome.Reason.HIERARCHY_CHANGED));
                     return;
                 }
                 if (changed.folderId() == null) {
+                    wakingEventPublishedAt = changed.publishedAtMillis();
                     end(new ParkOutcome(ParkOutcome.Reason.CHANGED, request.folderIds()));
                     return;
                 }
                 if (request.folderIds().contains(changed.folderId())) {
+                    wakingEventPublishedAt = changed.publishedAtMillis();
                     end(new ParkOutcome(ParkOutcome.Reason.CHANGED, Set.of(changed.folderId())));
                 }
             } else if (event instanceof BusEvent.DeviceParked other) {

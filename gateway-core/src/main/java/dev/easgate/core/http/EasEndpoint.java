@@ -10,6 +10,7 @@ import dev.easgate.core.command.CommandRegistry;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlDecoder;
@@ -51,9 +52,11 @@ public final class EasEndpoint {
     private final Clock clock;
     private final WbxmlDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final GatewayMetrics metrics;
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
-                       Clock clock) {
+                       Clock clock, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.commands = commands;
         this.accounts = accounts;
         this.state = state;
@@ -70,14 +73,32 @@ public final class EasEndpoint {
 
     public Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         HttpMethod method = request.method();
+        Publisher<Void> result;
+        String label;
         if (HttpMethod.OPTIONS.equals(method)) {
-            return options(request, response);
-        }
-        if (!HttpMethod.POST.equals(method)) {
+            label = "OPTIONS";
+            result = options(request, response);
+        } else if (!HttpMethod.POST.equals(method)) {
+            label = method.name();
             response.header("Allow", "OPTIONS,POST");
-            return response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).send();
+            result = response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).send();
+        } else {
+            label = commandLabel(request.uri());
+            result = post(request, response);
         }
-        return post(request, response);
+        return Mono.from(result).doFinally(signal -> metrics.request(label, response.status().code()));
+    }
+
+    /** The command for metrics, without parsing the whole query a second time; base64 queries are labelled so. */
+    private static String commandLabel(String uri) {
+        int cmd = uri.indexOf("Cmd=");
+        if (cmd < 0) {
+            return uri.indexOf('?') < 0 ? "none" : "base64";
+        }
+        int end = uri.indexOf('&', cmd);
+        String name = uri.substring(cmd + 4, end < 0 ? uri.length() : end);
+        EasCommand command = EasCommand.ofWireName(name);
+        return command == null ? "unknown" : command.wireName();
     }
 
     private Publisher<Void> options(HttpServerRequest request, HttpServerResponse response) {

@@ -13,14 +13,14 @@ public final class GatewayHttpServer {
     }
 
     /** Binds {@code bind:port} (port 0: a free port) and serves the endpoint on it. */
-    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint) {
+    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics) {
         DisposableServer server = HttpServer.create()
                 .host(bind)
                 .port(port)
                 // phones hold a Ping up to an hour: no server-side idle timeout on open requests
-                .route(routes -> routes.route(
-                        request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH),
-                        endpoint::handle))
+                .route(routes -> routes
+                        .route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
+                        .get(MetricsEndpoint.PATH, metrics::handle))
                 .bindNow(Duration.ofSeconds(30));
         return new GatewayHttpServer(server);
     }

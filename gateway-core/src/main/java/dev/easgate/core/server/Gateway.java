@@ -26,6 +26,8 @@ import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
+import dev.easgate.core.http.MetricsEndpoint;
+import dev.easgate.core.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +50,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
-                           HeartbeatHub heartbeat, GatewayConfig config, Clock clock) {
+                           HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server) {
@@ -63,8 +65,11 @@ public final class Gateway implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Services services = backends(config, clock);
         CommandRegistry registry = new CommandRegistry(handlers(services));
-        EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config, clock);
-        GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint);
+        EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config, clock,
+                services.metrics());
+        services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
+        GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
+                new MetricsEndpoint(services.metrics(), config.metricsPublic()));
         LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, commands={})", server.host(), server.port(),
                 EasEndpoint.PATH, config.backend(), registry.advertised());
         return new Gateway(config, services, endpoint, server);
@@ -78,8 +83,13 @@ public final class Gateway implements AutoCloseable {
         ChangeBus bus = new InProcessChangeBus();
         // every write through the gateway wakes the user's other devices, whatever the store
         MailStore mailStore = new ChangePublishingMailStore(memory.mailStore(), bus);
-        return new Services(memory.accounts(), mailStore, memory.stateStore(), bus, new HeartbeatHub(bus), config,
-                clock);
+        GatewayMetrics metrics = new GatewayMetrics();
+        HeartbeatHub hub = new HeartbeatHub(bus, (outcome, latencyMillis) ->
+                metrics.wake(outcome.reason().name().toLowerCase(java.util.Locale.ROOT), latencyMillis));
+        metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
+        metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
+        metrics.busConnectedGauge("in-process", bus::connected);
+        return new Services(memory.accounts(), mailStore, memory.stateStore(), bus, hub, metrics, config, clock);
     }
 
     /** Every implemented command's handler. OPTIONS advertises exactly these. */
@@ -97,6 +107,7 @@ public final class Gateway implements AutoCloseable {
         handlers.add(new FolderCreateHandler(hierarchy));
         handlers.add(new FolderUpdateHandler(hierarchy));
         handlers.add(new FolderDeleteHandler(hierarchy));
+        handlers.add(new dev.easgate.core.command.sync.SyncHandler(services.mailStore(), services.stateStore(), services.config()));
         return handlers;
     }
 

@@ -20,7 +20,7 @@ class HeartbeatHubTest {
     private final HeartbeatHub hub = new HeartbeatHub(bus);
 
     private static ParkRequest request(DeviceKey device, Set<String> folders, Mono<Set<String>> check) {
-        return new ParkRequest(device, folders, HEARTBEAT, check);
+        return new ParkRequest("Ping", device, folders, HEARTBEAT, check);
     }
 
     @Test

@@ -1,0 +1,92 @@
+package dev.easgate.core.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * The gateway's metrics, named for Prometheus: requests by command and status, parked requests by command, wakes
+ * by cause, wake latency, change-bus connection state, and the JVM's memory, GC and threads.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> wakes = new ConcurrentHashMap<>();
+    private final Timer wakeLatency;
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        wakeLatency = Timer.builder("easgate.wake.latency")
+                .description("from a change's publication on the bus to the wake of the parked request it concerns")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Counts a finished request. */
+    public void request(String command, int httpStatus) {
+        String key = command + '\0' + httpStatus;
+        requests.computeIfAbsent(key, k -> Counter.builder("easgate.requests")
+                .description("EAS requests by command and HTTP status")
+                .tag("command", command)
+                .tag("status", Integer.toString(httpStatus))
+                .register(registry)).increment();
+    }
+
+    /** Counts a parked request's end by cause, with the event's latency when an event woke it (else -1). */
+    public void wake(String cause, long latencyMillis) {
+        wakes.computeIfAbsent(cause, c -> Counter.builder("easgate.wakes")
+                .description("ends of parked requests by cause")
+                .tag("cause", c)
+                .register(registry)).increment();
+        if (latencyMillis >= 0) {
+            wakeLatency.record(Duration.ofMillis(latencyMillis));
+        }
+    }
+
+    /** Exposes the number of parked requests of one command (Ping, Sync). */
+    public <T> void parkedGauge(String command, T source, ToIntFunction<T> count) {
+        Gauge.builder("easgate.parked.requests", source, s -> count.applyAsInt(s))
+                .description("requests parked on this node, waiting for a change")
+                .tag("command", command)
+                .register(registry);
+    }
+
+    /** Exposes the change bus connection state (1 connected, 0 not). */
+    public void busConnectedGauge(String kind, BooleanSupplier connected) {
+        Gauge.builder("easgate.changebus.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("whether the change bus delivers (Redis connected)")
+                .tag("kind", kind)
+                .register(registry);
+    }
+
+    /** Exposes requests being processed. */
+    public <T> void inFlightGauge(T source, ToIntFunction<T> count) {
+        Gauge.builder("easgate.requests.in.flight", source, s -> count.applyAsInt(s))
+                .description("requests being processed now (parked ones included)")
+                .register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}
