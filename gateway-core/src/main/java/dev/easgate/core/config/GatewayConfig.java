@@ -13,7 +13,8 @@ public record GatewayConfig(String bind, int port, String backend, String memory
                             String demoPassword, Duration heartbeatMin, Duration heartbeatMax, int pingMaxFolders,
                             long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
                             boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
-                            int wbxmlMaxDepth, int wbxmlMaxElements, boolean metricsPublic) {
+                            int wbxmlMaxDepth, int wbxmlMaxElements, boolean metricsPublic, int parkedMax,
+                            int devicesMaxPerUser, Duration shutdownGrace) {
 
     public static final GatewayConfig DEFAULT = from(Map.of());
 
@@ -27,6 +28,9 @@ public record GatewayConfig(String bind, int port, String backend, String memory
         }
         if (heartbeatMin.isNegative() || heartbeatMin.compareTo(heartbeatMax) > 0) {
             throw new IllegalArgumentException("heartbeat.min must be at most heartbeat.max");
+        }
+        if (parkedMax < 1 || devicesMaxPerUser < 1 || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("parked.max and devices.max-per-user must be positive");
         }
         if (pingMaxFolders < 1 || maxRequestBytes < 1 || maxConcurrentRequests < 1 || syncMaxWindowSize < 1
                 || wbxmlMaxDepth < 1 || wbxmlMaxElements < 1) {
@@ -69,7 +73,10 @@ public record GatewayConfig(String bind, int port, String backend, String memory
                 integer(v, GatewayOptions.SYNC_MAX_WINDOW),
                 integer(v, GatewayOptions.WBXML_MAX_DEPTH),
                 integer(v, GatewayOptions.WBXML_MAX_ELEMENTS),
-                bool(v, GatewayOptions.METRICS_PUBLIC));
+                bool(v, GatewayOptions.METRICS_PUBLIC),
+                integer(v, GatewayOptions.PARKED_MAX),
+                integer(v, GatewayOptions.DEVICES_MAX_PER_USER),
+                Duration.ofSeconds(integer(v, GatewayOptions.SHUTDOWN_GRACE)));
     }
 
     private static int integer(Map<String, String> values, ConfigOption option) {
@@ -106,6 +113,7 @@ public record GatewayConfig(String bind, int port, String backend, String memory
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, backend, memoryPassword, memoryDomain, demoPassword, heartbeatMin,
                 heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
-                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements, metricsPublic);
+                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements, metricsPublic,
+                parkedMax, devicesMaxPerUser, shutdownGrace);
     }
 }

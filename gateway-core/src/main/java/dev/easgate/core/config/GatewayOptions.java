@@ -41,9 +41,17 @@ public final class GatewayOptions {
     public static final ConfigOption METRICS_PUBLIC = new ConfigOption("metrics.public", "false",
             "whether /metrics (Prometheus) answers every client; by default only loopback clients");
 
+    public static final ConfigOption PARKED_MAX = new ConfigOption("parked.max", "100000",
+            "most Ping/Sync requests parked on this node at once; beyond it HTTP 503 + Retry-After");
+    public static final ConfigOption DEVICES_MAX_PER_USER = new ConfigOption("devices.max-per-user", "20",
+            "most devices one user may have (MS-ASCMD status 177 for a new one beyond it)");
+    public static final ConfigOption SHUTDOWN_GRACE = new ConfigOption("shutdown.grace", "30",
+            "seconds a stopping node waits for requests in progress after answering its parked ones");
+
     public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, MEMORY_PASSWORD, MEMORY_DOMAIN,
             DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
-            RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC);
+            RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
+            PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE);
 
     /** Prefix of the options that fill the EASProvisionDoc, e.g. {@code policy.DevicePasswordEnabled=1}. */
     public static final String POLICY_PREFIX = "policy.";

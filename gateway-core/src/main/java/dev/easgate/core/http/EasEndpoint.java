@@ -207,7 +207,7 @@ public final class EasEndpoint {
             }
             return withBody(request, response, query, body -> dispatch(handler, request, response, query, version,
                     account, device, body));
-        });
+        }).onErrorResume(TooManyDevicesException.class, e -> tooManyDevices(response, query, version, key));
     }
 
     private static String headerOr(HttpServerRequest request, String name, String fallback) {
@@ -238,13 +238,39 @@ public final class EasEndpoint {
                     DeviceRecord updated = existing.withClient(query.deviceType(), userAgent, version.header());
                     return state.putDevice(updated).thenReturn(updated);
                 })
-                .switchIfEmpty(Mono.defer(() -> {
+                .switchIfEmpty(state.devices(key.user()).count().flatMap(devices -> {
+                    if (devices >= config.devicesMaxPerUser()) {
+                        return Mono.error(new TooManyDevicesException());
+                    }
                     DeviceRecord created = DeviceRecord.first(key, query.deviceType(), userAgent, version.header(),
                             clock.instant());
                     LOG.info("new device user={} device={} type={} agent={}", key.user(), key.deviceId(),
                             query.deviceType(), userAgent);
                     return state.putDevice(created).thenReturn(created);
                 }));
+    }
+
+    private static final class TooManyDevicesException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyDevicesException() {
+            super("too many devices", null, false, false);
+        }
+    }
+
+    /**
+     * MS-ASCMD 2.2.3.177.4 common status 177 (MaximumDevicesReached) for 14.0+; older clients get HTTP 403, the
+     * closest they understand.
+     */
+    private Mono<Void> tooManyDevices(HttpServerResponse response, EasQuery query, ProtocolVersion version,
+                                      DeviceKey key) {
+        LOG.warn("refused new device user={} device={}: the user already has {} devices", key.user(),
+                key.deviceId(), config.devicesMaxPerUser());
+        if (!version.atLeast(ProtocolVersion.V14_0) || query.command().page() == null) {
+            return response.status(HttpResponseStatus.FORBIDDEN).send().then();
+        }
+        return send(response, CommandResponse.ok(WbxmlElement.el(query.command().page(), query.command().root())
+                .child("Status", 177).build()));
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.easgate.core.command.mail.OutgoingMailService;
 import dev.easgate.core.command.mail.SendMailHandler;
 import dev.easgate.core.command.mail.SmartForwardHandler;
 import dev.easgate.core.command.mail.SmartReplyHandler;
+import dev.easgate.core.command.meeting.MeetingResponseHandler;
 import dev.easgate.core.command.move.MoveItemsHandler;
 import dev.easgate.core.command.folder.FolderCreateHandler;
 import dev.easgate.core.command.folder.FolderDeleteHandler;
@@ -101,6 +102,7 @@ public final class Gateway implements AutoCloseable {
         handlers.add(new SendMailHandler(outgoingMail));
         handlers.add(new SmartReplyHandler(outgoingMail));
         handlers.add(new SmartForwardHandler(outgoingMail));
+        handlers.add(new MeetingResponseHandler(services.mailStore(), outgoingMail.outgoing(), services.clock()));
         handlers.add(new ProvisionHandler(services.stateStore(), PolicyDocument.of(services.config().policy())));
         FolderHierarchy hierarchy = new FolderHierarchy(services.mailStore(), services.stateStore());
         handlers.add(new FolderSyncHandler(hierarchy));
@@ -108,6 +110,8 @@ public final class Gateway implements AutoCloseable {
         handlers.add(new FolderUpdateHandler(hierarchy));
         handlers.add(new FolderDeleteHandler(hierarchy));
         handlers.add(new dev.easgate.core.command.sync.SyncHandler(services.mailStore(), services.stateStore(), services.config()));
+        handlers.add(new dev.easgate.core.command.settings.SettingsHandler(services.stateStore()));
+        handlers.add(new dev.easgate.core.command.ping.PingHandler(services.mailStore(), services.stateStore(), new dev.easgate.core.command.ping.HeartbeatBounds(services.config().heartbeatMin(), services.config().heartbeatMax()), services.config().pingMaxFolders()));
         return handlers;
     }
 
@@ -127,10 +131,18 @@ public final class Gateway implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * Graceful stop (SIGTERM): answer every parked request at once (Ping status 1) so phones reconnect, likely to
+     * another node; stop accepting; wait up to the configured grace for requests in progress; close the bus.
+     */
     @Override
     public void close() {
+        int parked = services.heartbeat().parked();
         services.heartbeat().drain();
-        server.stop(Duration.ofSeconds(10));
+        LOG.info("draining: answered {} parked requests, waiting up to {} s for {} in progress", parked,
+                config.shutdownGrace().toSeconds(), endpoint.inFlight());
+        server.stop(config.shutdownGrace().isZero() ? Duration.ofMillis(1) : config.shutdownGrace());
         services.changeBus().close();
+        LOG.info("stopped");
     }
 }
