@@ -1,0 +1,287 @@
+package dev.easgate.core.command.sync;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderChanges;
+import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.state.CollectionState;
+import dev.easgate.core.content.ContentOptions;
+import dev.easgate.core.content.ContentRenderer;
+import dev.easgate.core.protocol.ProtocolVersion;
+import dev.easgate.wbxml.WbxmlDecoder;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.WbxmlEncoder;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One collection of a Sync request: checks the key, applies the client's commands, pages the server's changes and
+ * moves the key with a compare-and-set.
+ *
+ * <p>Idempotent retry (MS-ASCMD 2.2.3.181.4 SyncKey): a request that repeats the key the current state was made
+ * from gets the stored answer again, byte for byte, and nothing is applied twice.
+ *
+ * <p>Races: a request that carries commands first claims the next key (compare-and-set from the key it holds to
+ * a state with the next key and no stored answer yet), and only then writes to the store, so of two racing
+ * requests with the same key only one ever applies its commands. The loser reads the state again: once the
+ * winner's answer is stored it replays it; while the winner is still working it checks again every
+ * {@value #POLL_MILLIS} ms for up to {@value #POLL_ATTEMPTS} times; after that, or when the state moved on
+ * otherwise, it answers status 3 and the client syncs from key 0. A request without commands writes nothing until
+ * its final compare-and-set, and loses the same way.
+ */
+final class CollectionSync {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectionSync.class);
+    static final int POLL_MILLIS = 50;
+    static final int POLL_ATTEMPTS = 100;
+    private static final byte[] NO_ANSWER = new byte[0];
+
+    private final SyncContext context;
+
+    CollectionSync(SyncContext context) {
+        this.context = context;
+    }
+
+    /**
+     * What one collection answered.
+     *
+     * @param element the Collection element of the response
+     * @param changed the answer says something (a new key, a status, commands): not part of an empty response
+     * @param sent    server commands sent (counts against the request's WindowSize)
+     */
+    record Outcome(WbxmlElement element, boolean changed, int sent) {
+    }
+
+    Mono<Outcome> sync(CollectionRequest request, int window) {
+        Folder folder = context.folders().get(request.collectionId());
+        if (folder == null) {
+            // MS-ASCMD 2.2.3.177.17 status 12: the collection is not (any more) in the hierarchy
+            LOG.info("sync refused user={} device={} collection={}: unknown collection", context.user(),
+                    context.device().deviceId(), request.collectionId());
+            return Mono.just(status(request, request.syncKey(), SyncStatus.HIERARCHY_CHANGED));
+        }
+        if (request.initial()) {
+            return initial(request);
+        }
+        return context.state().collection(context.device(), request.collectionId())
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(state -> existing(request, folder, state.orElse(null), window, 0));
+    }
+
+    /** MS-ASCMD 2.2.1.21: SyncKey 0 starts over; the answer is key 1 and no items. */
+    private Mono<Outcome> initial(CollectionRequest request) {
+        WbxmlElement element = collection(request, SyncKeys.FIRST, SyncStatus.SUCCESS).build();
+        CollectionOptions options = CollectionOptions.NONE.update(request);
+        CollectionState state = new CollectionState(SyncKeys.FIRST, 0, Map.of(), SyncKeys.INITIAL,
+                WbxmlEncoder.encode(element), options.encode());
+        return context.state().replaceCollection(context.device(), request.collectionId(), null, state)
+                .thenReturn(new Outcome(element, true, 0));
+    }
+
+    private Mono<Outcome> existing(CollectionRequest request, Folder folder, CollectionState state, int window,
+                                   int attempt) {
+        String key = request.syncKey();
+        if (state == null || !state.syncKey().equals(key)) {
+            return retried(request, folder, state, window, attempt);
+        }
+        CollectionOptions options = CollectionOptions.decode(state.options()).update(request);
+        ContentOptions content;
+        try {
+            content = options.content(context.version(), folder.itemClass());
+            options.cutoff(folder.itemClass(), context.now());
+        } catch (SyncProtocolException e) {
+            LOG.info("sync refused user={} device={} collection={}: {}", context.user(),
+                    context.device().deviceId(), request.collectionId(), e.getMessage());
+            return Mono.just(status(request, key, SyncStatus.PROTOCOL_ERROR));
+        }
+        String next = SyncKeys.next(key);
+        byte[] optionBytes = options.encode();
+        if (request.commands().isEmpty()) {
+            return serverChanges(request, folder, options, content, state.watermark(), state.known(), window)
+                    .flatMap(page -> {
+                        if (page.isEmpty()) {
+                            return unchanged(request, state, optionBytes);
+                        }
+                        return commit(request, key, next, page, List.of(), optionBytes)
+                                .flatMap(stored -> stored ? Mono.just(page.outcome(request, next, List.of(),
+                                                context.version()))
+                                        : reread(request, folder, window, attempt));
+                    });
+        }
+        CollectionState claim = new CollectionState(next, state.watermark(), state.known(), key, NO_ANSWER,
+                optionBytes);
+        return context.state().replaceCollection(context.device(), request.collectionId(), key, claim)
+                .flatMap(claimed -> {
+                    if (!claimed) {
+                        return reread(request, folder, window, attempt);
+                    }
+                    ClientCommandApplier applier = new ClientCommandApplier(context.store(), context.user(), folder,
+                            context.deletedItemsId(), content, options.supportedNames(), request.deletesMove());
+                    return applier.apply(request.commands(), state.known())
+                            .flatMap(applied -> serverChanges(request, folder, options, content, state.watermark(),
+                                    applied.known(), window)
+                                    .flatMap(page -> commit(request, next, next, page, applied.responses(),
+                                            optionBytes)
+                                            .map(stored -> page.outcome(request, next, applied.responses(),
+                                                    context.version()))))
+                            .onErrorResume(e -> rollback(request, claim, state, e));
+                });
+    }
+
+    /** A key that is not the current one: a retry to replay, a race to wait out, or status 3. */
+    private Mono<Outcome> retried(CollectionRequest request, Folder folder, CollectionState state, int window,
+                                  int attempt) {
+        String key = request.syncKey();
+        if (state != null && state.previousKey().equals(key)) {
+            if (state.previousResponse().length > 0) {
+                return Mono.just(new Outcome(WbxmlDecoder.DEFAULT.decode(state.previousResponse()), true, 0));
+            }
+            if (attempt < POLL_ATTEMPTS) {
+                // the request that claimed this key is still working: ask again shortly
+                return Mono.delay(Duration.ofMillis(POLL_MILLIS)).then(reread(request, folder, window, attempt));
+            }
+        }
+        // MS-ASCMD 2.2.3.177.17: status 3, the client must start over from SyncKey 0
+        LOG.info("sync refused user={} device={} collection={}: invalid sync key", context.user(),
+                context.device().deviceId(), request.collectionId());
+        return Mono.just(status(request, SyncKeys.INITIAL, SyncStatus.INVALID_SYNC_KEY));
+    }
+
+    private Mono<Outcome> reread(CollectionRequest request, Folder folder, int window, int attempt) {
+        return context.state().collection(context.device(), request.collectionId())
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(state -> existing(request, folder, state.orElse(null), window, attempt + 1));
+    }
+
+    /** Nothing to send: the key stays; new options are remembered under the same key. */
+    private Mono<Outcome> unchanged(CollectionRequest request, CollectionState state, byte[] optionBytes) {
+        Outcome outcome = new Outcome(collection(request, state.syncKey(), SyncStatus.SUCCESS).build(), false, 0);
+        if (Arrays.equals(optionBytes, state.options())) {
+            return Mono.just(outcome);
+        }
+        CollectionState next = new CollectionState(state.syncKey(), state.watermark(), state.known(),
+                state.previousKey(), state.previousResponse(), optionBytes);
+        return context.state().replaceCollection(context.device(), request.collectionId(), state.syncKey(), next)
+                .thenReturn(outcome);
+    }
+
+    /** Stores the new key with its answer; emits whether the compare-and-set succeeded. */
+    private Mono<Boolean> commit(CollectionRequest request, String expectedKey, String next, Page page,
+                                 List<WbxmlElement> responses, byte[] optionBytes) {
+        WbxmlElement element = page.outcome(request, next, responses, context.version()).element();
+        CollectionState state = new CollectionState(next, page.diff().watermark(), page.known(), request.syncKey(),
+                WbxmlEncoder.encode(element), optionBytes);
+        return context.state().replaceCollection(context.device(), request.collectionId(), expectedKey, state);
+    }
+
+    /** A store failure after the claim: give the key back so the client's retry is processed afresh. */
+    private Mono<Outcome> rollback(CollectionRequest request, CollectionState claim, CollectionState previous,
+                                   Throwable error) {
+        LOG.warn("sync failed user={} device={} collection={}: {}", context.user(), context.device().deviceId(),
+                request.collectionId(), error.toString());
+        int status = error instanceof MailStoreException e && e.kind() == MailStoreException.Kind.UNAVAILABLE
+                ? SyncStatus.RETRY : SyncStatus.SERVER_ERROR;
+        return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(), previous)
+                .thenReturn(status(request, request.syncKey(), status));
+    }
+
+    /** The page of server changes to send, with the items to render. */
+    record Page(SyncDiff.Result diff, Map<String, Long> known, List<WbxmlElement> commands) {
+        boolean isEmpty() {
+            return commands.isEmpty() && !diff.moreAvailable();
+        }
+
+        Outcome outcome(CollectionRequest request, String key, List<WbxmlElement> responses,
+                        ProtocolVersion version) {
+            WbxmlElement.Builder element = collection(request, key, SyncStatus.SUCCESS);
+            if (!responses.isEmpty()) {
+                element.child("Responses", r -> r.children(responses));
+            }
+            if (diff.moreAvailable()) {
+                element.empty("MoreAvailable");
+            }
+            if (!commands.isEmpty()) {
+                element.child("Commands", c -> c.children(commands));
+            }
+            return new Outcome(element.build(), true, commands.size());
+        }
+    }
+
+    private Mono<Page> serverChanges(CollectionRequest request, Folder folder, CollectionOptions options,
+                                     ContentOptions content, long watermark, Map<String, Long> known, int window) {
+        if (!request.wantsChanges()) {
+            return Mono.just(new Page(new SyncDiff.Result(List.of(), known, watermark, false, 0), known, List.of()));
+        }
+        return context.store().changesSince(context.user(), folder.id(), watermark)
+                .flatMap(changes -> page(folder, options, content, watermark, known, window, changes));
+    }
+
+    private Mono<Page> page(Folder folder, CollectionOptions options, ContentOptions content, long watermark,
+                            Map<String, Long> known, int window, FolderChanges changes) {
+        SyncDiff.Result diff = SyncDiff.compute(watermark, known, changes,
+                options.cutoff(folder.itemClass(), context.now()), window);
+        List<String> wanted = new ArrayList<>();
+        for (ServerChange change : diff.page()) {
+            if (change.kind() == ServerChange.Kind.ADD || change.kind() == ServerChange.Kind.CHANGE) {
+                wanted.add(change.id());
+            }
+        }
+        Mono<Map<String, Item>> items = wanted.isEmpty() ? Mono.just(Map.of())
+                : context.store().items(context.user(), folder.id(), wanted).collectMap(Item::id);
+        return items.map(found -> {
+            Map<String, Long> nextKnown = new HashMap<>(diff.known());
+            List<WbxmlElement> commands = new ArrayList<>();
+            for (ServerChange change : diff.page()) {
+                WbxmlElement command = command(change, found.get(change.id()), content);
+                if (command == null) {
+                    // removed between the listing and the read: the device keeps what it had, a later Sync
+                    // reports the removal
+                    Long before = known.get(change.id());
+                    if (before == null) {
+                        nextKnown.remove(change.id());
+                    } else {
+                        nextKnown.put(change.id(), before);
+                    }
+                } else {
+                    commands.add(command);
+                }
+            }
+            return new Page(diff, nextKnown, commands);
+        });
+    }
+
+    private static WbxmlElement command(ServerChange change, Item item, ContentOptions content) {
+        return switch (change.kind()) {
+            case ADD, CHANGE -> item == null ? null
+                    : WbxmlElement.el(CodePage.AIR_SYNC, change.kind() == ServerChange.Kind.ADD ? "Add" : "Change")
+                            .child("ServerId", change.id())
+                            .child(ContentRenderer.applicationData(item, content))
+                            .build();
+            case DELETE -> WbxmlElement.el(CodePage.AIR_SYNC, "Delete").child("ServerId", change.id()).build();
+            case SOFT_DELETE -> WbxmlElement.el(CodePage.AIR_SYNC, "SoftDelete").child("ServerId", change.id())
+                    .build();
+        };
+    }
+
+    /** The start of a Collection element (MS-ASCMD 2.2.3.29.2): Class for 2.5, SyncKey, CollectionId, Status. */
+    static WbxmlElement.Builder collection(CollectionRequest request, String key, int status) {
+        WbxmlElement.Builder element = WbxmlElement.el(CodePage.AIR_SYNC, "Collection");
+        element.optional("Class", request.className());
+        return element.child("SyncKey", key)
+                .child("CollectionId", request.collectionId())
+                .child("Status", status);
+    }
+
+    private static Outcome status(CollectionRequest request, String key, int status) {
+        return new Outcome(collection(request, key, status).build(), true, 0);
+    }
+}

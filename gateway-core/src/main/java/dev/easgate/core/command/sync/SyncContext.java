@@ -1,0 +1,33 @@
+package dev.easgate.core.command.sync;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.StateStore;
+import dev.easgate.core.protocol.ProtocolVersion;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What every collection of one Sync request shares.
+ *
+ * @param user    the store's user
+ * @param device  the device's state key
+ * @param version the request's protocol version
+ * @param folders the user's folders by id, read once per request
+ * @param now     when the request arrived (FilterType windows)
+ */
+record SyncContext(MailStore store, StateStore state, String user, DeviceKey device, ProtocolVersion version,
+                   Map<String, Folder> folders, Instant now) {
+
+    /** The Deleted Items folder, or {@code null}. */
+    String deletedItemsId() {
+        for (Folder folder : folders.values()) {
+            if (folder.type() == FolderType.DELETED_ITEMS) {
+                return folder.id();
+            }
+        }
+        return null;
+    }
+}

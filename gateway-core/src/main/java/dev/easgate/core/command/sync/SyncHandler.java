@@ -1,0 +1,235 @@
+package dev.easgate.core.command.sync;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.StateStore;
+import dev.easgate.core.command.CommandHandler;
+import dev.easgate.core.command.CommandRequest;
+import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.wbxml.WbxmlDecoder;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.WbxmlEncoder;
+import dev.easgate.wbxml.WbxmlException;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Sync command (MS-ASCMD 2.2.1.21): resolves the request (an empty body or Partial request stands for the cached
+ * previous one, 2.2.1.21.1 and 2.2.3.125), validates Wait and HeartbeatInterval, syncs each collection in turn with
+ * a shared WindowSize budget ({@link CollectionSync}), and answers with the collections, or with an empty response
+ * when no collection has anything to say (2.2.1.21.2). Every answered request is cached, without its commands and
+ * with the keys it was answered with, as the device's "last-sync" value.
+ */
+public final class SyncHandler implements CommandHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncHandler.class);
+    /** The StateStore value holding the device's cached Sync request. */
+    public static final String LAST_SYNC = "last-sync";
+    /** MS-ASCMD 2.2.3.199.2: WindowSize when the client gives none. */
+    static final int DEFAULT_WINDOW = 100;
+
+    private final MailStore store;
+    private final StateStore state;
+    private final GatewayConfig config;
+    private final SyncWait wait;
+
+    public SyncHandler(MailStore store, StateStore state, GatewayConfig config) {
+        this(store, state, config, SyncWait.IMMEDIATE);
+    }
+
+    public SyncHandler(MailStore store, StateStore state, GatewayConfig config, SyncWait wait) {
+        this.store = store;
+        this.state = state;
+        this.config = config;
+        this.wait = wait;
+    }
+
+    @Override
+    public EasCommand command() {
+        return EasCommand.SYNC;
+    }
+
+    /** One resolved request as a {@link SyncWait} sees it. */
+    public record Context(CommandRequest command, SyncRequest request) {
+        public DeviceKey device() {
+            return command.deviceKey();
+        }
+    }
+
+    /**
+     * One attempt's answer.
+     *
+     * @param body the Sync response, or {@code null} for an empty response
+     * @param keys collection id to the key answered (for the request cache)
+     */
+    public record Result(WbxmlElement body, Map<String, String> keys) {
+        public boolean empty() {
+            return body == null;
+        }
+    }
+
+    @Override
+    public Mono<CommandResponse> handle(CommandRequest command) {
+        return resolve(command).flatMap(resolved -> {
+            if (resolved.refusal() != null) {
+                return Mono.just(CommandResponse.ok(resolved.refusal()));
+            }
+            SyncRequest request = resolved.request();
+            WbxmlElement invalid = checkWait(command, request);
+            if (invalid != null) {
+                return Mono.just(CommandResponse.ok(invalid));
+            }
+            Context context = new Context(command, request);
+            Duration limit = request.waitMinutes() != null ? Duration.ofMinutes(request.waitMinutes())
+                    : request.heartbeatSeconds() != null ? Duration.ofSeconds(request.heartbeatSeconds())
+                    : Duration.ZERO;
+            return wait.await(context, limit, () -> attempt(command, request))
+                    .flatMap(result -> remember(command, request, result)
+                            .then(touchDevice(command))
+                            .thenReturn(result.empty() ? CommandResponse.empty() : CommandResponse.ok(result.body())));
+        });
+    }
+
+    private record Resolved(SyncRequest request, WbxmlElement refusal) {
+    }
+
+    /** The request this body stands for, or a refusal (status 4 malformed, 13 nothing cached to reuse). */
+    private Mono<Resolved> resolve(CommandRequest command) {
+        SyncRequest sent;
+        if (command.body() == null) {
+            sent = null;
+        } else {
+            try {
+                sent = SyncRequestParser.parse(command.body());
+            } catch (SyncProtocolException e) {
+                return Mono.just(refuse(command, SyncStatus.PROTOCOL_ERROR, e.getMessage()));
+            }
+            if (!sent.partial() && !sent.collections().isEmpty()) {
+                return Mono.just(new Resolved(sent, null));
+            }
+        }
+        return state.value(command.deviceKey(), LAST_SYNC)
+                .map(bytes -> {
+                    SyncRequest cached;
+                    try {
+                        cached = SyncRequestParser.parse(WbxmlDecoder.DEFAULT.decode(bytes));
+                    } catch (WbxmlException | SyncProtocolException e) {
+                        return refuse(command, SyncStatus.INCOMPLETE_REQUEST, "cached request unreadable");
+                    }
+                    // MS-ASCMD 2.2.1.21.1: an empty request repeats the cached one; Partial (2.2.3.125) completes it
+                    return new Resolved(sent == null ? cached : SyncRequestParser.merge(cached, sent), null);
+                })
+                .defaultIfEmpty(refuse(command, SyncStatus.INCOMPLETE_REQUEST, "empty or partial request, none cached"));
+    }
+
+    private static Resolved refuse(CommandRequest command, int status, String reason) {
+        LOG.info("sync refused user={} device={} status={}: {}", command.user(), command.deviceKey().deviceId(),
+                status, reason);
+        return new Resolved(null, WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Status", status).build());
+    }
+
+    /**
+     * MS-ASCMD 2.2.3.197 Wait (minutes) and 2.2.3.88 HeartbeatInterval (seconds): both at once is status 4; a value
+     * outside the configured heartbeat bounds is status 14 with the bound it crossed in Limit (2.2.3.97), in the
+     * unit of the element sent.
+     */
+    private WbxmlElement checkWait(CommandRequest command, SyncRequest request) {
+        Integer minutes = request.waitMinutes();
+        Integer seconds = request.heartbeatSeconds();
+        if (minutes != null && seconds != null) {
+            return refuse(command, SyncStatus.PROTOCOL_ERROR, "both Wait and HeartbeatInterval").refusal();
+        }
+        long min = config.heartbeatMin().toSeconds();
+        long max = config.heartbeatMax().toSeconds();
+        if (seconds != null && (seconds < min || seconds > max)) {
+            return limit(command, seconds < min ? min : max, "HeartbeatInterval out of range");
+        }
+        if (minutes != null) {
+            long minMinutes = (min + 59) / 60;
+            long maxMinutes = max / 60;
+            if (minutes < minMinutes || minutes > maxMinutes) {
+                return limit(command, minutes < minMinutes ? minMinutes : maxMinutes, "Wait out of range");
+            }
+        }
+        return null;
+    }
+
+    private static WbxmlElement limit(CommandRequest command, long limit, String reason) {
+        LOG.info("sync refused user={} device={} status=14: {}", command.user(), command.deviceKey().deviceId(),
+                reason);
+        return WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Status", SyncStatus.INVALID_WAIT)
+                .child("Limit", limit).build();
+    }
+
+    /** Runs the request once against the current store and state. */
+    private Mono<Result> attempt(CommandRequest command, SyncRequest request) {
+        return store.folders(command.user()).collectMap(Folder::id).flatMap(folders -> {
+            SyncContext context = new SyncContext(store, state, command.user(), command.deviceKey(),
+                    command.version(), folders, command.receivedAt());
+            CollectionSync sync = new CollectionSync(context);
+            int max = config.syncMaxWindowSize();
+            AtomicInteger budget = new AtomicInteger(clamp(request.windowSize(), max));
+            return Flux.fromIterable(request.collections())
+                    .concatMap(collection -> {
+                        int window = Math.min(clamp(collection.windowSize(), max), budget.get());
+                        return sync.sync(collection, window).doOnNext(outcome -> budget.addAndGet(-outcome.sent()));
+                    })
+                    .collectList()
+                    .map(outcomes -> result(request, outcomes));
+        });
+    }
+
+    /** MS-ASCMD 2.2.3.199: 1 to the configured maximum; larger values are lowered, missing ones default. */
+    private static int clamp(Integer window, int max) {
+        if (window == null) {
+            return Math.min(DEFAULT_WINDOW, max);
+        }
+        return Math.max(1, Math.min(window, max));
+    }
+
+    private static Result result(SyncRequest request, List<CollectionSync.Outcome> outcomes) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        List<WbxmlElement> elements = new ArrayList<>();
+        boolean changed = false;
+        for (CollectionSync.Outcome outcome : outcomes) {
+            elements.add(outcome.element());
+            keys.put(outcome.element().childText("CollectionId"), outcome.element().childText("SyncKey"));
+            changed |= outcome.changed();
+        }
+        if (!changed) {
+            return new Result(null, keys); // MS-ASCMD 2.2.1.21.2: the empty Sync response
+        }
+        WbxmlElement body = WbxmlElement.el(CodePage.AIR_SYNC, "Sync")
+                .child("Collections", c -> c.children(elements))
+                .build();
+        return new Result(body, keys);
+    }
+
+    /** Caches the request (keys as answered, no commands) for the next empty or Partial request. */
+    private Mono<Void> remember(CommandRequest command, SyncRequest request, Result result) {
+        List<CollectionRequest> collections = new ArrayList<>();
+        for (CollectionRequest collection : request.collections()) {
+            String key = result.keys().getOrDefault(collection.collectionId(), collection.syncKey());
+            collections.add(collection.withoutCommands().withSyncKey(key));
+        }
+        SyncRequest cached = new SyncRequest(collections, request.windowSize(), request.waitMinutes(),
+                request.heartbeatSeconds(), false);
+        return state.putValue(command.deviceKey(), LAST_SYNC, WbxmlEncoder.encode(SyncRequestParser.write(cached)));
+    }
+
+    private Mono<Void> touchDevice(CommandRequest command) {
+        return state.device(command.deviceKey())
+                .defaultIfEmpty(command.device())
+                .flatMap(device -> state.putDevice(device.withLastSync(command.receivedAt())));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.easgate.core.content;
+
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.core.protocol.ProtocolVersion;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.codepage.CodePage;
+import dev.easgate.wbxml.codepage.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a contact, event, task or note: the stored ApplicationData (already EAS) filtered for the client. Elements
+ * a version does not define are dropped (the table below names those introduced after 2.5; the whole AirSyncBase
+ * page is 12.0+), and an AirSyncBase:Body is rewritten under the client's BodyPreference, or as the class's own
+ * 2.5 Body element for a 2.5 client.
+ */
+public final class PimRenderer {
+    /** Elements by the version that introduced them (MS-ASCNTC, MS-ASCAL, MS-ASTASK protocol version tables). */
+    private static final Map<String, ProtocolVersion> INTRODUCED = Map.ofEntries(
+            Map.entry("Contacts:Alias", ProtocolVersion.V14_0),
+            Map.entry("Contacts:WeightedRank", ProtocolVersion.V14_0),
+            Map.entry("Calendar:DisallowNewTimeProposal", ProtocolVersion.V14_0),
+            Map.entry("Calendar:ResponseRequested", ProtocolVersion.V14_0),
+            Map.entry("Calendar:AppointmentReplyTime", ProtocolVersion.V14_0),
+            Map.entry("Calendar:ResponseType", ProtocolVersion.V14_0),
+            Map.entry("Calendar:CalendarType", ProtocolVersion.V14_0),
+            Map.entry("Calendar:IsLeapMonth", ProtocolVersion.V14_0),
+            Map.entry("Calendar:FirstDayOfWeek", ProtocolVersion.V14_1),
+            Map.entry("Calendar:OnlineMeetingConfLink", ProtocolVersion.V14_1),
+            Map.entry("Calendar:OnlineMeetingExternalLink", ProtocolVersion.V14_1),
+            Map.entry("Calendar:ClientUid", ProtocolVersion.V16_0),
+            Map.entry("Tasks:CalendarType", ProtocolVersion.V14_0),
+            Map.entry("Tasks:IsLeapMonth", ProtocolVersion.V14_0),
+            Map.entry("Tasks:FirstDayOfWeek", ProtocolVersion.V14_1));
+
+    private PimRenderer() {
+    }
+
+    public static WbxmlElement render(ItemContent.Pim pim, ContentOptions options) {
+        ProtocolVersion version = options.version();
+        List<WbxmlElement> out = new ArrayList<>();
+        for (WbxmlElement element : pim.applicationData().children()) {
+            if (element.matches("AirSyncBase:Body")) {
+                WbxmlElement body = body(element, pim, options);
+                if (body != null) {
+                    out.add(body);
+                }
+            } else if (known(element.tag(), version)) {
+                out.add(element);
+            }
+        }
+        return WbxmlElement.parent(pim.applicationData().tag(), out);
+    }
+
+    static boolean known(Tag tag, ProtocolVersion version) {
+        if (tag.page() == CodePage.AIR_SYNC_BASE && !version.atLeast(ProtocolVersion.V12_0)) {
+            return false;
+        }
+        ProtocolVersion introduced = INTRODUCED.get(tag.qualifiedName());
+        return introduced == null || version.atLeast(introduced);
+    }
+
+    private static WbxmlElement body(WbxmlElement stored, ItemContent.Pim pim, ContentOptions options) {
+        String data = stored.childText("AirSyncBase:Data");
+        String type = stored.childText("AirSyncBase:Type");
+        String text = data == null ? "" : data;
+        boolean html = "2".equals(type);
+        String plain = html ? BodyRenderer.htmlToText(text) : text;
+        if (!options.version().atLeast(ProtocolVersion.V12_0)) {
+            // 2.5: the class's own Body element (e.g. Contacts:Body), plain text
+            Tag legacy = pim.applicationData().tag().page() == null ? null : legacyBodyTag(pim);
+            return legacy == null ? null : WbxmlElement.text(legacy, plain);
+        }
+        BodyPreference wantsHtml = options.preference(BodyPreference.HTML);
+        BodyPreference wantsPlain = options.preference(BodyPreference.PLAIN);
+        if (html && wantsHtml != null) {
+            return BodyRenderer.body(BodyPreference.HTML, text, wantsHtml, plain, options.version());
+        }
+        if (wantsPlain != null || wantsHtml == null) {
+            BodyPreference preference = wantsPlain != null ? wantsPlain : BodyPreference.DEFAULT;
+            return BodyRenderer.body(BodyPreference.PLAIN, plain, preference, plain, options.version());
+        }
+        return BodyRenderer.body(BodyPreference.HTML, BodyRenderer.textToHtml(plain), wantsHtml, plain,
+                options.version());
+    }
+
+    private static Tag legacyBodyTag(ItemContent.Pim pim) {
+        CodePage page = switch (pim.itemClass()) {
+            case CONTACTS -> CodePage.CONTACTS;
+            case CALENDAR -> CodePage.CALENDAR;
+            case TASKS -> CodePage.TASKS;
+            default -> null;
+        };
+        return page == null ? null : page.tag("Body");
+    }
+}
