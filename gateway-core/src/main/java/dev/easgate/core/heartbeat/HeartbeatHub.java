@@ -64,7 +64,8 @@ public final class HeartbeatHub {
 
     /** Parks until the outcome; cancelling the returned Mono (the client went away) unparks cleanly. */
     public Mono<ParkOutcome> park(ParkRequest request) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
+            ParkSignal signal = context.getOrDefault(ParkSignal.class, ParkSignal.NONE);
             if (draining.get()) {
                 return Mono.just(ParkOutcome.of(ParkOutcome.Reason.DRAINED));
             }
@@ -74,6 +75,7 @@ public final class HeartbeatHub {
                 previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
             }
             parkedCount.incrementAndGet();
+            signal.parked();
             AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
             byCommand.incrementAndGet();
             return bus.listen(request.device().user(), park)
@@ -90,7 +92,8 @@ public final class HeartbeatHub {
                     })
                     .doOnNext(outcome -> observer.woke(outcome, outcome.reason() == ParkOutcome.Reason.CHANGED
                             || outcome.reason() == ParkOutcome.Reason.HIERARCHY_CHANGED ? park.latencyMillis() : -1))
-                    .doFinally(signal -> {
+                    .doFinally(end -> {
+                        signal.unparked();
                         byCommand.decrementAndGet();
                         park.release();
                         parked.remove(request.device(), park);

@@ -10,6 +10,7 @@ import dev.easgate.core.command.CommandRegistry;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.heartbeat.ParkSignal;
 import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
@@ -168,7 +169,19 @@ public final class EasEndpoint {
         return authenticate(credentials)
                 .flatMap(account -> authorized(request, response, query, negotiated, account))
                 .switchIfEmpty(Mono.defer(() -> unauthorized(response, credentials, query.command().wireName())))
-                .doFinally(signal -> inFlight.decrementAndGet());
+                .doFinally(signal -> inFlight.decrementAndGet())
+                // a parked request holds no worker: it leaves the in-flight count while parked
+                .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {
+                    @Override
+                    public void parked() {
+                        inFlight.decrementAndGet();
+                    }
+
+                    @Override
+                    public void unparked() {
+                        inFlight.incrementAndGet();
+                    }
+                }));
     }
 
     private static String queryOf(String uri) {
