@@ -1,0 +1,119 @@
+package dev.easgate.core.command.ping;
+
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.state.StateStore;
+import dev.easgate.core.command.CommandHandler;
+import dev.easgate.core.command.CommandRequest;
+import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Ping (MS-ASCMD 2.2.1.13; statuses 2.2.3.177.12), answered at once (the heartbeat hub will park it later).
+ *
+ * <ol>
+ *   <li>A body that is not a well-formed Ping: Status 4.</li>
+ *   <li>HeartbeatInterval or Folders omitted (or no body at all): taken from the device's last Ping; still missing:
+ *       Status 3, the client sends a full Ping.</li>
+ *   <li>HeartbeatInterval outside the configured bounds: Status 5 with HeartbeatInterval = the nearest bound.</li>
+ *   <li>More folders than ping.max-folders: Status 6 with MaxFolders.</li>
+ *   <li>The request is kept as the last Ping, and the device's lastPing set.</li>
+ *   <li>A folder id the user's store does not have: Status 7, the device runs FolderSync.</li>
+ *   <li>Folders with changes ({@link FolderChangeCheck}): Status 2 listing exactly those; otherwise Status 1.</li>
+ * </ol>
+ * A store failure gives Status 8.
+ */
+public final class PingHandler implements CommandHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(PingHandler.class);
+
+    private final MailStore store;
+    private final StateStore state;
+    private final HeartbeatBounds bounds;
+    private final int maxFolders;
+    private final FolderChangeCheck changes;
+
+    public PingHandler(MailStore store, StateStore state, HeartbeatBounds bounds, int maxFolders) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.state = Objects.requireNonNull(state, "state");
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
+        this.maxFolders = maxFolders;
+        this.changes = new FolderChangeCheck(store, state);
+    }
+
+    @Override
+    public EasCommand command() {
+        return EasCommand.PING;
+    }
+
+    @Override
+    public Mono<CommandResponse> handle(CommandRequest request) {
+        PingRequest asked;
+        try {
+            asked = PingRequest.parse(request.body());
+        } catch (PingRequest.MalformedPingException e) {
+            return refuse(request, 4, e.getMessage());
+        }
+        Mono<PingRequest> merged = asked.complete() ? Mono.just(asked)
+                : state.value(request.deviceKey(), PingRequest.VALUE)
+                        .map(bytes -> java.util.Optional.ofNullable(PingRequest.decode(bytes)))
+                        .defaultIfEmpty(java.util.Optional.empty())
+                        .map(last -> asked.orElse(last.orElse(null)));
+        return merged.flatMap(ping -> validated(request, ping))
+                .onErrorResume(MailStoreException.class, e -> refuse(request, 8, "store failed: " + e.kind()));
+    }
+
+    private Mono<CommandResponse> validated(CommandRequest request, PingRequest ping) {
+        if (!ping.complete()) {
+            return refuse(request, 3, "HeartbeatInterval or Folders missing and no earlier Ping to reuse");
+        }
+        HeartbeatBounds.Verdict verdict = bounds.checkSeconds(ping.heartbeatSeconds());
+        if (!verdict.accepted()) {
+            LOG.info("Ping status 5 for user={} device={}: heartbeat {}s outside {}..{}s", request.user(),
+                    request.query().deviceId(), ping.heartbeatSeconds(), bounds.min().toSeconds(),
+                    bounds.max().toSeconds());
+            return ok(ping(5).child("HeartbeatInterval", verdict.limit().toSeconds()));
+        }
+        if (ping.folders().size() > maxFolders) {
+            LOG.info("Ping status 6 for user={} device={}: {} folders, at most {}", request.user(),
+                    request.query().deviceId(), ping.folders().size(), maxFolders);
+            return ok(ping(6).child("MaxFolders", maxFolders));
+        }
+        Mono<Void> remember = state.putValue(request.deviceKey(), PingRequest.VALUE, ping.encode())
+                .then(state.device(request.deviceKey()).defaultIfEmpty(request.device())
+                        .flatMap(device -> state.putDevice(device.withLastPing(request.receivedAt()))));
+        return remember.then(store.folders(request.user()).map(folder -> folder.id()).collect(HashSet<String>::new,
+                        Set::add))
+                .flatMap(existing -> {
+                    List<String> unknown = ping.folderIds().stream().filter(id -> !existing.contains(id)).toList();
+                    if (!unknown.isEmpty()) {
+                        return refuse(request, 7, unknown.size() + " folder(s) not in the store");
+                    }
+                    return changes.changed(request.deviceKey(), ping.folderIds()).flatMap(changed -> changed.isEmpty()
+                            ? ok(ping(1))
+                            : ok(ping(2).child("Folders", folders -> changed.forEach(id -> folders.child("Folder", id)))));
+                });
+    }
+
+    private static WbxmlElement.Builder ping(int status) {
+        return WbxmlElement.el(CodePage.PING, "Ping").child("Status", status);
+    }
+
+    private static Mono<CommandResponse> ok(WbxmlElement.Builder body) {
+        return Mono.just(CommandResponse.ok(body.build()));
+    }
+
+    private static Mono<CommandResponse> refuse(CommandRequest request, int status, String reason) {
+        LOG.info("Ping status {} for user={} device={}: {}", status, request.user(), request.query().deviceId(),
+                reason);
+        return ok(ping(status));
+    }
+}
