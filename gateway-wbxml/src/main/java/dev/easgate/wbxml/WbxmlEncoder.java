@@ -13,17 +13,19 @@ import java.util.List;
  * Encodes a {@link WbxmlElement} tree as an EAS WBXML document: header {@code 03 01 6A 00}, SWITCH_PAGE only where
  * the page changes, STR_I for text, OPAQUE for binary values, the content bit on tags that have content.
  *
- * <p>The exact length is computed first, so the output is written in one pass into a buffer sized once. Both
- * passes walk the tree with an explicit stack, so a deep tree built in code cannot overflow the Java stack. Bytes are
- * written straight into the destination array when there is one (a {@code byte[]}, a heap buffer); a buffer without
- * an array (direct memory) receives them in chunks staged in a small per-thread array. Text is converted to UTF-8
- * here, a block of chars at a time; an unpaired surrogate becomes {@code ?}, as {@link String#getBytes} does.
+ * <p>One pass writes the document into a per-thread array: in chunks of a few kilobytes copied into a
+ * destination buffer as they fill up, or whole, then copied once into an exactly sized array or buffer. Text is
+ * converted to UTF-8 here, a block of chars at a time; an unpaired surrogate becomes {@code ?}, as
+ * {@link String#getBytes} does. The tree is walked with an explicit stack, so a deep tree built in code cannot
+ * overflow the Java stack. {@link #encodedLength} counts the same bytes without writing them.
  */
 public final class WbxmlEncoder {
-    /** Bytes staged before they are copied into a buffer without an array. */
+    /** Bytes staged before they are copied into a destination buffer. */
     private static final int CHUNK_BYTES = 8192;
     /** Chars of a text converted at a time: at most 3 bytes each, so a block always fits an empty chunk. */
     private static final int BLOCK_CHARS = 2048;
+    /** Largest staging array a thread keeps between documents written whole. */
+    private static final int MAX_RETAINED_BYTES = 1 << 20;
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -32,56 +34,44 @@ public final class WbxmlEncoder {
     private WbxmlEncoder() {
     }
 
-    /** Writes the document into {@code out} at its writer index. */
+    /**
+     * Writes the document into {@code out} at its writer index, growing it as needed. When that fails (the buffer
+     * cannot grow enough), the writer index is put back where it was.
+     */
     public static void encode(WbxmlElement root, ByteBuf out) {
-        int length = encodedLength(root);
-        out.ensureWritable(length);
-        write(root, out, length);
+        Writer writer = WRITERS.get();
+        int writerIndex = out.writerIndex();
+        try {
+            writer.startChunked(out);
+            writer.document(root);
+            writer.flush();
+        } catch (RuntimeException e) {
+            out.writerIndex(writerIndex);
+            throw e;
+        } finally {
+            writer.clear();
+        }
     }
 
     /** The document in a new buffer from {@code allocator}, sized exactly; the caller releases it. */
     public static ByteBuf encode(WbxmlElement root, ByteBufAllocator allocator) {
-        int length = encodedLength(root);
-        ByteBuf out = allocator.buffer(length, length);
+        Writer writer = WRITERS.get();
         try {
-            write(root, out, length);
+            int length = writer.whole(root);
+            ByteBuf out = allocator.buffer(length, length);
+            out.writeBytes(writer.bytes, 0, length);
             return out;
-        } catch (RuntimeException | Error e) {
-            out.release();
-            throw e;
+        } finally {
+            writer.clear();
         }
     }
 
     /** The document as a new array of exactly its length. */
     public static byte[] encode(WbxmlElement root) {
-        byte[] bytes = new byte[encodedLength(root)];
-        Writer writer = WRITERS.get();
-        writer.startArray(bytes, 0, bytes.length);
-        try {
-            writer.document(root);
-            writer.finishArray();
-        } finally {
-            writer.clear();
-        }
-        return bytes;
-    }
-
-    /** Writes a document of {@code length} bytes; {@code out} has room for it. */
-    private static void write(WbxmlElement root, ByteBuf out, int length) {
         Writer writer = WRITERS.get();
         try {
-            int writerIndex = out.writerIndex();
-            if (out.hasArray()) {
-                int start = out.arrayOffset() + writerIndex;
-                writer.startArray(out.array(), start, start + length);
-                writer.document(root);
-                writer.finishArray();
-            } else {
-                writer.startChunked(out);
-                writer.document(root);
-                writer.flush();
-            }
-            out.writerIndex(writerIndex + length);
+            int length = writer.whole(root);
+            return Arrays.copyOf(writer.bytes, length);
         } finally {
             writer.clear();
         }
@@ -106,22 +96,27 @@ public final class WbxmlEncoder {
     }
 
     /**
-     * Writes bytes into an array: the destination's own, or a chunk staged for a buffer without an array. One per
-     * thread, reused; holds no reference to a destination between documents.
+     * Writes a document into an array: a chunk flushed into a destination buffer, or a staging array that grows to
+     * hold the whole document. One per thread, reused; holds no reference to a destination between documents.
      */
     private static final class Writer {
         private final byte[] chunk = new byte[CHUNK_BYTES];
+        private byte[] staging = new byte[CHUNK_BYTES];
         private final char[] block = new char[BLOCK_CHARS];
         private byte[] bytes;
         private int pos;
         private int limit;
-        private ByteBuf out; // null when writing into the destination's array
+        private ByteBuf out; // null when writing a whole document into the staging array
 
-        void startArray(byte[] array, int start, int end) {
-            bytes = array;
-            pos = start;
-            limit = end;
+        /** Writes the whole document into the staging array; returns its length. */
+        int whole(WbxmlElement root) {
+            bytes = staging;
+            pos = 0;
+            limit = staging.length;
             out = null;
+            document(root);
+            staging = bytes.length <= MAX_RETAINED_BYTES ? bytes : new byte[CHUNK_BYTES];
+            return pos;
         }
 
         void startChunked(ByteBuf destination) {
@@ -131,17 +126,24 @@ public final class WbxmlEncoder {
             out = destination;
         }
 
-        void finishArray() {
-            if (pos != limit) {
-                throw new IllegalStateException("the document ends " + (pos - limit) + " bytes off its computed length");
+        /** Makes room for {@code n} more bytes: flushes the chunk (n is at most a chunk) or grows the staging array. */
+        private void room(int n) {
+            if (limit - pos < n) {
+                if (out != null) {
+                    flush();
+                } else {
+                    grow(n);
+                }
             }
         }
 
-        /** Makes room for {@code n} more bytes (at most a chunk); the destination's array always has room. */
-        private void room(int n) {
-            if (out != null && limit - pos < n) {
-                flush();
+        private void grow(int n) {
+            long wanted = Math.max((long) pos + n, 2L * bytes.length);
+            if ((long) pos + n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("document of more than " + pos + " bytes is too large to encode");
             }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+            limit = bytes.length;
         }
 
         void flush() {
@@ -307,11 +309,9 @@ public final class WbxmlEncoder {
 
         private void opaque(Opaque opaque) {
             int length = opaque.length();
-            if (out == null) {
+            if (out == null || length <= limit - pos) {
+                room(length);
                 opaque.copyTo(bytes, pos);
-                pos += length;
-            } else if (length <= limit - pos) {
-                opaque.copyTo(chunk, pos);
                 pos += length;
             } else {
                 flush();
@@ -356,21 +356,25 @@ public final class WbxmlEncoder {
             int bytes = n;
             int i = 0;
             while (i < n) {
-                if (i + 8 <= n && (chars[i] | chars[i + 1] | chars[i + 2] | chars[i + 3] | chars[i + 4]
+                // eight ASCII chars at a time, one byte each; a group with other chars is counted char by char
+                int end = Math.min(i + 8, n);
+                if (end - i == 8 && (chars[i] | chars[i + 1] | chars[i + 2] | chars[i + 3] | chars[i + 4]
                         | chars[i + 5] | chars[i + 6] | chars[i + 7]) < 0x80) {
-                    i += 8; // eight ASCII chars, one byte each
+                    i = end;
                     continue;
                 }
-                char c = chars[i++];
-                if (c >= 0x80) {
-                    if (c < 0x800) {
-                        bytes += 1;
-                    } else if (!Character.isSurrogate(c)) {
-                        bytes += 2;
-                    } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
-                        bytes += 2; // two chars, four bytes
-                        i++;
-                    } // an unpaired surrogate is written as '?'
+                while (i < end) {
+                    char c = chars[i++];
+                    if (c >= 0x80) {
+                        if (c < 0x800) {
+                            bytes += 1;
+                        } else if (!Character.isSurrogate(c)) {
+                            bytes += 2;
+                        } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
+                            bytes += 2; // two chars, four bytes
+                            i++;
+                        } // an unpaired surrogate is written as '?'
+                    }
                 }
             }
             return bytes;
@@ -379,43 +383,70 @@ public final class WbxmlEncoder {
         /** Encodes {@code chars[0..n)} into {@code b} at {@code p}; returns the position after the last byte. */
         private static int utf8(char[] chars, int n, byte[] b, int p) {
             int i = 0;
-            while (i < n) {
-                if (i + 8 <= n) {
-                    long c0 = chars[i];
-                    long c1 = chars[i + 1];
-                    long c2 = chars[i + 2];
-                    long c3 = chars[i + 3];
-                    long c4 = chars[i + 4];
-                    long c5 = chars[i + 5];
-                    long c6 = chars[i + 6];
-                    long c7 = chars[i + 7];
-                    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) < 0x80) { // eight ASCII chars: one store
-                        LONG_LE.set(b, p, c0 | c1 << 8 | c2 << 16 | c3 << 24 | c4 << 32 | c5 << 40 | c6 << 48
-                                | c7 << 56);
-                        i += 8;
-                        p += 8;
-                        continue;
+            while (i + 8 <= n) {
+                long c0 = chars[i];
+                long c1 = chars[i + 1];
+                long c2 = chars[i + 2];
+                long c3 = chars[i + 3];
+                long c4 = chars[i + 4];
+                long c5 = chars[i + 5];
+                long c6 = chars[i + 6];
+                long c7 = chars[i + 7];
+                if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) < 0x80) { // eight ASCII chars: one store
+                    LONG_LE.set(b, p, c0 | c1 << 8 | c2 << 16 | c3 << 24 | c4 << 32 | c5 << 40 | c6 << 48 | c7 << 56);
+                    i += 8;
+                    p += 8;
+                } else { // char by char to the end of the group (or one past it, for a surrogate pair)
+                    for (int end = i + 8; i < end; ) {
+                        char c = chars[i++];
+                        if (c < 0x80) {
+                            b[p++] = (byte) c;
+                        } else {
+                            p = utf8(c, chars, i, n, b, p);
+                            if (p < 0) { // a surrogate pair: its low half is consumed too
+                                p = ~p;
+                                i++;
+                            }
+                        }
                     }
                 }
+            }
+            while (i < n) {
                 char c = chars[i++];
                 if (c < 0x80) {
                     b[p++] = (byte) c;
-                } else if (c < 0x800) {
-                    b[p++] = (byte) (0xC0 | (c >> 6));
-                    b[p++] = (byte) (0x80 | (c & 0x3F));
-                } else if (!Character.isSurrogate(c)) {
-                    b[p++] = (byte) (0xE0 | (c >> 12));
-                    b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    b[p++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
-                    int cp = Character.toCodePoint(c, chars[i++]);
-                    b[p++] = (byte) (0xF0 | (cp >> 18));
-                    b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    b[p++] = (byte) (0x80 | (cp & 0x3F));
                 } else {
-                    b[p++] = '?';
+                    p = utf8(c, chars, i, n, b, p);
+                    if (p < 0) {
+                        p = ~p;
+                        i++;
+                    }
                 }
+            }
+            return p;
+        }
+
+        /**
+         * Encodes one char of 0x80 or more, {@code chars[i]} being the next one; returns the position after the
+         * last byte, or its complement when {@code chars[i]} was consumed as the low half of a surrogate pair.
+         */
+        private static int utf8(char c, char[] chars, int i, int n, byte[] b, int p) {
+            if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (!Character.isSurrogate(c)) {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(chars[i])) {
+                int cp = Character.toCodePoint(c, chars[i]);
+                b[p++] = (byte) (0xF0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
+                return ~p;
+            } else {
+                b[p++] = '?';
             }
             return p;
         }
