@@ -1,0 +1,296 @@
+package dev.easgate.core.command.itemops;
+
+import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.core.command.CommandHandler;
+import dev.easgate.core.command.CommandRequest;
+import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.content.AttachmentReference;
+import dev.easgate.core.content.BodyPreference;
+import dev.easgate.core.content.ContentOptions;
+import dev.easgate.core.content.ContentRenderer;
+import dev.easgate.core.content.ParsedEmail;
+import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * ItemOperations (MS-ASCMD 2.2.1.10). Operations are answered in request order inside Response, each with its own
+ * Status (2.2.3.177.8): 1 success, 2 protocol error, 3 server error, 6 object not found, 8 invalid byte range,
+ * 9 unknown store, 15 invalid attachment reference, 156 action not supported (the conversation Move).
+ *
+ * <p>Fetch by airsync:CollectionId and airsync:ServerId renders the item with the request's BodyPreference and
+ * MIMESupport, like Sync; Fetch by airsyncbase:FileReference returns the attachment's decoded bytes, the part given
+ * by Options/Range ("m-n", zero-based, inclusive) when asked, with Total. Data is base64 text inside the WBXML
+ * unless the client accepts a multipart response (query parameter AcceptMultiPart=T, or the base64 query form's
+ * flag); then each Data becomes a Part index into the multipart body (2.2.1.10.1). The MS-ASAcceptMultiPart header
+ * is not visible to handlers yet and is therefore not honoured. search:LongId fetches are answered 6.
+ */
+public final class ItemOperationsHandler implements CommandHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemOperationsHandler.class);
+    static final int SUCCESS = 1;
+    static final int PROTOCOL_ERROR = 2;
+    static final int SERVER_ERROR = 3;
+    static final int NOT_FOUND = 6;
+    static final int INVALID_RANGE = 8;
+    static final int UNKNOWN_STORE = 9;
+    static final int INVALID_ATTACHMENT = 15;
+    static final int NOT_SUPPORTED = 156;
+
+    private final MailStore store;
+
+    public ItemOperationsHandler(MailStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public EasCommand command() {
+        return EasCommand.ITEM_OPERATIONS;
+    }
+
+    /** What one request collects: the answers, and the data parts of a multipart response. */
+    private static final class Answer {
+        final boolean multipart;
+        final List<byte[]> parts = new ArrayList<>();
+
+        Answer(boolean multipart) {
+            this.multipart = multipart;
+        }
+
+        /** Data as base64 text, or a Part index when multipart. */
+        void data(WbxmlElement.Builder properties, byte[] bytes) {
+            if (multipart) {
+                parts.add(bytes);
+                properties.child("ItemOperations:Part", parts.size());
+            } else {
+                properties.child("ItemOperations:Data", Base64.getEncoder().encodeToString(bytes));
+            }
+        }
+    }
+
+    @Override
+    public Mono<CommandResponse> handle(CommandRequest request) {
+        WbxmlElement body = request.body();
+        if (body == null || !body.matches("ItemOperations:ItemOperations") || body.children().isEmpty()) {
+            LOG.info("itemoperations refused user={} device={}: malformed request", request.user(),
+                    request.deviceKey().deviceId());
+            return Mono.just(CommandResponse.ok(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations")
+                    .child("Status", PROTOCOL_ERROR).build()));
+        }
+        Answer answer = new Answer("T".equalsIgnoreCase(request.query().parameter("AcceptMultiPart")));
+        return Flux.fromIterable(body.children())
+                .concatMap(operation -> operation(request, operation, answer))
+                .collectList()
+                .map(results -> {
+                    WbxmlElement response = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations")
+                            .child("Status", SUCCESS)
+                            .child("Response", r -> r.children(results))
+                            .build();
+                    if (answer.multipart) {
+                        return CommandResponse.raw(MultipartResponse.encode(response, answer.parts),
+                                MultipartResponse.CONTENT_TYPE);
+                    }
+                    return CommandResponse.ok(response);
+                });
+    }
+
+    private Mono<WbxmlElement> operation(CommandRequest request, WbxmlElement operation, Answer answer) {
+        String name = operation.tag().qualifiedName();
+        Mono<WbxmlElement> result = switch (name) {
+            case "ItemOperations:Fetch" -> fetch(request, operation, answer);
+            case "ItemOperations:EmptyFolderContents" -> emptyFolder(request, operation);
+            case "ItemOperations:Move" -> {
+                // 14.0+ conversation move (MS-ASCMD 2.2.3.117.1): not implemented by this gateway
+                refused(request, "conversation move is not supported");
+                yield Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Move").child("Status", NOT_SUPPORTED)
+                        .optional("ConversationId", operation.childText("ItemOperations:ConversationId"))
+                        .build());
+            }
+            default -> {
+                refused(request, "unknown operation " + name);
+                yield Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Fetch").child("Status", PROTOCOL_ERROR)
+                        .build());
+            }
+        };
+        return result.onErrorResume(MailStoreException.class, e -> Mono.just(
+                WbxmlElement.el(operation.tag()).child("Status", e.kind() == MailStoreException.Kind.NOT_FOUND
+                        ? NOT_FOUND : SERVER_ERROR).build()));
+    }
+
+    private Mono<WbxmlElement> fetch(CommandRequest request, WbxmlElement fetch, Answer answer) {
+        String storeName = fetch.childText("ItemOperations:Store");
+        if (storeName == null || !storeName.strip().equalsIgnoreCase("Mailbox")) {
+            refused(request, "fetch from an unsupported store");
+            return Mono.just(fetchStatus(UNKNOWN_STORE).build());
+        }
+        String fileReference = fetch.childText("AirSyncBase:FileReference");
+        if (fileReference != null) {
+            return attachment(request, fileReference.strip(), fetch.child("ItemOperations:Options"), answer);
+        }
+        String collectionId = fetch.childText("AirSync:CollectionId");
+        String serverId = fetch.childText("AirSync:ServerId");
+        if (collectionId == null || serverId == null) {
+            refused(request, fetch.child("Search:LongId") != null ? "fetch by LongId is not supported"
+                    : "fetch without CollectionId and ServerId");
+            return Mono.just(fetchStatus(fetch.child("Search:LongId") != null ? NOT_FOUND : PROTOCOL_ERROR).build());
+        }
+        ContentOptions options;
+        try {
+            options = contentOptions(request, fetch.child("ItemOperations:Options"));
+        } catch (IllegalArgumentException e) {
+            refused(request, "malformed fetch options");
+            return Mono.just(fetchStatus(PROTOCOL_ERROR).build());
+        }
+        return store.item(request.user(), collectionId.strip(), serverId.strip())
+                .map(item -> {
+                    WbxmlElement data = ContentRenderer.applicationData(item, options);
+                    return fetchStatus(SUCCESS)
+                            .child("AirSync:CollectionId", item.folderId())
+                            .child("AirSync:ServerId", item.id())
+                            .child("AirSync:Class", item.content().itemClass().easName())
+                            .child("Properties", p -> p.children(data.children()))
+                            .build();
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    refused(request, "fetch of an unknown item");
+                    return fetchStatus(NOT_FOUND).child("AirSync:CollectionId", collectionId)
+                            .child("AirSync:ServerId", serverId).build();
+                }));
+    }
+
+    /** MS-ASCMD 2.2.3.125.3 ItemOperations Options: BodyPreference and MIMESupport as in Sync. */
+    private static ContentOptions contentOptions(CommandRequest request, WbxmlElement options) {
+        if (options == null) {
+            return ContentOptions.defaults(request.version());
+        }
+        List<BodyPreference> preferences = new ArrayList<>();
+        for (WbxmlElement preference : options.children("AirSyncBase:BodyPreference")) {
+            preferences.add(BodyPreference.parse(preference));
+        }
+        String mime = options.childText("AirSync:MIMESupport");
+        return new ContentOptions(request.version(), preferences, mime == null ? 0 : Integer.parseInt(mime.strip()),
+                -1, -1);
+    }
+
+    private Mono<WbxmlElement> attachment(CommandRequest request, String fileReference, WbxmlElement options,
+                                          Answer answer) {
+        AttachmentReference reference = AttachmentReference.parse(fileReference);
+        if (reference == null) {
+            refused(request, "invalid file reference");
+            return Mono.just(fetchStatus(INVALID_ATTACHMENT).child("AirSyncBase:FileReference", fileReference)
+                    .build());
+        }
+        String range = options == null ? null : options.childText("ItemOperations:Range");
+        return store.item(request.user(), reference.folderId(), reference.itemId())
+                .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer))
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    refused(request, "attachment of an unknown item");
+                    return fetchStatus(NOT_FOUND).child("AirSyncBase:FileReference", fileReference).build();
+                }));
+    }
+
+    private WbxmlElement attachmentAnswer(CommandRequest request, Item item, AttachmentReference reference,
+                                          String fileReference, String range, Answer answer) {
+        if (!(item.content() instanceof ItemContent.Email email)) {
+            return fetchStatus(INVALID_ATTACHMENT).child("AirSyncBase:FileReference", fileReference).build();
+        }
+        ParsedEmail parsed = ParsedEmail.parse(email.mime());
+        ParsedEmail.Attachment attachment = parsed.attachments().stream()
+                .filter(a -> a.partIndex() == reference.partIndex()).findFirst().orElse(null);
+        byte[] bytes;
+        try {
+            bytes = attachment == null ? null : ParsedEmail.partBytes(email.mime(), reference.partIndex());
+        } catch (Exception e) {
+            bytes = null;
+        }
+        if (bytes == null) {
+            refused(request, "file reference names no attachment");
+            return fetchStatus(INVALID_ATTACHMENT).child("AirSyncBase:FileReference", fileReference).build();
+        }
+        int from = 0;
+        int to = bytes.length - 1;
+        if (range != null) {
+            long[] bounds = parseRange(range.strip());
+            // MS-ASCMD 2.2.3.143.2: best effort within the data; a range starting past it is status 8
+            if (bounds == null || (bounds[0] >= bytes.length && bytes.length > 0)) {
+                refused(request, "invalid byte range");
+                return fetchStatus(INVALID_RANGE).child("AirSyncBase:FileReference", fileReference).build();
+            }
+            from = (int) bounds[0];
+            to = (int) Math.min(bounds[1], bytes.length - 1L);
+        }
+        byte[] slice = java.util.Arrays.copyOfRange(bytes, from, Math.max(from, to + 1));
+        int first = from;
+        int last = to;
+        ParsedEmail.Attachment found = attachment;
+        int total = bytes.length;
+        return fetchStatus(SUCCESS)
+                .child("AirSyncBase:FileReference", fileReference)
+                .child("Properties", p -> {
+                    p.child("AirSyncBase:ContentType", found.contentType());
+                    if (range != null) {
+                        p.child("Range", first + "-" + last);
+                    }
+                    p.child("Total", total);
+                    answer.data(p, slice);
+                })
+                .build();
+    }
+
+    /** "m-n" with m <= n, or {@code null}. */
+    static long[] parseRange(String range) {
+        int dash = range.indexOf('-');
+        if (dash <= 0) {
+            return null;
+        }
+        try {
+            long from = Long.parseLong(range.substring(0, dash).strip());
+            long to = Long.parseLong(range.substring(dash + 1).strip());
+            return from < 0 || to < from ? null : new long[] {from, to};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** EmptyFolderContents (MS-ASCMD 2.2.3.58): every item of the folder, subfolders with DeleteSubFolders. */
+    private Mono<WbxmlElement> emptyFolder(CommandRequest request, WbxmlElement operation) {
+        String collectionId = operation.childText("AirSync:CollectionId");
+        if (collectionId == null) {
+            refused(request, "EmptyFolderContents without CollectionId");
+            return Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "EmptyFolderContents")
+                    .child("Status", PROTOCOL_ERROR).build());
+        }
+        WbxmlElement options = operation.child("ItemOperations:Options");
+        boolean subfolders = options != null && options.child("ItemOperations:DeleteSubFolders") != null;
+        String id = collectionId.strip();
+        return store.emptyFolder(request.user(), id, subfolders)
+                .then(Mono.just(SUCCESS))
+                .onErrorResume(MailStoreException.class, e -> {
+                    refused(request, "EmptyFolderContents failed: " + e.kind());
+                    return Mono.just(e.kind() == MailStoreException.Kind.NOT_FOUND ? NOT_FOUND : SERVER_ERROR);
+                })
+                .map(status -> WbxmlElement.el(CodePage.ITEM_OPERATIONS, "EmptyFolderContents")
+                        .child("Status", status)
+                        .child("AirSync:CollectionId", id)
+                        .build());
+    }
+
+    private static WbxmlElement.Builder fetchStatus(int status) {
+        return WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Fetch").child("Status", status);
+    }
+
+    private static void refused(CommandRequest request, String reason) {
+        LOG.info("itemoperations refused user={} device={}: {}", request.user(), request.deviceKey().deviceId(),
+                reason);
+    }
+
+}
