@@ -48,7 +48,14 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
                              boolean inline) {
     }
 
-    private static final Session SESSION = Session.getInstance(new Properties());
+    private static final Session SESSION = Session.getInstance(utf8Headers());
+
+    /** RFC 6532: header text may be raw UTF-8 (8-bit headers are read as UTF-8, not ISO-8859-1). */
+    private static Properties utf8Headers() {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.allowutf8", "true");
+        return properties;
+    }
 
     /** The message as Angus Mail reads it (headers parsed, content on demand). */
     public static MimeMessage mimeMessage(byte[] mime) throws MessagingException {
