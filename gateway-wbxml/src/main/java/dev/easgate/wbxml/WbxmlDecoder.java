@@ -17,6 +17,9 @@ import dev.easgate.wbxml.codepage.Tag;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -28,6 +31,8 @@ import java.util.Arrays;
  * copies. Thread-safe: all per-document state lives in a {@link Cursor}.
  */
 public final class WbxmlDecoder {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** A decoder with {@link WbxmlLimits#DEFAULT}. */
     public static final WbxmlDecoder DEFAULT = new WbxmlDecoder(WbxmlLimits.DEFAULT);
 
@@ -103,7 +108,12 @@ public final class WbxmlDecoder {
             if (pos >= end) {
                 throw fail(TRUNCATED, pos, "input ends inside " + what);
             }
-            return in.getUnsignedByte(pos++);
+            return byteAt(pos++);
+        }
+
+        /** The byte at {@code index}, unsigned: straight from the array when the input has one. */
+        private int byteAt(int index) {
+            return array != null ? array[arrayOffset + index] & 0xFF : in.getUnsignedByte(index);
         }
 
         /** WBXML mb_u_int32: at most 5 bytes, 7 bits each, most significant first; bounded to int here. */
@@ -132,7 +142,7 @@ public final class WbxmlDecoder {
                             : "input ends inside element " + openTags[depth].qualifiedName());
                 }
                 int at = pos;
-                int token = in.getUnsignedByte(pos++);
+                int token = byteAt(pos++);
                 switch (token) {
                     case WbxmlTokens.SWITCH_PAGE -> switchPage();
                     case WbxmlTokens.END -> root = closeElement(at);
@@ -291,7 +301,9 @@ public final class WbxmlDecoder {
         private String inlineString(int at) {
             int start = pos;
             int searchEnd = (int) Math.min(end, (long) start + limits.maxStringBytes() + 1);
-            int nul = in.indexOf(start, searchEnd, (byte) 0);
+            int nul = array != null
+                    ? indexOfNul(array, arrayOffset, start, searchEnd)
+                    : in.indexOf(start, searchEnd, (byte) 0);
             if (nul < 0) {
                 if (searchEnd == end) {
                     throw fail(TRUNCATED, at, "input ends inside an inline string");
@@ -307,6 +319,28 @@ public final class WbxmlDecoder {
                 return new String(array, arrayOffset + start, length, StandardCharsets.UTF_8);
             }
             return in.toString(start, length, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * The index (in input coordinates) of the first 0 byte in {@code [from, to)}, or -1: eight bytes at a time,
+         * with the zero-byte test {@code (v - 0x01..01) & ~v & 0x80..80}, exact for the lowest zero byte.
+         */
+        private static int indexOfNul(byte[] array, int offset, int from, int to) {
+            int i = offset + from;
+            int end = offset + to;
+            for (; i + 8 <= end; i += 8) {
+                long v = (long) LONG_LE.get(array, i);
+                long zeros = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
+                if (zeros != 0) {
+                    return i + (Long.numberOfTrailingZeros(zeros) >>> 3) - offset;
+                }
+            }
+            for (; i < end; i++) {
+                if (array[i] == 0) {
+                    return i - offset;
+                }
+            }
+            return -1;
         }
 
         private Opaque opaque(int at) {
