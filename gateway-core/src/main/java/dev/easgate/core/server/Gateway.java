@@ -111,7 +111,8 @@ public final class Gateway implements AutoCloseable {
         handlers.add(new FolderDeleteHandler(hierarchy));
         handlers.add(new dev.easgate.core.command.sync.SyncHandler(services.mailStore(), services.stateStore(), services.config()));
         handlers.add(new dev.easgate.core.command.settings.SettingsHandler(services.stateStore()));
-        handlers.add(new dev.easgate.core.command.ping.PingHandler(services.mailStore(), services.stateStore(), new dev.easgate.core.command.ping.HeartbeatBounds(services.config().heartbeatMin(), services.config().heartbeatMax()), services.config().pingMaxFolders()));
+        handlers.add(new dev.easgate.core.command.ping.PingHandler(services.mailStore(), services.stateStore(), new dev.easgate.core.command.ping.HeartbeatBounds(services.config().heartbeatMin(), services.config().heartbeatMax()), services.config().pingMaxFolders(),
+                services.heartbeat(), services.config().parkedMax(), services.config().retryAfter()));
         handlers.add(new dev.easgate.core.command.estimate.GetItemEstimateHandler(services.mailStore(), services.stateStore()));
         handlers.add(new dev.easgate.core.command.itemops.ItemOperationsHandler(services.mailStore()));
         return handlers;

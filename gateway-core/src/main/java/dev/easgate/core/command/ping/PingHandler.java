@@ -6,6 +6,9 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.heartbeat.HeartbeatHub;
+import dev.easgate.core.heartbeat.ParkOutcome;
+import dev.easgate.core.heartbeat.ParkRequest;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Ping (MS-ASCMD 2.2.1.13; statuses 2.2.3.177.12), answered at once (the heartbeat hub will park it later).
+ * Ping (MS-ASCMD 2.2.1.13; statuses 2.2.3.177.12), parked on the {@link HeartbeatHub} until a watched folder
+ * changes or the heartbeat expires.
  *
  * <ol>
  *   <li>A body that is not a well-formed Ping: Status 4.</li>
@@ -40,8 +44,15 @@ public final class PingHandler implements CommandHandler {
     private final HeartbeatBounds bounds;
     private final int maxFolders;
     private final FolderChangeCheck changes;
+    private final HeartbeatHub hub;
+    private final int parkedMax;
+    private final java.time.Duration retryAfter;
 
-    public PingHandler(MailStore store, StateStore state, HeartbeatBounds bounds, int maxFolders) {
+    public PingHandler(MailStore store, StateStore state, HeartbeatBounds bounds, int maxFolders, HeartbeatHub hub,
+                       int parkedMax, java.time.Duration retryAfter) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.parkedMax = parkedMax;
+        this.retryAfter = retryAfter;
         this.store = Objects.requireNonNull(store, "store");
         this.state = Objects.requireNonNull(state, "state");
         this.bounds = Objects.requireNonNull(bounds, "bounds");
@@ -97,10 +108,38 @@ public final class PingHandler implements CommandHandler {
                     if (!unknown.isEmpty()) {
                         return refuse(request, 7, unknown.size() + " folder(s) not in the store");
                     }
-                    return changes.changed(request.deviceKey(), ping.folderIds()).flatMap(changed -> changed.isEmpty()
-                            ? ok(ping(1))
-                            : ok(ping(2).child("Folders", folders -> changed.forEach(id -> folders.child("Folder", id)))));
+                    return park(request, ping);
                 });
+    }
+
+    /**
+     * Parks the Ping: the hub subscribes to the user's changes first and then runs the store check, so a change
+     * landing in between still wakes it (MS-ASCMD 3.2.5.8: status 2 lists exactly the changed folders).
+     */
+    private Mono<CommandResponse> park(CommandRequest request, PingRequest ping) {
+        if (hub.parked() >= parkedMax) {
+            LOG.warn("503 for Ping of user={} device={}: {} requests parked on this node", request.user(),
+                    request.query().deviceId(), parkedMax);
+            return Mono.just(new CommandResponse(503, null, null, null,
+                    java.util.Map.of("Retry-After", Long.toString(retryAfter.toSeconds()))));
+        }
+        ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(ping.folderIds()),
+                java.time.Duration.ofSeconds(ping.heartbeatSeconds()),
+                changes.changed(request.deviceKey(), ping.folderIds()).map(Set::copyOf));
+        return hub.park(parkRequest).flatMap(outcome -> answer(request, ping, outcome));
+    }
+
+    private Mono<CommandResponse> answer(CommandRequest request, PingRequest ping, ParkOutcome outcome) {
+        return switch (outcome.reason()) {
+            case CHANGED, BUS_GAP -> {
+                // in the order the device listed them
+                List<String> changed = ping.folderIds().stream().filter(outcome.changedFolders()::contains).toList();
+                yield ok(ping(2).child("Folders", folders -> changed.forEach(id -> folders.child("Folder", id))));
+            }
+            case HIERARCHY_CHANGED -> refuse(request, 7, "the folder hierarchy changed while parked");
+            // MS-ASCMD 2.2.3.177.12 status 1: the heartbeat expired (also: superseded by a newer request, draining)
+            case EXPIRED, SUPERSEDED, DRAINED -> ok(ping(1));
+        };
     }
 
     private static WbxmlElement.Builder ping(int status) {

@@ -111,36 +111,43 @@ class PingIntegrationTest {
     }
 
     @Test
-    void quietFoldersGiveStatus1AndANewItemGivesStatus2WithExactlyThatFolder() {
+    void aParkedPingWakesWithStatus2ListingExactlyTheChangedFolder() throws Exception {
         EasTestClient client = provisioned("alice", "ping-2");
         String inbox = folderId("alice", "Inbox");
         String sent = folderId("alice", "Sent Items");
         synced("alice", "ping-2", inbox);
         synced("alice", "ping-2", sent);
 
-        EasTestClient.Response quiet = client.post("Ping", ping(300L, List.of(inbox, sent)));
-        assertThat(quiet.text("Status")).isEqualTo("1");
+        // nothing changed: the Ping parks (holding no thread) until a change arrives
+        var parked = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> client.post("Ping", ping(300L, List.of(inbox, sent))));
+        awaitParked(1);
         assertThat(state().device(new DeviceKey("alice", "ping-2")).block(WAIT).lastPing()).isNotNull();
 
         byte[] mime = "From: x@example.com\r\nTo: alice@example.com\r\nSubject: hi\r\n\r\nhello\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
         store().add("alice", inbox, new ItemContent.Email(mime, EmailFlags.UNREAD)).block(WAIT);
 
-        EasTestClient.Response changed = client.post("Ping", ping(300L, List.of(inbox, sent)));
+        EasTestClient.Response changed = parked.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(changed.text("Status")).isEqualTo("2");
         assertThat(changed.body().child("Folders").children("Folder")).extracting(WbxmlElement::text)
                 .containsExactly(inbox);
 
-        // an empty Ping reuses the folders and heartbeat of the last one
+        // an empty Ping reuses the folders and heartbeat of the last one; the change is still unsynced
         EasTestClient.Response reused = client.post("Ping", null);
         assertThat(reused.text("Status")).isEqualTo("2");
         assertThat(reused.body().child("Folders").children("Folder")).extracting(WbxmlElement::text)
                 .containsExactly(inbox);
+    }
 
-        synced("alice", "ping-2", inbox);
-        assertThat(client.post("Ping", null).text("Status")).isEqualTo("1");
-        // a Ping with only a heartbeat keeps the folders too
-        assertThat(client.post("Ping", ping(600L, null)).text("Status")).isEqualTo("1");
+    private static void awaitParked(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (server.gateway().services().heartbeat().parked() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no Ping parked within " + WAIT);
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Test
