@@ -9,7 +9,7 @@ import java.util.Objects;
  * The gateway's configuration: an immutable, validated value. Build it with {@link ConfigLoader} from a file,
  * the environment and the command line, or with {@link #from(Map)} in tests.
  */
-public record GatewayConfig(String bind, int port, String backend, String memoryPassword, String memoryDomain,
+public record GatewayConfig(String bind, int port, String backend, String redis, String memoryPassword, String memoryDomain,
                             String demoPassword, Duration heartbeatMin, Duration heartbeatMax, int pingMaxFolders,
                             long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
                             boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
@@ -22,6 +22,11 @@ public record GatewayConfig(String bind, int port, String backend, String memory
         Objects.requireNonNull(bind, "bind");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (!redis.isEmpty() && !redis.startsWith("redis://") && !redis.startsWith("rediss://")
+                && !redis.startsWith("redis-cluster://")) {
+            throw new IllegalArgumentException("redis must be redis://host:port or redis-cluster://host:port,..., got '"
+                    + redis + "'");
         }
         if (!backend.equals("memory")) {
             throw new IllegalArgumentException("backend must be 'memory', got '" + backend + "'");
@@ -59,6 +64,7 @@ public record GatewayConfig(String bind, int port, String backend, String memory
                 v.get("bind"),
                 integer(v, GatewayOptions.PORT),
                 v.get("backend"),
+                v.get("redis").strip(),
                 v.get("memory.password"),
                 v.get("memory.domain"),
                 v.get("memory.demo-password"),
@@ -105,14 +111,19 @@ public record GatewayConfig(String bind, int port, String backend, String memory
         };
     }
 
+    /** Whether state and change events are shared through Redis (several nodes). */
+    public boolean clustered() {
+        return !redis.isEmpty();
+    }
+
     /** Whether any user name logs in with {@link #memoryPassword()} (load-test mode). */
     public boolean anyUserMode() {
         return !memoryPassword.isEmpty();
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(bind, newPort, backend, memoryPassword, memoryDomain, demoPassword, heartbeatMin,
-                heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
+        return new GatewayConfig(bind, newPort, backend, redis, memoryPassword, memoryDomain, demoPassword,
+                heartbeatMin, heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
                 provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements, metricsPublic,
                 parkedMax, devicesMaxPerUser, shutdownGrace);
     }

@@ -10,6 +10,9 @@ public final class GatewayOptions {
             "TCP port of the EAS endpoint (/Microsoft-Server-ActiveSync)");
     public static final ConfigOption BACKEND = new ConfigOption("backend", "memory",
             "mail store: 'memory' (demo accounts and seeded mailboxes, nothing persisted)");
+    public static final ConfigOption REDIS = new ConfigOption("redis", "",
+            "shared state store and change bus: redis://host:port or redis-cluster://host:port,host:port,...; "
+                    + "empty: in-process bus and in-memory state (a single node)");
     public static final ConfigOption MEMORY_PASSWORD = new ConfigOption("memory.password", "",
             "with the memory backend: when set, any user name logs in with this password and gets a fresh "
                     + "seeded mailbox (for load tests); when empty, only the demo accounts exist");
@@ -48,7 +51,7 @@ public final class GatewayOptions {
     public static final ConfigOption SHUTDOWN_GRACE = new ConfigOption("shutdown.grace", "30",
             "seconds a stopping node waits for requests in progress after answering its parked ones");
 
-    public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, MEMORY_PASSWORD, MEMORY_DOMAIN,
+    public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, REDIS, MEMORY_PASSWORD, MEMORY_DOMAIN,
             DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE);
