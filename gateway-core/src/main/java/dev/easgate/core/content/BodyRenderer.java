@@ -3,7 +3,6 @@ package dev.easgate.core.content;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -67,9 +66,5 @@ public final class BodyRenderer {
 
     private static String collapse(String text) {
         return text.replaceAll("\\s+", " ").strip();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

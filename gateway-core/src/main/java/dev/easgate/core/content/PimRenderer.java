@@ -69,7 +69,7 @@ public final class PimRenderer {
         String plain = html ? BodyRenderer.htmlToText(text) : text;
         if (!options.version().atLeast(ProtocolVersion.V12_0)) {
             // 2.5: the class's own Body element (e.g. Contacts:Body), plain text
-            Tag legacy = pim.applicationData().tag().page() == null ? null : legacyBodyTag(pim);
+            Tag legacy = legacyBodyTag(pim);
             return legacy == null ? null : WbxmlElement.text(legacy, plain);
         }
         BodyPreference wantsHtml = options.preference(BodyPreference.HTML);

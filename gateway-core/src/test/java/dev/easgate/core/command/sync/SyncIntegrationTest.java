@@ -276,6 +276,19 @@ class SyncIntegrationTest {
                 .lastSync()).isNotNull();
     }
 
+    @Test
+    void protocol25ClientGetsClassEchoAndTheLegacyBody() {
+        Folder folder = newMailFolder("bob", "legacy", 1);
+        EasTestClient client = provisioned("bob", "sync-25").protocolVersion("2.5");
+        WbxmlElement first = collection(post(client, sync("0", folder.id(), x -> x.child("Class", "Email"))));
+        assertThat(first.childText("Class")).isEqualTo("Email");
+        WbxmlElement c = collection(post(client, sync("1", folder.id(), x -> x.child("Class", "Email")
+                .child("Options", o -> o.child("Truncation", 8)))));
+        WbxmlElement data = c.child("Commands").child("Add").child("ApplicationData");
+        assertThat(data.childText("Email:Body")).startsWith("Body of message 0");
+        assertThat(data.child("AirSyncBase:Body")).isNull();
+    }
+
     static int count(String user, String folderId) {
         return store.changesSince(user, folderId, 0).block().changed().size();
     }
