@@ -21,6 +21,13 @@ import dev.easgate.core.command.folder.FolderDeleteHandler;
 import dev.easgate.core.command.folder.FolderHierarchy;
 import dev.easgate.core.command.folder.FolderSyncHandler;
 import dev.easgate.core.command.folder.FolderUpdateHandler;
+import dev.easgate.core.command.estimate.GetItemEstimateHandler;
+import dev.easgate.core.command.itemops.ItemOperationsHandler;
+import dev.easgate.core.command.ping.HeartbeatBounds;
+import dev.easgate.core.command.ping.PingHandler;
+import dev.easgate.core.command.settings.SettingsHandler;
+import dev.easgate.core.command.sync.ParkingSyncWait;
+import dev.easgate.core.command.sync.SyncHandler;
 import dev.easgate.core.command.provision.PolicyDocument;
 import dev.easgate.core.command.provision.ProvisionHandler;
 import dev.easgate.core.config.GatewayConfig;
@@ -31,7 +38,6 @@ import dev.easgate.core.http.MetricsEndpoint;
 import dev.easgate.core.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -93,29 +99,31 @@ public final class Gateway implements AutoCloseable {
         return new Services(memory.accounts(), mailStore, memory.stateStore(), bus, hub, metrics, config, clock);
     }
 
-    /** Every implemented command's handler. OPTIONS advertises exactly these. */
+    /** Every implemented command's handler, in MS-ASCMD order. OPTIONS advertises exactly these. */
     static List<CommandHandler> handlers(Services services) {
-        List<CommandHandler> handlers = new ArrayList<>();
-        OutgoingMailService outgoingMail = OutgoingMailService.local(services.accounts(), services.mailStore(),
-                services.clock());
-        handlers.add(new MoveItemsHandler(services.mailStore()));
-        handlers.add(new SendMailHandler(outgoingMail));
-        handlers.add(new SmartReplyHandler(outgoingMail));
-        handlers.add(new SmartForwardHandler(outgoingMail));
-        handlers.add(new MeetingResponseHandler(services.mailStore(), outgoingMail.outgoing(), services.clock()));
-        handlers.add(new ProvisionHandler(services.stateStore(), PolicyDocument.of(services.config().policy())));
-        FolderHierarchy hierarchy = new FolderHierarchy(services.mailStore(), services.stateStore());
-        handlers.add(new FolderSyncHandler(hierarchy));
-        handlers.add(new FolderCreateHandler(hierarchy));
-        handlers.add(new FolderUpdateHandler(hierarchy));
-        handlers.add(new FolderDeleteHandler(hierarchy));
-        handlers.add(new dev.easgate.core.command.sync.SyncHandler(services.mailStore(), services.stateStore(), services.config()));
-        handlers.add(new dev.easgate.core.command.settings.SettingsHandler(services.stateStore()));
-        handlers.add(new dev.easgate.core.command.ping.PingHandler(services.mailStore(), services.stateStore(), new dev.easgate.core.command.ping.HeartbeatBounds(services.config().heartbeatMin(), services.config().heartbeatMax()), services.config().pingMaxFolders(),
-                services.heartbeat(), services.config().parkedMax(), services.config().retryAfter()));
-        handlers.add(new dev.easgate.core.command.estimate.GetItemEstimateHandler(services.mailStore(), services.stateStore()));
-        handlers.add(new dev.easgate.core.command.itemops.ItemOperationsHandler(services.mailStore()));
-        return handlers;
+        MailStore store = services.mailStore();
+        StateStore state = services.stateStore();
+        GatewayConfig config = services.config();
+        OutgoingMailService outgoingMail = OutgoingMailService.local(services.accounts(), store, services.clock());
+        FolderHierarchy hierarchy = new FolderHierarchy(store, state);
+        HeartbeatBounds heartbeatBounds = new HeartbeatBounds(config.heartbeatMin(), config.heartbeatMax());
+        return List.of(
+                new SyncHandler(store, state, config, new ParkingSyncWait(services.heartbeat(), services.clock())),
+                new SendMailHandler(outgoingMail),
+                new SmartForwardHandler(outgoingMail),
+                new SmartReplyHandler(outgoingMail),
+                new FolderSyncHandler(hierarchy),
+                new FolderCreateHandler(hierarchy),
+                new FolderDeleteHandler(hierarchy),
+                new FolderUpdateHandler(hierarchy),
+                new MoveItemsHandler(store),
+                new GetItemEstimateHandler(store, state),
+                new MeetingResponseHandler(store, outgoingMail.outgoing(), services.clock()),
+                new SettingsHandler(state),
+                new PingHandler(store, state, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
+                        config.parkedMax(), config.retryAfter()),
+                new ItemOperationsHandler(store),
+                new ProvisionHandler(state, PolicyDocument.of(config.policy())));
     }
 
     public int port() {
