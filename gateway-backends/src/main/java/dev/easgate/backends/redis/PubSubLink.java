@@ -70,6 +70,9 @@ interface PubSubLink extends AutoCloseable {
         return SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
     }
 
+    /** Commands a cluster client buffers while a node connection is not up; beyond, they fail at once. */
+    int CLUSTER_QUEUE = 10_000;
+
     static TimeoutOptions timeouts() {
         return TimeoutOptions.enabled(Duration.ofSeconds(5));
     }
@@ -210,7 +213,10 @@ interface PubSubLink extends AutoCloseable {
             publisherClient = RedisClusterClient.create(resources, seeds);
             publisherClient.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // a cluster opens node connections on first use, and REJECT would refuse a command meanwhile:
+                    // buffer instead, but boundedly, and fail after the command timeout
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .requestQueueSize(CLUSTER_QUEUE)
                     .socketOptions(socketOptions())
                     .timeoutOptions(timeouts())
                     .topologyRefreshOptions(topology)

@@ -1,0 +1,68 @@
+package dev.easgate.backends.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.state.CollectionState;
+import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.DeviceRecord;
+import dev.easgate.backends.state.HierarchyState;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StateCodecTest {
+
+    @Test
+    void everyDeviceFieldRoundTrips() {
+        for (DeviceRecord.WipeState wipe : DeviceRecord.WipeState.values()) {
+            DeviceRecord device = new DeviceRecord(new DeviceKey("u\u00e9@x", "D:1"), "SmartPhone", "UA/1", "16.1",
+                    "Model", "OS", "Friendly \u2603", 42, Long.MIN_VALUE, wipe,
+                    Instant.parse("2025-01-01T00:00:00.000000001Z"), Instant.EPOCH.minusSeconds(5),
+                    Instant.parse("2030-12-31T23:59:59Z"));
+            assertThat(StateCodec.device(StateCodec.device(device))).isEqualTo(device);
+        }
+        DeviceRecord fresh = DeviceRecord.first(new DeviceKey("u", "d"), "", "", "", Instant.EPOCH);
+        assertThat(StateCodec.device(StateCodec.device(fresh))).isEqualTo(fresh);
+    }
+
+    @Test
+    void everyHierarchyFieldRoundTrips() {
+        List<Folder> folders = Arrays.stream(FolderType.values())
+                .map(type -> new Folder("id-" + type, Folder.ROOT, "Name " + type, type)).toList();
+        HierarchyState state = new HierarchyState("7", folders, "6", new byte[] {0, 1, (byte) 255});
+        HierarchyState read = StateCodec.hierarchy(StateCodec.hierarchy(state));
+        assertThat(read.syncKey()).isEqualTo("7");
+        assertThat(read.folders()).isEqualTo(folders);
+        assertThat(read.previousKey()).isEqualTo("6");
+        assertThat(read.previousResponse()).containsExactly(0, 1, 255);
+    }
+
+    @Test
+    void everyCollectionFieldRoundTrips() {
+        CollectionState state = new CollectionState("9", Long.MAX_VALUE, Map.of("a:1", 1L, "b:\u00e9", -2L), "8",
+                new byte[] {5}, new byte[] {6, 7});
+        CollectionState read = StateCodec.collection(StateCodec.collection(state));
+        assertThat(read.syncKey()).isEqualTo("9");
+        assertThat(read.watermark()).isEqualTo(Long.MAX_VALUE);
+        assertThat(read.known()).isEqualTo(state.known());
+        assertThat(read.previousKey()).isEqualTo("8");
+        assertThat(read.previousResponse()).containsExactly(5);
+        assertThat(read.options()).containsExactly(6, 7);
+        CollectionState empty = new CollectionState("1", 0, Map.of(), "0", new byte[0], new byte[0]);
+        assertThat(StateCodec.collection(StateCodec.collection(empty)).known()).isEmpty();
+    }
+
+    @Test
+    void corruptOrUnknownStateIsRefusedClearly() {
+        byte[] stored = StateCodec.collection(new CollectionState("1", 0, Map.of(), "0", new byte[0], new byte[0]));
+        assertThatThrownBy(() -> StateCodec.collection(Arrays.copyOf(stored, stored.length - 1)))
+                .isInstanceOf(IllegalStateException.class);
+        stored[0] = 99;
+        assertThatThrownBy(() -> StateCodec.collection(stored)).hasMessageContaining("format 99");
+    }
+}
