@@ -5,6 +5,7 @@ import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.HierarchyState;
 import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.state.StateStoreUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -152,77 +153,89 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<DeviceRecord> device(DeviceKey key) {
-        return redis.hget(RedisNames.device(key), RECORD).map(StateCodec::device);
+        return redis.hget(RedisNames.device(key), RECORD).map(StateCodec::device)
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Void> putDevice(DeviceRecord device) {
         return Mono.defer(() -> PUT_DEVICE.run(redis, List.of(RedisNames.device(device.key()),
                 RedisNames.devices(device.key().user())), utf8(device.key().deviceId()), StateCodec.device(device)))
-                .then();
+                .then()
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Flux<DeviceRecord> devices(String user) {
         return redis.smembers(RedisNames.devices(user))
                 .flatMap(deviceId -> redis.hget(RedisNames.device(new DeviceKey(user, text(deviceId))), RECORD), 16)
-                .map(StateCodec::device);
+                .map(StateCodec::device)
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Void> removeDevice(DeviceKey key) {
         return Mono.defer(() -> REMOVE_DEVICE.run(redis, List.of(RedisNames.device(key),
-                RedisNames.devices(key.user())), utf8(key.deviceId()))).then();
+                RedisNames.devices(key.user())), utf8(key.deviceId()))).then()
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     // ---- hierarchy ----------------------------------------------------------------------------------------------
 
     @Override
     public Mono<HierarchyState> hierarchy(DeviceKey key) {
-        return redis.hget(RedisNames.device(key), HIERARCHY_STATE).map(StateCodec::hierarchy);
+        return redis.hget(RedisNames.device(key), HIERARCHY_STATE).map(StateCodec::hierarchy)
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Boolean> replaceHierarchy(DeviceKey key, String expectedKey, HierarchyState next) {
         return Mono.defer(() -> replace(key, HIERARCHY_KEY, HIERARCHY_STATE, expectedKey, next.syncKey(),
-                StateCodec.hierarchy(next)));
+                StateCodec.hierarchy(next)))
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     // ---- collections --------------------------------------------------------------------------------------------
 
     @Override
     public Mono<CollectionState> collection(DeviceKey key, String collectionId) {
-        return redis.hget(RedisNames.device(key), "cs:" + collectionId).map(StateCodec::collection);
+        return redis.hget(RedisNames.device(key), "cs:" + collectionId).map(StateCodec::collection)
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Boolean> replaceCollection(DeviceKey key, String collectionId, String expectedKey,
                                            CollectionState next) {
         return Mono.defer(() -> replace(key, "ck:" + collectionId, "cs:" + collectionId, expectedKey,
-                next.syncKey(), StateCodec.collection(next)));
+                next.syncKey(), StateCodec.collection(next)))
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Void> removeCollection(DeviceKey key, String collectionId) {
-        return redis.hdel(RedisNames.device(key), "ck:" + collectionId, "cs:" + collectionId).then();
+        return redis.hdel(RedisNames.device(key), "ck:" + collectionId, "cs:" + collectionId).then()
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Void> resetSyncState(DeviceKey key) {
-        return Mono.defer(() -> RESET_SYNC_STATE.run(redis, List.of(RedisNames.device(key)))).then();
+        return Mono.defer(() -> RESET_SYNC_STATE.run(redis, List.of(RedisNames.device(key)))).then()
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     // ---- values -------------------------------------------------------------------------------------------------
 
     @Override
     public Mono<byte[]> value(DeviceKey key, String name) {
-        return redis.hget(RedisNames.device(key), "v:" + name);
+        return redis.hget(RedisNames.device(key), "v:" + name)
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
     public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
         byte[] stored = value.clone(); // the caller may change its array before the command is written
-        return Mono.defer(() -> redis.hset(RedisNames.device(key), "v:" + name, stored)).then();
+        return Mono.defer(() -> redis.hset(RedisNames.device(key), "v:" + name, stored)).then()
+                .onErrorMap(RedisStateStore::unavailable);
     }
 
     @Override
@@ -231,6 +244,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Every failure of this store is Redis being unreachable or failing: the SPI has no other errors. */
+    private static Throwable unavailable(Throwable error) {
+        return error instanceof StateStoreUnavailableException ? error
+                : new StateStoreUnavailableException("redis state store: " + error.getMessage(), error);
+    }
 
     private Mono<Boolean> replace(DeviceKey key, String keyField, String stateField, String expectedKey,
                                   String nextKey, byte[] state) {

@@ -5,6 +5,7 @@ import dev.easgate.backends.auth.Accounts;
 import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
 import dev.easgate.core.command.CommandRequest;
@@ -54,6 +55,7 @@ public final class EasEndpoint {
     private final WbxmlDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final GatewayMetrics metrics;
+    private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics) {
@@ -220,7 +222,9 @@ public final class EasEndpoint {
             }
             return withBody(request, response, query, body -> dispatch(handler, request, response, query, version,
                     account, device, body));
-        }).onErrorResume(TooManyDevicesException.class, e -> tooManyDevices(response, query, version, key));
+        }).onErrorResume(TooManyDevicesException.class, e -> tooManyDevices(response, query, version, key))
+                .onErrorResume(StateStoreUnavailableException.class,
+                        e -> stateUnavailable(response, query, account.user(), e));
     }
 
     private static String headerOr(HttpServerRequest request, String name, String fallback) {
@@ -260,7 +264,26 @@ public final class EasEndpoint {
                     LOG.info("new device user={} device={} type={} agent={}", key.user(), key.deviceId(),
                             query.deviceType(), userAgent);
                     return state.putDevice(created).thenReturn(created);
-                }));
+                }))
+                .doOnNext(recentDevices::put)
+                .onErrorResume(StateStoreUnavailableException.class, e -> {
+                    DeviceRecord known = recentDevices.get(key);
+                    if (known == null) {
+                        return Mono.error(e);
+                    }
+                    LOG.warn("state store unavailable, serving user={} device={} from this node's last copy: {}",
+                            key.user(), key.deviceId(), e.getMessage());
+                    return Mono.just(known);
+                });
+    }
+
+    /** MS-ASHTTP 3.2.5.1: 503 with Retry-After when the server cannot serve now (here: the state store is down). */
+    private Mono<Void> stateUnavailable(HttpServerResponse response, EasQuery query, String user, Throwable e) {
+        LOG.warn("503 for user={} device={} cmd={}: state store unavailable: {}", user, query.deviceId(),
+                query.command().wireName(), e.getMessage());
+        return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
+                .send().then();
     }
 
     private static final class TooManyDevicesException extends RuntimeException {
@@ -362,6 +385,8 @@ public final class EasEndpoint {
                 contentType, clock.instant());
         return handler.handle(commandRequest)
                 .flatMap(result -> send(response, result))
+                .onErrorResume(StateStoreUnavailableException.class,
+                        e -> stateUnavailable(response, query, account.user(), e))
                 .onErrorResume(e -> {
                     LOG.error("500 for user={} device={} cmd={}", account.user(), query.deviceId(),
                             query.command().wireName(), e);

@@ -7,6 +7,8 @@ import dev.easgate.backends.bus.ChangePublishingMailStore;
 import dev.easgate.backends.bus.InProcessChangeBus;
 import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.MemoryBackend;
+import dev.easgate.backends.redis.RedisChangeBus;
+import dev.easgate.backends.redis.RedisStateStore;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
@@ -70,24 +72,56 @@ public final class Gateway implements AutoCloseable {
     /** Builds everything from {@code config} and starts listening. */
     public static Gateway start(GatewayConfig config) {
         Clock clock = Clock.systemUTC();
-        Services services = backends(config, clock);
-        CommandRegistry registry = new CommandRegistry(handlers(services));
-        EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config, clock,
-                services.metrics());
-        services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
-        GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
-                new MetricsEndpoint(services.metrics(), config.metricsPublic()));
-        LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, commands={})", server.host(), server.port(),
-                EasEndpoint.PATH, config.backend(), registry.advertised());
-        return new Gateway(config, services, endpoint, server);
+        return start(config, memoryBackend(config, clock), clock);
     }
 
-    private static Services backends(GatewayConfig config, Clock clock) {
-        MemoryBackend memory = MemoryBackend.create(clock, MemoryAccounts.of(
+    /**
+     * Starts a node on a given memory backend: several nodes in one JVM (integration tests) share one, as
+     * several nodes in production share one mail server.
+     */
+    public static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock) {
+        Services services = services(config, memory, clock);
+        try {
+            CommandRegistry registry = new CommandRegistry(handlers(services));
+            EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config,
+                    clock, services.metrics());
+            services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
+            GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
+                    new MetricsEndpoint(services.metrics(), config.metricsPublic()));
+            LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
+                    server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
+                    registry.advertised());
+            return new Gateway(config, services, endpoint, server);
+        } catch (RuntimeException e) {
+            closeShared(services);
+            throw e;
+        }
+    }
+
+    /** The demo backend of a single node: accounts, seeded mailboxes, state. */
+    public static MemoryBackend memoryBackend(GatewayConfig config, Clock clock) {
+        return MemoryBackend.create(clock, MemoryAccounts.of(
                         config.anyUserMode() ? Optional.of(config.memoryPassword()) : Optional.empty(),
                         config.memoryDomain(), config.demoPassword()),
                 config.memoryDomain(), change -> { });
-        ChangeBus bus = new InProcessChangeBus();
+    }
+
+    private static Services services(GatewayConfig config, MemoryBackend memory, Clock clock) {
+        ChangeBus bus;
+        StateStore state;
+        if (config.clustered()) {
+            // any node serves any device: state and change events are shared through Redis
+            bus = RedisChangeBus.create(config.redis());
+            try {
+                state = RedisStateStore.create(config.redis());
+            } catch (RuntimeException e) {
+                bus.close();
+                throw e;
+            }
+        } else {
+            bus = new InProcessChangeBus();
+            state = memory.stateStore();
+        }
         // every write through the gateway wakes the user's other devices, whatever the store
         MailStore mailStore = new ChangePublishingMailStore(memory.mailStore(), bus);
         GatewayMetrics metrics = new GatewayMetrics();
@@ -95,8 +129,19 @@ public final class Gateway implements AutoCloseable {
                 metrics.wake(outcome.reason().name().toLowerCase(java.util.Locale.ROOT), latencyMillis));
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
-        metrics.busConnectedGauge("in-process", bus::connected);
-        return new Services(memory.accounts(), mailStore, memory.stateStore(), bus, hub, metrics, config, clock);
+        metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);
+        return new Services(memory.accounts(), mailStore, state, bus, hub, metrics, config, clock);
+    }
+
+    private static void closeShared(Services services) {
+        services.changeBus().close();
+        if (services.stateStore() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the state store failed: {}", e.toString());
+            }
+        }
     }
 
     /** Every implemented command's handler, in MS-ASCMD order. OPTIONS advertises exactly these. */
@@ -153,7 +198,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("draining: answered {} parked requests, waiting up to {} s for {} in progress", parked,
                 config.shutdownGrace().toSeconds(), endpoint.inFlight());
         server.stop(config.shutdownGrace().isZero() ? Duration.ofMillis(1) : config.shutdownGrace());
-        services.changeBus().close();
+        closeShared(services);
         LOG.info("stopped");
     }
 }

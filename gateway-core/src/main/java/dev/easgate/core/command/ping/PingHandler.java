@@ -3,6 +3,7 @@ package dev.easgate.core.command.ping;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
@@ -100,7 +101,13 @@ public final class PingHandler implements CommandHandler {
         }
         Mono<Void> remember = state.putValue(request.deviceKey(), PingRequest.VALUE, ping.encode())
                 .then(state.device(request.deviceKey()).defaultIfEmpty(request.device())
-                        .flatMap(device -> state.putDevice(device.withLastPing(request.receivedAt()))));
+                        .flatMap(device -> state.putDevice(device.withLastPing(request.receivedAt()))))
+                // during a state store outage the Ping still parks; only the bookkeeping is lost
+                .onErrorResume(StateStoreUnavailableException.class, e -> {
+                    LOG.warn("Ping of user={} device={} not recorded: {}", request.user(),
+                            request.query().deviceId(), e.getMessage());
+                    return Mono.empty();
+                });
         return remember.then(store.folders(request.user()).map(folder -> folder.id()).collect(HashSet<String>::new,
                         Set::add))
                 .flatMap(existing -> {
@@ -125,7 +132,9 @@ public final class PingHandler implements CommandHandler {
         }
         ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(ping.folderIds()),
                 java.time.Duration.ofSeconds(ping.heartbeatSeconds()),
-                changes.changed(request.deviceKey(), ping.folderIds()).map(Set::copyOf));
+                changes.changed(request.deviceKey(), ping.folderIds()).<Set<String>>map(Set::copyOf)
+                        // state store down: park anyway; the bus gap on reconnect wakes it with every folder
+                        .onErrorResume(StateStoreUnavailableException.class, e -> Mono.just(Set.of())));
         return hub.park(parkRequest).flatMap(outcome -> answer(request, ping, outcome));
     }
 
