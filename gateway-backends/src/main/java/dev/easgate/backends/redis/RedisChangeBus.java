@@ -1,6 +1,7 @@
 package dev.easgate.backends.redis;
 
 import dev.easgate.backends.bus.BusEvent;
+import dev.easgate.backends.bus.ChangePayload;
 import dev.easgate.backends.bus.BusListener;
 import dev.easgate.backends.bus.ChangeBus;
 import io.lettuce.core.RedisURI;

@@ -9,7 +9,7 @@ import dev.easgate.backends.state.DeviceKey;
  *
  * <ul>
  *   <li>{@code easgate:{<user>}:changes}: the user's change channel (PUBLISH/SUBSCRIBE; SPUBLISH/SSUBSCRIBE on a
- *       cluster), carrying {@link ChangePayload} messages</li>
+ *       cluster), carrying {@link dev.easgate.backends.bus.ChangePayload} messages</li>
  *   <li>{@code easgate:{<user>}:devices}: set of the user's device ids that have a device record</li>
  *   <li>{@code easgate:{<user>}:dev:<deviceId>}: hash of everything stored for one device (fields in
  *       {@link RedisStateStore})</li>

@@ -4,7 +4,7 @@
  * sharded on a cluster) and {@link dev.easgate.backends.redis.RedisStateStore} (per-device state with atomic sync
  * key transitions). {@link dev.easgate.backends.redis.RedisTarget} parses the {@code --redis} option;
  * {@link dev.easgate.backends.redis.RedisNames} documents every channel and key name, and
- * {@link dev.easgate.backends.redis.ChangePayload} the message format a mail server can publish directly.
+ * {@link dev.easgate.backends.bus.ChangePayload} the message format a mail server can publish directly.
  *
  * <p>Every name of a user carries the hash tag {@code {user}}, so that on a cluster a user's channel and all keys of
  * the user's devices live on one slot: Lua scripts stay single-slot and a sharded message travels only to the shard

@@ -9,7 +9,8 @@ import java.util.Objects;
  * The gateway's configuration: an immutable, validated value. Build it with {@link ConfigLoader} from a file,
  * the environment and the command line, or with {@link #from(Map)} in tests.
  */
-public record GatewayConfig(String bind, int port, String backend, String redis, String memoryPassword, String memoryDomain,
+public record GatewayConfig(String bind, int port, String backend, String redis, String pushToken,
+                            String memoryPassword, String memoryDomain,
                             String demoPassword, Duration heartbeatMin, Duration heartbeatMax, int pingMaxFolders,
                             long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
                             boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
@@ -65,6 +66,7 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
                 integer(v, GatewayOptions.PORT),
                 v.get("backend"),
                 v.get("redis").strip(),
+                v.get("push.token").strip(),
                 v.get("memory.password"),
                 v.get("memory.domain"),
                 v.get("memory.demo-password"),
@@ -119,12 +121,5 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
     /** Whether any user name logs in with {@link #memoryPassword()} (load-test mode). */
     public boolean anyUserMode() {
         return !memoryPassword.isEmpty();
-    }
-
-    public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(bind, newPort, backend, redis, memoryPassword, memoryDomain, demoPassword,
-                heartbeatMin, heartbeatMax, pingMaxFolders, maxRequestBytes, maxConcurrentRequests, retryAfter,
-                provisionRequired, policy, syncMaxWindowSize, wbxmlMaxDepth, wbxmlMaxElements, metricsPublic,
-                parkedMax, devicesMaxPerUser, shutdownGrace);
     }
 }

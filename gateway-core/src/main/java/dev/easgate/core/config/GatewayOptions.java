@@ -13,6 +13,9 @@ public final class GatewayOptions {
     public static final ConfigOption REDIS = new ConfigOption("redis", "",
             "shared state store and change bus: redis://host:port or redis-cluster://host:port,host:port,...; "
                     + "empty: in-process bus and in-memory state (a single node)");
+    public static final ConfigOption PUSH_TOKEN = new ConfigOption("push.token", "",
+            "bearer token of the push webhook POST /push/v1/events (stores that call a URL on new mail); "
+                    + "empty: the webhook is off");
     public static final ConfigOption MEMORY_PASSWORD = new ConfigOption("memory.password", "",
             "with the memory backend: when set, any user name logs in with this password and gets a fresh "
                     + "seeded mailbox (for load tests); when empty, only the demo accounts exist");
@@ -51,7 +54,7 @@ public final class GatewayOptions {
     public static final ConfigOption SHUTDOWN_GRACE = new ConfigOption("shutdown.grace", "30",
             "seconds a stopping node waits for requests in progress after answering its parked ones");
 
-    public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, REDIS, MEMORY_PASSWORD, MEMORY_DOMAIN,
+    public static final List<ConfigOption> ALL = List.of(BIND, PORT, BACKEND, REDIS, PUSH_TOKEN, MEMORY_PASSWORD, MEMORY_DOMAIN,
             DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE);

@@ -13,14 +13,16 @@ public final class GatewayHttpServer {
     }
 
     /** Binds {@code bind:port} (port 0: a free port) and serves the endpoint on it. */
-    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics) {
+    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
+                                          PushEndpoint push) {
         DisposableServer server = HttpServer.create()
                 .host(bind)
                 .port(port)
                 // phones hold a Ping up to an hour: no server-side idle timeout on open requests
                 .route(routes -> routes
                         .route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
-                        .get(MetricsEndpoint.PATH, metrics::handle))
+                        .get(MetricsEndpoint.PATH, metrics::handle)
+                        .post(PushEndpoint.PATH, push::handle))
                 .bindNow(Duration.ofSeconds(30));
         return new GatewayHttpServer(server);
     }

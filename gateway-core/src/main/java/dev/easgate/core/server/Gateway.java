@@ -37,6 +37,7 @@ import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
 import dev.easgate.core.http.MetricsEndpoint;
+import dev.easgate.core.http.PushEndpoint;
 import dev.easgate.core.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,8 @@ public final class Gateway implements AutoCloseable {
                     clock, services.metrics());
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
-                    new MetricsEndpoint(services.metrics(), config.metricsPublic()));
+                    new MetricsEndpoint(services.metrics(), config.metricsPublic()),
+                    new PushEndpoint(services.changeBus(), config.pushToken()));
             LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
                     server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
                     registry.advertised());

@@ -1,12 +1,12 @@
-package dev.easgate.backends.redis;
+package dev.easgate.backends.bus;
 
-import dev.easgate.backends.bus.BusEvent;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The message format of a change channel ({@link RedisNames#changeChannel}): one compact JSON object; the user is
- * the channel's, never in the payload.
+ * The documented message format of the change bus: one compact JSON object. On a Redis channel the user is the
+ * channel's and never in the payload; the push webhook ({@code POST /push/v1/events}) takes the same object with a
+ * {@code "user"} field added ({@link #decodeAddressed}).
  *
  * <ul>
  *   <li>{@code {"t":"folder","f":"<folderId>","h":false}}: something changed in a folder; {@code "f"} omitted (or
@@ -55,7 +55,10 @@ public final class ChangePayload {
      * @throws IllegalArgumentException when the message is not a change payload (the reason in the message)
      */
     public static BusEvent decode(String user, String json) {
-        Map<String, Object> fields = new Reader(json).document();
+        return decode(user, new Reader(json).document());
+    }
+
+    private static BusEvent decode(String user, Map<String, Object> fields) {
         Object type = fields.get("t");
         if ("folder".equals(type)) {
             Object folder = fields.get("f");
@@ -116,6 +119,20 @@ public final class ChangePayload {
      * A small strict JSON reader for one object: top-level members become strings, booleans, null or {@link Number}s; nested objects and arrays are parsed and skipped (map to a marker), so unknown structured fields are
      * tolerated. Depth is bounded against hostile input.
      */
+    /**
+     * The event of a message that names its user itself, {@code {"user":"alice@example.com","t":"folder",...}}: the
+     * form the push webhook takes.
+     *
+     * @throws IllegalArgumentException when the message is not such a payload
+     */
+    public static BusEvent decodeAddressed(String json) {
+        Map<String, Object> fields = new Reader(json).document();
+        if (!(fields.get("user") instanceof String user) || user.isBlank()) {
+            throw new IllegalArgumentException("\"user\" is missing or not a string");
+        }
+        return decode(user, fields);
+    }
+
     private static final class Reader {
         private static final Object NESTED = new Object();
         private static final int MAX_DEPTH = 32;
