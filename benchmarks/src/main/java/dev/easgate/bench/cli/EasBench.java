@@ -1,0 +1,233 @@
+package dev.easgate.bench.cli;
+
+import dev.easgate.bench.cluster.Loopback;
+import dev.easgate.bench.scenario.ChangeSource;
+import dev.easgate.bench.scenario.Scenario;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/eas-bench SCENARIO [options]}: the EAS device simulator and load generator. */
+@Command(name = "eas-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Simulated phones speaking Exchange ActiveSync over HTTP: each device has its own user and DeviceId, "
+                    + "does a phone's first sync (OPTIONS, Provision, FolderSync, Sync 0, Sync) and then its Ping "
+                    + "loop.",
+            "Scenarios: idle (park and hold; memory per parked device), wake (changes at --rate; change-to-wake "
+                    + "latency, misses, false wakes), sync (new mail synced at --rate; requests/s, latency), storm "
+                    + "(all re-Ping at once; time until parked again).",
+            "Without --url it starts K gateway nodes (and Redis when K > 1) on loopback and stops them at the end. "
+                    + "Writes DIR/report.json, .hgrm files and SVG charts; prints a summary table."},
+        version = "eas-bench 0.1.0")
+public final class EasBench implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "idle, wake, sync or storm")
+    String scenario;
+
+    @Option(names = "--devices", paramLabel = "N", description = "simulated devices (default: ${DEFAULT-VALUE})")
+    int devices = 1000;
+
+    @Option(names = "--nodes", paramLabel = "K", description = "gateway nodes to start (default: ${DEFAULT-VALUE})")
+    int nodes = 1;
+
+    @Option(names = "--rate", paramLabel = "R",
+            description = "changes (wake) or mails synced (sync) per second over all devices (default: "
+                    + "${DEFAULT-VALUE})")
+    double rate = 100;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "how long the scenario's phase lasts, e.g. 60s, 2m (default: 60s)")
+    Duration duration = Duration.ofSeconds(60);
+
+    @Option(names = "--url", paramLabel = "URL", split = ",",
+            description = "EAS server(s) to load instead of starting nodes, e.g. http://127.0.0.1:8080 "
+                    + "(users are spread over them by hash)")
+    List<URI> urls = new ArrayList<>();
+
+    @Option(names = "--user-prefix", paramLabel = "P",
+            description = "user names are P000000, P000001, ... (default: ${DEFAULT-VALUE})")
+    String userPrefix = "bench";
+
+    @Option(names = "--password", paramLabel = "S",
+            description = "password of every user (default: ${DEFAULT-VALUE}; started nodes use it as "
+                    + "--memory.password)")
+    String password = "bench-secret";
+
+    @Option(names = "--mail-domain", paramLabel = "D",
+            description = "domain of the users' addresses when the name has no @ (default: ${DEFAULT-VALUE})")
+    String mailDomain = "example.com";
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "output directory (default: bench-results/SCENARIO-TIMESTAMP)")
+    Path out;
+
+    @Option(names = "--heartbeat", paramLabel = "SECONDS",
+            description = "Ping HeartbeatInterval (default: ${DEFAULT-VALUE})")
+    int heartbeat = 600;
+
+    @Option(names = "--changes", paramLabel = "SOURCE",
+            description = "wake: how changes are made: sync (a second device of the user sends it a mail; works "
+                    + "against any server) or redis (PUBLISH on the user's change channel) (default: "
+                    + "${DEFAULT-VALUE})")
+    String changes = "sync";
+
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Redis for --changes=redis with --url (default: the Redis it started, else "
+                    + "redis://127.0.0.1:6379)")
+    URI redisUrl;
+
+    @Option(names = "--allow-remote", description = "allow --url hosts outside 127.0.0.0/8 and localhost")
+    boolean allowRemote;
+
+    @Option(names = "--gateway-pid", paramLabel = "PID", split = ",",
+            description = "with --url: local process id(s) of the server, for RSS from /proc")
+    List<Long> gatewayPids = new ArrayList<>();
+
+    @Option(names = "--devices-per-worker", paramLabel = "N",
+            description = "most devices per generator process (one process holds at most ~19k sockets) "
+                    + "(default: ${DEFAULT-VALUE})")
+    int devicesPerWorker = 9000;
+
+    @Option(names = "--sources-per-worker", paramLabel = "N",
+            description = "127.0.0.x source addresses per generator process (default: ${DEFAULT-VALUE})")
+    int sourcesPerWorker = 2;
+
+    @Option(names = "--setup-concurrency", paramLabel = "N",
+            description = "first syncs in flight per generator process (default: ${DEFAULT-VALUE})")
+    int setupConcurrency = 48;
+
+    @Option(names = "--miss-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "a change not followed by its wake within this is a miss (default: 10s)")
+    Duration missTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--node-jvm-opts", paramLabel = "OPTS",
+            description = "JVM options of started gateway nodes (default: ${DEFAULT-VALUE})")
+    String nodeJvmOpts = "-Xms64m -Xmx2g -XX:+UseSerialGC";
+
+    @Option(names = "--worker-jvm-opts", paramLabel = "OPTS",
+            description = "JVM options of generator processes (default: ${DEFAULT-VALUE})")
+    String workerJvmOpts = "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    @Option(names = "--node-option", paramLabel = "KEY=VALUE",
+            description = "extra option for started gateway nodes, e.g. --node-option=request.max-concurrent=20000")
+    List<String> nodeOptions = new ArrayList<>();
+
+    @Option(names = "--deadline", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "hard limit of the whole run; everything is stopped after it (default: set-up allowance "
+                    + "+ duration + 5 min)")
+    Duration deadline;
+
+    @Option(names = "--in-process-workers", hidden = true, description = "run generators as threads (tests)")
+    boolean inProcessWorkers;
+
+    /** Parses and checks the command line into run options; throws ParameterException on bad input. */
+    RunOptions toOptions(CommandLine commandLine) {
+        Scenario parsedScenario;
+        try {
+            parsedScenario = Scenario.of(scenario);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, "unknown scenario '" + scenario
+                    + "' (idle, wake, sync, storm)");
+        }
+        ChangeSource source;
+        try {
+            source = ChangeSource.of(changes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, "--changes must be sync or redis");
+        }
+        if (devices < 1 || nodes < 1 || rate <= 0 || devicesPerWorker < 1 || sourcesPerWorker < 1
+                || setupConcurrency < 1) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "--devices, --nodes, --rate, --devices-per-worker, --sources-per-worker and "
+                            + "--setup-concurrency must be positive");
+        }
+        if (heartbeat < 1) {
+            throw new CommandLine.ParameterException(commandLine, "--heartbeat must be positive");
+        }
+        for (URI url : urls) {
+            if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                throw new CommandLine.ParameterException(commandLine, "--url must be http(s)://host:port, got "
+                        + url);
+            }
+            if (!allowRemote && !Loopback.isLoopback(url)) {
+                throw new CommandLine.ParameterException(commandLine, url + " is not on loopback (127.0.0.0/8 or "
+                        + "localhost); load tests stay on this machine unless --allow-remote is given");
+            }
+        }
+        Path root = Path.of(System.getProperty("eas.bench.root", ".")).toAbsolutePath().normalize();
+        Path outDir = out != null ? out : root.resolve("bench-results").resolve(parsedScenario.id() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        Duration hardLimit = deadline != null ? deadline
+                : Duration.ofSeconds(120 + devices / 50L).plus(duration).plus(missTimeout).plusMinutes(5);
+        return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
+                password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
+                devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, split(nodeJvmOpts),
+                split(workerJvmOpts), nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o).toList(),
+                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, hardLimit);
+    }
+
+    private static List<String> split(String options) {
+        return options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+"));
+    }
+
+    private CommandLine commandLine;
+
+    @Override
+    public Integer call() throws Exception {
+        RunOptions options = toOptions(commandLine);
+        try {
+            return new BenchRun(options, System.out, System.err).run();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("\neas-bench: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Parses {@code 60s}, {@code 2m}, {@code 500ms}, {@code 1h} or a plain number of seconds. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                }
+                if (v.endsWith("m")) {
+                    return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
+                }
+                if (v.endsWith("h")) {
+                    return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 3600));
+                }
+                return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (e.g. 60s, 2m)");
+            }
+        }
+    }
+
+    /** A picocli command line for this command (also used by tests). */
+    public static CommandLine commandLine() {
+        EasBench command = new EasBench();
+        CommandLine commandLine = new CommandLine(command);
+        command.commandLine = commandLine;
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

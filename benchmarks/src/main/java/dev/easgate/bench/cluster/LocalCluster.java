@@ -1,0 +1,137 @@
+package dev.easgate.bench.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Redis (when K > 1) and K gateway nodes started as separate processes on loopback ({@code java -jar
+ * gateway-core.jar}, {@code redis-server}), each logging to a file in the output directory. They are registered with
+ * {@link StartedProcesses}, which stops them.
+ */
+public final class LocalCluster {
+    /** One gateway node: its process id and base URL. */
+    public record Node(int number, long pid, URI url, Process process) {
+    }
+
+    /** How to start the nodes. */
+    public record NodeSettings(Path gatewayJar, List<String> jvmOptions, String password, int heartbeatMin,
+                               int parkedMax, int maxConcurrent, List<String> extraOptions) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private String redisUrl = "";
+    private int redisPort;
+    private long redisPid = -1;
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public String redisUrl() {
+        return redisUrl;
+    }
+
+    public int redisPort() {
+        return redisPort;
+    }
+
+    public long redisPid() {
+        return redisPid;
+    }
+
+    public List<URI> urls() {
+        return nodes.stream().map(Node::url).toList();
+    }
+
+    /** Starts {@code redis-server} on a free loopback port, without persistence. */
+    public void startRedis(StartedProcesses started, Path outDir) throws IOException, InterruptedException {
+        redisPort = freePort();
+        Process redis = started.add(new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "1000")
+                .redirectErrorStream(true).redirectOutput(outDir.resolve("redis.log").toFile()).start());
+        redisPid = redis.pid();
+        awaitPort(redisPort, redis, Duration.ofSeconds(10), "redis-server");
+        redisUrl = "redis://127.0.0.1:" + redisPort;
+    }
+
+    /** Starts {@code count} gateway nodes and waits until each answers /metrics. */
+    public void startNodes(int count, NodeSettings settings, StartedProcesses started, Path outDir)
+            throws IOException, InterruptedException {
+        for (int n = 0; n < count; n++) {
+            int port = freePort();
+            List<String> command = new ArrayList<>();
+            command.add(javaExecutable());
+            command.addAll(settings.jvmOptions());
+            command.add("-Deasgate.log.level=WARN");
+            command.add("-jar");
+            command.add(settings.gatewayJar().toString());
+            command.add("--port=" + port);
+            command.add("--bind=127.0.0.1");
+            command.add("--memory.password=" + settings.password());
+            command.add("--heartbeat.min=" + settings.heartbeatMin());
+            command.add("--parked.max=" + settings.parkedMax());
+            command.add("--request.max-concurrent=" + settings.maxConcurrent());
+            command.add("--shutdown.grace=2");
+            if (!redisUrl.isEmpty()) {
+                command.add("--redis=" + redisUrl);
+            }
+            command.addAll(settings.extraOptions());
+            Files.writeString(outDir.resolve("node-" + n + ".cmd"), String.join(" ", command) + "\n");
+            Process process = started.add(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(outDir.resolve("node-" + n + ".log").toFile()).start());
+            nodes.add(new Node(n, process.pid(), URI.create("http://127.0.0.1:" + port), process));
+        }
+        for (Node node : nodes) {
+            awaitMetrics(node, Duration.ofSeconds(60));
+        }
+    }
+
+    private static void awaitMetrics(Node node, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!node.process().isAlive()) {
+                throw new IllegalStateException("gateway node " + node.number() + " exited with "
+                        + node.process().exitValue() + " (see node-" + node.number() + ".log)");
+            }
+            if (GatewayMetrics.scrape(node.url()).present()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("gateway node " + node.number() + " did not answer /metrics within "
+                + limit.toSeconds() + " s");
+    }
+
+    private static void awaitPort(int port, Process process, Duration limit, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(what + " exited with " + process.exitValue());
+            }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(what + " did not listen on " + port + " within " + limit.toSeconds() + " s");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
