@@ -106,14 +106,18 @@ public final class EasEndpoint {
 
     private Publisher<Void> options(HttpServerRequest request, HttpServerResponse response) {
         BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
-        return authenticate(credentials).flatMap(account -> {
+        return authenticate(credentials).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(account -> {
+            if (account.isEmpty()) {
+                return unauthorized(response, credentials, "OPTIONS");
+            }
             response.header("Allow", "OPTIONS,POST")
                     .header("Public", "OPTIONS,POST")
                     .header("MS-Server-ActiveSync", SERVER_VERSION)
                     .header("MS-ASProtocolVersions", ProtocolVersion.advertised())
                     .header("MS-ASProtocolCommands", commands.advertised());
             return response.status(HttpResponseStatus.OK).send().then();
-        }).switchIfEmpty(Mono.defer(() -> unauthorized(response, credentials, "OPTIONS")));
+        });
     }
 
     private Mono<Account> authenticate(BasicCredentials credentials) {
@@ -168,9 +172,11 @@ public final class EasEndpoint {
                     .send();
         }
         ProtocolVersion negotiated = version;
-        return authenticate(credentials)
-                .flatMap(account -> authorized(request, response, query, negotiated, account))
-                .switchIfEmpty(Mono.defer(() -> unauthorized(response, credentials, query.command().wireName())))
+        // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
+        return authenticate(credentials).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(account -> account.isPresent()
+                        ? authorized(request, response, query, negotiated, account.get())
+                        : unauthorized(response, credentials, query.command().wireName()))
                 .doFinally(signal -> inFlight.decrementAndGet())
                 // a parked request holds no worker: it leaves the in-flight count while parked
                 .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {
