@@ -110,4 +110,26 @@ class PingParkingTest {
             assertThat(response.get(10, TimeUnit.SECONDS).text("Status")).isEqualTo("1");
         }
     }
+
+    @Test
+    void aStoppingNodeAnswersItsParkedPingsAtOnce() throws Exception {
+        GatewayTestServer stopping = GatewayTestServer.start(Map.of("shutdown.grace", "5"));
+        EasTestClient phone = stopping.client("demo", "drain-phone");
+        phone.provision();
+        var store = stopping.gateway().services().mailStore();
+        String inbox = store.folders("demo").filter(f -> f.name().equals("Inbox")).map(Folder::id).blockFirst(WAIT);
+        long now = store.changesSince("demo", inbox, 0).block(WAIT).highestModSeq();
+        stopping.gateway().services().stateStore().replaceCollection(new DeviceKey("demo", "drain-phone"), inbox,
+                null, new CollectionState("1", now, Map.of(), "0", new byte[0], new byte[0])).block(WAIT);
+        CompletableFuture<EasTestClient.Response> parked = CompletableFuture.supplyAsync(
+                () -> phone.post("Ping", ping(3000, inbox)));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (stopping.gateway().services().heartbeat().parked() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        stopping.close(); // what SIGTERM runs
+
+        assertThat(parked.get(10, TimeUnit.SECONDS).text("Status")).isEqualTo("1");
+    }
 }
