@@ -15,7 +15,7 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
                             long maxRequestBytes, int maxConcurrentRequests, Duration retryAfter,
                             boolean provisionRequired, Map<String, String> policy, int syncMaxWindowSize,
                             int wbxmlMaxDepth, int wbxmlMaxElements, boolean metricsPublic, int parkedMax,
-                            int devicesMaxPerUser, Duration shutdownGrace) {
+                            int devicesMaxPerUser, Duration shutdownGrace, Map<String, String> values) {
 
     public static final GatewayConfig DEFAULT = from(Map.of());
 
@@ -43,6 +43,7 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
             throw new IllegalArgumentException("limits must be positive");
         }
         policy = Map.copyOf(policy);
+        values = Map.copyOf(values);
     }
 
     /** Builds a configuration from option keys to values; missing keys take their defaults. */
@@ -84,7 +85,8 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
                 bool(v, GatewayOptions.METRICS_PUBLIC),
                 integer(v, GatewayOptions.PARKED_MAX),
                 integer(v, GatewayOptions.DEVICES_MAX_PER_USER),
-                Duration.ofSeconds(integer(v, GatewayOptions.SHUTDOWN_GRACE)));
+                Duration.ofSeconds(integer(v, GatewayOptions.SHUTDOWN_GRACE)),
+                v);
     }
 
     private static int integer(Map<String, String> values, ConfigOption option) {
@@ -116,6 +118,32 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
     /** Whether state and change events are shared through Redis (several nodes). */
     public boolean clustered() {
         return !redis.isEmpty();
+    }
+
+    // ---- options of feature packages, read by their definition -------------------------------------------------
+
+    /** The value of any option (its default when not set); for options defined outside {@link GatewayOptions}. */
+    public String text(ConfigOption option) {
+        String value = values.get(option.key());
+        if (value == null) {
+            throw new IllegalArgumentException("option " + option.key() + " is not registered in GatewayOptions.ALL");
+        }
+        return value.strip();
+    }
+
+    /** An option as a whole number; fails with the option's name when it is not one. */
+    public long number(ConfigOption option) {
+        return longValue(values, option);
+    }
+
+    /** An option as true/false (also yes/no, on/off, 1/0). */
+    public boolean flag(ConfigOption option) {
+        return bool(values, option);
+    }
+
+    /** An option in seconds. */
+    public Duration seconds(ConfigOption option) {
+        return Duration.ofSeconds(number(option));
     }
 
     /** Whether any user name logs in with {@link #memoryPassword()} (load-test mode). */

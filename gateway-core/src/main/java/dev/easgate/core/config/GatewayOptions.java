@@ -2,7 +2,12 @@ package dev.easgate.core.config;
 
 import java.util.List;
 
-/** Every option the gateway reads, with its default. Policy options ({@code policy.*}) are listed separately. */
+/**
+ * Every option the gateway reads, with its default. Policy options ({@code policy.*}) are listed separately.
+ * A feature package defines its options as {@link ConfigOption} constants in a class of its own (e.g.
+ * {@code AdminOptions.ALL}), adds that list to {@link #ALL} here, and reads them with
+ * {@link GatewayConfig#text}/{@link GatewayConfig#number}/{@link GatewayConfig#flag}.
+ */
 public final class GatewayOptions {
     public static final ConfigOption BIND = new ConfigOption("bind", "127.0.0.1",
             "address the EAS endpoint listens on");
