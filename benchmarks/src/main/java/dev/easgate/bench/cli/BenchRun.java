@@ -52,6 +52,7 @@ public final class BenchRun {
     private volatile long startNanos;
     private volatile String phase = "starting";
     private volatile boolean sampling = true;
+    private Report report;
 
     /** What the orchestrator knows of one worker from its output lines. */
     static final class WorkerState {
@@ -98,6 +99,7 @@ public final class BenchRun {
         Files.createDirectories(options.out());
         startNanos = System.nanoTime();
         Report report = new Report(options);
+        this.report = report;
         report.machineAtStart();
         Thread deadline = new Thread(() -> {
             try {
@@ -117,7 +119,7 @@ public final class BenchRun {
         try {
             startTargets(report);
             warmUp();
-            Thread.sleep(2000);
+            Thread.sleep(options.settle().toMillis());
             report.baseline(rssTotal(), heapTotal(), perNode());
             sampler.start();
             startWorkers();
@@ -308,10 +310,6 @@ public final class BenchRun {
         };
     }
 
-    private boolean metricsPresent() {
-        return !targets.isEmpty() && GatewayMetrics.scrape(targets.get(0)).present();
-    }
-
     /** Parked Pings: the nodes' gauge when they have /metrics, else the Pings the workers hold. */
     long parkedNow() {
         long total = 0;
@@ -411,6 +409,11 @@ public final class BenchRun {
             line.append(String.format(java.util.Locale.ROOT, " rss %.0f MB", last.rssBytes() / 1048576.0));
         }
         return line.toString();
+    }
+
+    /** The report of the run (complete once {@link #run()} returned). */
+    public Report report() {
+        return report;
     }
 
     /** Merges encoded histograms of the workers. */

@@ -128,6 +128,10 @@ public final class EasBench implements Callable<Integer> {
                     + "+ duration + 5 min)")
     Duration deadline;
 
+    @Option(names = "--settle", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "pause after the warm-up before the memory baseline is read (default: 2s)")
+    Duration settle = Duration.ofSeconds(2);
+
     @Option(names = "--in-process-workers", hidden = true, description = "run generators as threads (tests)")
     boolean inProcessWorkers;
 
@@ -174,7 +178,7 @@ public final class EasBench implements Callable<Integer> {
                 password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, split(nodeJvmOpts),
                 split(workerJvmOpts), nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o).toList(),
-                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, hardLimit);
+                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit);
     }
 
     private static List<String> split(String options) {
@@ -225,6 +229,13 @@ public final class EasBench implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(command);
         command.commandLine = commandLine;
         return commandLine;
+    }
+
+    /** Parses a command line into run options (throws picocli's ParameterException on bad input). */
+    public static RunOptions parse(String... args) {
+        CommandLine commandLine = commandLine();
+        commandLine.parseArgs(args);
+        return ((EasBench) commandLine.getCommand()).toOptions(commandLine);
     }
 
     public static void main(String[] args) {

@@ -13,7 +13,8 @@ public record RunOptions(Scenario scenario, int devices, int nodes, double rate,
                          ChangeSource changes, URI redisUrl, boolean allowRemote, List<Long> gatewayPids,
                          int devicesPerWorker, int sourcesPerWorker, int setupConcurrency, Duration missTimeout,
                          List<String> nodeJvmOptions, List<String> workerJvmOptions, List<String> nodeOptions,
-                         Path gatewayJar, Path root, boolean inProcessWorkers, Duration deadline) {
+                         Path gatewayJar, Path root, boolean inProcessWorkers, Duration settle,
+                         Duration deadline) {
 
     /** Whether eas-bench starts the gateway nodes itself (no --url). */
     public boolean startsNodes() {

@@ -61,9 +61,8 @@ public final class SystemFacts {
         versions.put("easgate_commit", git(root, "rev-parse", "HEAD"));
         versions.put("easgate_tree_dirty", !String.valueOf(git(root, "status", "--porcelain", "--untracked-files=no"))
                 .isBlank());
-        versions.put("netty", io.netty.util.Version.identify().getOrDefault("netty-common",
-                io.netty.util.Version.identify().values().stream().findFirst().orElse(null)) == null ? null
-                : io.netty.util.Version.identify().values().iterator().next().artifactVersion());
+        io.netty.util.Version netty = io.netty.util.Version.identify().get("netty-common");
+        versions.put("netty", netty == null ? null : netty.artifactVersion());
         versions.put("hdrhistogram", org.HdrHistogram.Histogram.class.getPackage().getImplementationVersion());
         return versions;
     }

@@ -308,7 +308,7 @@ public final class Worker {
                         outstanding.decrement();
                     })
                     .subscribe(added -> {
-                        requests.add(3);
+                        requests.add(2); // SendMail and the Sync that fetches the mail
                         operations.increment();
                         latency.record(due, issued, System.nanoTime());
                     }, error -> error("sync: " + SimulatedDevice.describe(error)));

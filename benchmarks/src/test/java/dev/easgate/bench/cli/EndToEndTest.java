@@ -1,0 +1,75 @@
+package dev.easgate.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.server.Gateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole simulator against a real gateway started in this JVM (the packaged jar does not exist yet when tests
+ * run): 20 devices do the first sync and park, hold 3 s; then 10 changes each wake exactly their device.
+ */
+@Timeout(60)
+class EndToEndTest {
+    private static Gateway gateway;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void start() {
+        gateway = Gateway.start(GatewayConfig.from(Map.of("port", "0", "memory.password", "e2e-secret",
+                "heartbeat.min", "1", "shutdown.grace", "0")));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private Map<String, Object> run(String... args) throws Exception {
+        RunOptions options = EasBench.parse(args);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        BenchRun run = new BenchRun(options, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(run.run()).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("scenario").contains("report:");
+        assertThat(options.out().resolve("report.json")).exists();
+        return run.report().json();
+    }
+
+    @Test
+    void idleThenWake() throws Exception {
+        String url = "http://127.0.0.1:" + gateway.port();
+        Map<String, Object> idle = run("idle", "--devices", "20", "--duration", "3s", "--url", url, "--password",
+                "e2e-secret", "--user-prefix", "idle", "--out", out.resolve("idle").toString(), "--settle", "0s",
+                "--in-process-workers", "--gateway-pid", Long.toString(ProcessHandle.current().pid()));
+        assertThat(idle.get("parked")).isEqualTo(20L);
+        assertThat(idle.get("errors")).isEqualTo(0L);
+        assertThat(idle).containsKeys("rss_bytes_per_parked_device", "heap_bytes_per_parked_device");
+
+        Map<String, Object> wake = run("wake", "--devices", "20", "--rate", "10", "--duration", "1s", "--url", url,
+                "--password", "e2e-secret", "--user-prefix", "wake", "--out", out.resolve("wake").toString(),
+                "--settle", "0s", "--in-process-workers", "--miss-timeout", "5s");
+        assertThat(wake.get("errors")).isEqualTo(0L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> figures = (Map<String, Object>) wake.get("wake");
+        assertThat(figures.get("changes")).isEqualTo(10L);
+        assertThat(figures.get("woken")).isEqualTo(10L);
+        assertThat(figures.get("misses")).isEqualTo(0L);
+        assertThat(figures.get("false_wakes")).isEqualTo(0L);
+        assertThat(figures.get("p50_ms")).isNotNull();
+        assertThat(figures.get("max_ms")).isNotNull();
+        assertThat(out.resolve("wake").resolve("wake.hgrm")).exists();
+    }
+}
