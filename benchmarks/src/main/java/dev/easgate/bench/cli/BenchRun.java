@@ -38,7 +38,7 @@ import reactor.core.publisher.Flux;
  * results into one report, and stop everything it started, also on failure, deadline or Ctrl-C.
  */
 public final class BenchRun {
-    static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
+    static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
 
     private final RunOptions options;
     private final PrintStream out;
@@ -59,6 +59,7 @@ public final class BenchRun {
         final Map<String, Long> progress = new ConcurrentHashMap<>();
         volatile boolean ready;
         volatile boolean done;
+        volatile boolean parking;
         volatile boolean exited;
         volatile Path result;
         WorkerHandle handle;
@@ -74,6 +75,8 @@ public final class BenchRun {
                 if (line.startsWith("READY ")) {
                     ready = true;
                 }
+            } else if (line.equals("PARKING")) {
+                parking = true;
             } else if (line.equals("DONE")) {
                 done = true;
             } else if (line.startsWith("RESULT ")) {
@@ -121,16 +124,22 @@ public final class BenchRun {
             warmUp();
             Thread.sleep(options.settle().toMillis());
             report.baseline(rssTotal(), heapTotal(), perNode());
+            report.liveHeapBaseline(liveHeapTotal());
             sampler.start();
             startWorkers();
             phase = "set up";
             awaitAll(w -> w.ready, setupLimit(), "set-up");
             long setUp = sum("set_up");
+            Thread.sleep(options.settle().toMillis());
+            report.setUp(setUp, rssTotal(), heapTotal(), liveHeapTotal());
             if (options.scenario().parks()) {
                 phase = "parking";
-                awaitParked(setUp, Duration.ofSeconds(60));
-                Thread.sleep(1000);
+                workers.forEach(w -> w.handle.send("PARK"));
+                awaitAll(w -> w.parking, Duration.ofSeconds(60), "parking");
+                awaitParked(setUp, Duration.ofSeconds(120));
+                Thread.sleep(options.settle().toMillis());
                 report.fullyParked(parkedNow(), rssTotal(), heapTotal(), perNode());
+                report.liveHeapParked(liveHeapTotal());
             }
             phase = options.scenario().id();
             long runStart = System.nanoTime();
@@ -346,6 +355,33 @@ public final class BenchRun {
             total += heap;
         }
         return total;
+    }
+
+    /**
+     * Heap in use right after a full collection of every local node ({@code jcmd PID GC.run}, then /metrics): the
+     * live data, free of garbage that happens not to be collected yet; -1 when unknown.
+     */
+    private long liveHeapTotal() {
+        if (gatewayPids.isEmpty() || gatewayPids.size() != targets.size()
+                || gatewayPids.contains(ProcessHandle.current().pid())) {
+            return -1;
+        }
+        for (long pid : gatewayPids) {
+            try {
+                Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    jcmd.destroyForcibly();
+                    return -1;
+                }
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return heapTotal();
     }
 
     private List<Map<String, Object>> perNode() {

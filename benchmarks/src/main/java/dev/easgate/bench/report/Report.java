@@ -84,8 +84,45 @@ public final class Report {
         memory.put("baseline_per_node", perNode);
     }
 
+    private long liveHeapBaseline = -1;
+    private long setUpRss = -1;
+    private long setUpLiveHeap = -1;
+
+    public void liveHeapBaseline(long bytes) {
+        liveHeapBaseline = bytes;
+        memory.put("baseline_live_heap_bytes", bytes < 0 ? null : bytes);
+    }
+
+    /**
+     * After every device's first sync, before any parks: what a set-up device costs on the server (its mailbox,
+     * device and sync state), to tell it apart from what a parked Ping costs.
+     */
+    public void setUp(long devices, long rssBytes, long heapBytes, long liveHeapBytes) {
+        setUpRss = rssBytes;
+        setUpLiveHeap = liveHeapBytes;
+        memory.put("set_up_devices", devices);
+        memory.put("set_up_rss_bytes", rssBytes < 0 ? null : rssBytes);
+        memory.put("set_up_heap_used_bytes", heapBytes < 0 ? null : heapBytes);
+        memory.put("set_up_live_heap_bytes", liveHeapBytes < 0 ? null : liveHeapBytes);
+        memory.put("rss_bytes_per_set_up_device", perDevice(rssBytes, baselineRss, devices));
+        memory.put("live_heap_bytes_per_set_up_device", perDevice(liveHeapBytes, liveHeapBaseline, devices));
+    }
+
+    public void liveHeapParked(long bytes) {
+        memory.put("parked_live_heap_bytes", bytes < 0 ? null : bytes);
+        Object parked = root.get("parked");
+        long count = parked instanceof Number n ? n.longValue() : 0;
+        memory.put("live_heap_bytes_per_parked_device", perDevice(bytes, liveHeapBaseline, count));
+        // the Ping alone: parked minus set-up, per device
+        memory.put("rss_bytes_per_parked_ping", perDevice(rssAtParked, setUpRss, count));
+        memory.put("live_heap_bytes_per_parked_ping", perDevice(bytes, setUpLiveHeap, count));
+    }
+
+    private long rssAtParked = -1;
+
     public void fullyParked(long parked, long rssBytes, long heapBytes, List<Map<String, Object>> perNode) {
         root.put("parked", parked);
+        rssAtParked = rssBytes;
         memory.put("parked_rss_bytes", rssBytes < 0 ? null : rssBytes);
         memory.put("parked_heap_used_bytes", heapBytes < 0 ? null : heapBytes);
         memory.put("parked_per_node", perNode);
@@ -313,6 +350,12 @@ public final class Report {
         }
         if (root.get("heap_bytes_per_parked_device") != null) {
             rows.add(new String[] {"heap per parked device", root.get("heap_bytes_per_parked_device") + " B"});
+        }
+        for (String key : List.of("rss_bytes_per_set_up_device", "live_heap_bytes_per_set_up_device",
+                "live_heap_bytes_per_parked_device", "rss_bytes_per_parked_ping", "live_heap_bytes_per_parked_ping")) {
+            if (memory.get(key) != null) {
+                rows.add(new String[] {"memory." + key, memory.get(key) + " B"});
+            }
         }
         for (String section : List.of("wake", "sync", "storm", "idle")) {
             if (root.get(section) instanceof Map<?, ?> figures) {

@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * One generator process's share of a run. It sets up its devices (first sync, then the Ping loop when the scenario
- * parks), prints {@code READY}, and then obeys commands on its input, one per line:
- * {@code RUN} (the scenario's active phase; {@code DONE} when finished) and {@code STOP} (write the result file,
+ * parks), prints {@code READY}, and then obeys commands on its input, one per line: {@code PARK} (every set-up
+ * device starts its Ping loop; {@code PARKING} when all are started), {@code RUN} (the scenario's active phase;
+ * {@code DONE} when finished) and {@code STOP} (write the result file,
  * print {@code RESULT <file>}, end). It prints {@code PROGRESS key=value ...} every second. A deadline ends it
  * whatever happens.
  */
@@ -59,6 +60,7 @@ public final class Worker {
     private final AtomicLongArray pendingSince; // intended start of the change a device waits for, 0: none
     private final AtomicLongArray issuedAt;
     private final boolean[] missed;
+    private final boolean[] ready;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile long phaseStartNanos;
     private volatile long phaseEndNanos;
@@ -76,6 +78,7 @@ public final class Worker {
         this.pendingSince = new AtomicLongArray(settings.devices());
         this.issuedAt = new AtomicLongArray(settings.devices());
         this.missed = new boolean[settings.devices()];
+        this.ready = new boolean[settings.devices()];
     }
 
     /** Runs to the end; returns the process exit code. */
@@ -104,7 +107,10 @@ public final class Worker {
             out.println("READY set_up=" + setUp.sum() + " failed=" + setupFailed.sum());
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {
                 String command = line.strip();
-                if (command.equals("RUN")) {
+                if (command.equals("PARK")) {
+                    startPinging();
+                    out.println("PARKING");
+                } else if (command.equals("RUN")) {
                     runPhase();
                     out.println("DONE");
                 } else if (command.equals("STOP")) {
@@ -138,7 +144,6 @@ public final class Worker {
     }
 
     private void setUpDevices() {
-        PingListener listener = new Listener();
         Flux.range(0, devices.size())
                 .flatMap(i -> {
                     SimulatedDevice device = devices.get(i);
@@ -149,9 +154,7 @@ public final class Worker {
                     return setup.timeout(settings.requestTimeout().multipliedBy(4))
                             .doOnSuccess(done -> {
                                 setUp.increment();
-                                if (settings.scenario().parks() && !stopping.get()) {
-                                    device.startPinging(listener);
-                                }
+                                ready[i] = true;
                             })
                             .onErrorResume(error -> {
                                 setupFailed.increment();
@@ -160,6 +163,16 @@ public final class Worker {
                             });
                 }, settings.setupConcurrency())
                 .blockLast(settings.deadline());
+    }
+
+    /** Starts the Ping loop of every device whose first sync succeeded (the scenario's devices park). */
+    private void startPinging() {
+        PingListener listener = new Listener();
+        for (int i = 0; i < devices.size() && !stopping.get(); i++) {
+            if (ready[i] && settings.scenario().parks()) {
+                devices.get(i).startPinging(listener);
+            }
+        }
     }
 
     private void runPhase() {
