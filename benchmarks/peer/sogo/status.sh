@@ -2,12 +2,12 @@
 # Check that the SOGo peer answers EAS through nginx: OPTIONS, then FolderSync with SyncKey 0 for one user,
 # decoded with wbxml2xml (libwbxml2-utils). Exit 0 when both work.
 #
-#   benchmarks/peer/sogo/status.sh [USER]     (default: the first load user)
+#   benchmarks/peer/sogo/status.sh [USER]     (default: the first load user, load000000)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=common.sh
 . "$here/common.sh"
-user="${1:-$(user_name 1)}"
+user="${1:-$(user_name 0)}"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 for pf in nginx/nginx.pid sogo/sogod.pid memcached/memcached.pid dovecot/run/master.pid pg/data/postmaster.pid; do
@@ -39,4 +39,4 @@ status="$(grep -o '<Status>[0-9]*</Status>' "$tmp/fs.xml" | head -1)"
 folders="$(grep -o '<DisplayName>[^<]*</DisplayName>' "$tmp/fs.xml" | sed 's/<[^>]*>//g' | paste -sd, -)"
 echo "FolderSync $status folders: $folders"
 [ "$status" = "<Status>1</Status>" ] || { echo "FAIL: FolderSync status"; cat "$tmp/fs.xml"; exit 1; }
-echo "OK: SOGo EAS at $EAS_URL, users $(user_name 1)..$(user_name "$USERS") / $PASSWORD"
+echo "OK: SOGo EAS at $EAS_URL, users $(user_name 0)..$(user_name $((USERS - 1))) / $PASSWORD"

@@ -8,6 +8,7 @@
 #   PostgreSQL  own cluster on :5433   SOGo's user source (table sogo_users) and its own tables
 #   dovecot     IMAP on :1143          passwd-file with the same N users, Maildir under $STATE/mail
 #   memcached   :11212                 required by sogod
+#   smtp-lda.py :2525                  SOGo's outgoing SMTP; hands mail to dovecot's LDA (EAS SendMail works)
 #   sogod       :20000                 SOGo itself, WOWorkersCount = --workers child processes
 #   nginx       :8090                  /Microsoft-Server-ActiveSync -> sogod /SOGo/Microsoft-Server-ActiveSync
 # Idempotent: a component that is running with the same configuration is left alone; one whose configuration
@@ -37,7 +38,7 @@ done
 [ "$(id -u)" = 0 ] || die "run as root"
 case "$USERS" in ''|*[!0-9]*) die "--users wants a number" ;; esac
 case "$WORKERS" in ''|*[!0-9]*) die "--workers wants a number" ;; esac
-[ "$USERS" -ge 1 ] && [ "$USERS" -le 99999 ] || die "--users between 1 and 99999"
+[ "$USERS" -ge 1 ] && [ "$USERS" -le 999999 ] || die "--users between 1 and 999999"
 case "$PASSWORD" in *[!A-Za-z0-9._-]*|'') die "--password: letters, digits . _ - only" ;; esac
 
 # ---------------------------------------------------------------- packages
@@ -118,12 +119,13 @@ CREATE TABLE IF NOT EXISTS sogo_users (
   c_cn varchar(128),
   mail varchar(128)
 );
+CREATE TEMP TABLE wanted AS
+  SELECT '$USER_PREFIX' || lpad(i::text, 6, '0') AS u FROM generate_series(0, $USERS - 1) AS i
+  UNION ALL SELECT '$USER_PREFIX' || 'warmup-0-' || i FROM generate_series(0, 4) AS i;
 INSERT INTO sogo_users (c_uid, c_name, c_password, c_cn, mail)
-  SELECT u, u, '$PASSWORD', 'Load user ' || i, u || '@$MAIL_DOMAIN'
-  FROM (SELECT i, '$USER_PREFIX' || lpad(i::text, 5, '0') AS u FROM generate_series(1, $USERS) AS i) s
+  SELECT u, u, '$PASSWORD', 'Load user ' || u, u || '@$MAIL_DOMAIN' FROM wanted
 ON CONFLICT (c_uid) DO UPDATE SET c_password = EXCLUDED.c_password, mail = EXCLUDED.mail;
-DELETE FROM sogo_users WHERE c_uid NOT IN
-  (SELECT '$USER_PREFIX' || lpad(i::text, 5, '0') FROM generate_series(1, $USERS) AS i);
+DELETE FROM sogo_users WHERE c_uid NOT IN (SELECT u FROM wanted);
 EOF
 log "user source: $(psql_ -d sogo -U sogo -tAc 'SELECT count(*) FROM sogo_users') users in sogo_users"
 
@@ -134,7 +136,8 @@ chown mail:mail "$STATE/mail"
 chmod 700 "$STATE/mail"
 # passwd-file: user:{PLAIN}password:::: (uid/gid/home come from the static userdb below)
 users_tmp="$(mktemp)"
-for ((i = 1; i <= USERS; i++)); do printf '%s:{PLAIN}%s::::::\n' "$(user_name "$i")" "$PASSWORD"; done > "$users_tmp"
+{ for ((i = 0; i < USERS; i++)); do user_name "$i"; echo; done; warmup_users; } |
+  sed "s/\$/:{PLAIN}$PASSWORD::::::/" > "$users_tmp"
 dv_changed=0
 if ! cmp -s "$users_tmp" "$dv/users" 2>/dev/null; then mv "$users_tmp" "$dv/users"; else rm -f "$users_tmp"; fi
 chown root:dovecot "$dv/users"; chmod 640 "$dv/users"
@@ -226,6 +229,22 @@ if ! alive_pid "$mc_pidfile" >/dev/null; then
   alive_pid "$mc_pidfile" >/dev/null || die "memcached did not start"
 fi
 
+# ---------------------------------------------------------------- SMTP for SOGo's outgoing mail
+# EAS SendMail makes SOGo submit by SMTP; smtp-lda.py (this folder) hands each message to dovecot's LDA for the
+# recipients' local parts, so the load generator's `wake` change (a mail to oneself) reaches the INBOX.
+sm="$STATE/smtp"
+mkdir -p "$sm"
+if ! alive_pid "$sm/smtp-lda.pid" >/dev/null; then
+  log "starting smtp-lda on 127.0.0.1:$SMTP_PORT"
+  rm -f "$sm/smtp-lda.pid"
+  # as root: dovecot-lda itself switches to the mail user after its userdb lookup
+  setsid /usr/bin/python3 "$here/smtp-lda.py" --port "$SMTP_PORT" \
+    --dovecot-conf "$dv/dovecot.conf" --pidfile "$sm/smtp-lda.pid" --log "$sm/smtp-lda.log" \
+    </dev/null >>"$sm/smtp-lda.log" 2>&1 &
+  for _ in $(seq 50); do alive_pid "$sm/smtp-lda.pid" >/dev/null && break; sleep 0.1; done
+  alive_pid "$sm/smtp-lda.pid" >/dev/null || die "smtp-lda did not start; see $sm/smtp-lda.log"
+fi
+
 # ---------------------------------------------------------------- sogod
 sg="$STATE/sogo"
 mkdir -p "$sg/home"
@@ -269,7 +288,7 @@ put "$sg/sogo.conf" <<EOF && sogo_changed=1 || true
   SOGoSentFolderName = Sent;
   SOGoTrashFolderName = Trash;
   SOGoMailingMechanism = smtp;
-  SOGoSMTPServer = "smtp://127.0.0.1:25";
+  SOGoSMTPServer = "smtp://127.0.0.1:$SMTP_PORT";
   SOGoSieveScriptsEnabled = NO;
   SOGoVacationEnabled = NO;
   SOGoForwardEnabled = NO;
@@ -374,6 +393,7 @@ fi
 cat > "$STATE/peer.env" <<EOF
 # written by up.sh $(date -u +%FT%TZ)
 HTTP_PORT=$HTTP_PORT
+SMTP_PORT=$SMTP_PORT
 SOGO_PORT=$SOGO_PORT
 IMAP_PORT=$IMAP_PORT
 PG_PORT=$PG_PORT
@@ -391,11 +411,12 @@ EOF
 cat <<EOF
 SOGo ActiveSync peer is up (state in $STATE)
   EAS URL:      $EAS_URL   (load generator base: http://127.0.0.1:$HTTP_PORT)
-  users:        $(user_name 1) .. $(user_name "$USERS")   password: $PASSWORD
+  users:        $(user_name 0) .. $(user_name $((USERS - 1)))   password: $PASSWORD   mail domain: $MAIL_DOMAIN
+  eas-bench:    bin/eas-bench idle --url http://127.0.0.1:$HTTP_PORT --user-prefix $USER_PREFIX --password $PASSWORD --devices N
   sogod:        127.0.0.1:$SOGO_PORT, WOWorkersCount=$WORKERS (each parked Ping holds one worker)
   tuning:       SOGoMaximumPingInterval=$PING_MAX SOGoMaximumSyncInterval=$SYNC_MAX SOGoInternalSyncInterval=$POLL
-  IMAP:         127.0.0.1:$IMAP_PORT   PostgreSQL: 127.0.0.1:$PG_PORT   memcached: 127.0.0.1:$MEMCACHED_PORT
+  IMAP:         127.0.0.1:$IMAP_PORT   SMTP (smtp-lda.py): 127.0.0.1:$SMTP_PORT   PostgreSQL: 127.0.0.1:$PG_PORT   memcached: 127.0.0.1:$MEMCACHED_PORT
   check:        $here/status.sh
-  new mail:     $here/deliver.sh $(user_name 1)
+  new mail:     $here/deliver.sh $(user_name 0)
   stop:         $here/down.sh
 EOF
