@@ -59,16 +59,13 @@ public final class Gateway implements AutoCloseable {
     private final Services services;
     private final EasEndpoint endpoint;
     private final GatewayHttpServer server;
-    private final Operations operations;
 
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
                            HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     }
 
-    private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
-                    Operations operations) {
-        this.operations = operations;
+    private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server) {
         this.config = config;
         this.services = services;
         this.endpoint = endpoint;
@@ -87,12 +84,10 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock) {
         Services services = services(config, memory, clock);
-        Operations operations = null;
         try {
-            operations = Operations.create(services);
             CommandRegistry registry = new CommandRegistry(handlers(services));
             EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config,
-                    clock, services.metrics(), operations.guards());
+                    clock, services.metrics());
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic()),
@@ -100,12 +95,8 @@ public final class Gateway implements AutoCloseable {
             LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
                     server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
                     registry.advertised());
-            operations.startAdmin();
-            return new Gateway(config, services, endpoint, server, operations);
+            return new Gateway(config, services, endpoint, server);
         } catch (RuntimeException e) {
-            if (operations != null) {
-                operations.close();
-            }
             closeShared(services);
             throw e;
         }
@@ -203,11 +194,6 @@ public final class Gateway implements AutoCloseable {
         return endpoint;
     }
 
-    /** The admin API's port, or -1 when it is off. */
-    public int adminPort() {
-        return operations.adminPort();
-    }
-
     /**
      * Graceful stop (SIGTERM): answer every parked request at once (Ping status 1) so phones reconnect, likely to
      * another node; stop accepting; wait up to the configured grace for requests in progress; close the bus.
@@ -219,7 +205,6 @@ public final class Gateway implements AutoCloseable {
         LOG.info("draining: answered {} parked requests, waiting up to {} s for {} in progress", parked,
                 config.shutdownGrace().toSeconds(), endpoint.inFlight());
         server.stop(config.shutdownGrace().isZero() ? Duration.ofMillis(1) : config.shutdownGrace());
-        operations.close();
         closeShared(services);
         LOG.info("stopped");
     }
