@@ -59,23 +59,21 @@ public final class GatewayOptions {
     public static final ConfigOption SHUTDOWN_GRACE = new ConfigOption("shutdown.grace", "30",
             "seconds a stopping node waits for requests in progress after answering its parked ones");
 
-    public static final List<ConfigOption> ALL = flat(BIND, PORT, BACKEND, REDIS, PUSH_TOKEN, MEMORY_PASSWORD, MEMORY_DOMAIN,
+    public static final List<ConfigOption> ALL = concat(List.of(BIND, PORT, BACKEND, REDIS, PUSH_TOKEN,
+            MEMORY_PASSWORD, MEMORY_DOMAIN,
             DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
-            PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE,
+            PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
+            dev.easgate.core.limits.LimitOptions.ALL,
+            dev.easgate.core.admin.AdminOptions.ALL,
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL);
 
-    private static List<ConfigOption> flat(Object... items) {
+    @SafeVarargs
+    private static List<ConfigOption> concat(List<ConfigOption>... lists) {
         List<ConfigOption> all = new java.util.ArrayList<>();
-        for (Object item : items) {
-            if (item instanceof ConfigOption option) {
-                all.add(option);
-            } else {
-                for (Object o : (List<?>) item) {
-                    all.add((ConfigOption) o);
-                }
-            }
+        for (List<ConfigOption> list : lists) {
+            all.addAll(list);
         }
         return List.copyOf(all);
     }

@@ -56,9 +56,16 @@ public final class EasEndpoint {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final GatewayMetrics metrics;
     private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
+    private final FrontGuards guards;
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics) {
+        this(commands, accounts, state, config, clock, metrics, FrontGuards.permissive());
+    }
+
+    public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
+                       Clock clock, GatewayMetrics metrics, FrontGuards guards) {
+        this.guards = java.util.Objects.requireNonNull(guards, "guards");
         this.metrics = metrics;
         this.commands = commands;
         this.accounts = accounts;
@@ -106,10 +113,11 @@ public final class EasEndpoint {
 
     private Publisher<Void> options(HttpServerRequest request, HttpServerResponse response) {
         BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
-        return authenticate(credentials).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+        String address = clientAddress(request);
+        return login(credentials, address)
                 .flatMap(account -> {
             if (account.isEmpty()) {
-                return unauthorized(response, credentials, "OPTIONS");
+                return unauthorized(response, credentials, "OPTIONS", address);
             }
             response.header("Allow", "OPTIONS,POST")
                     .header("Public", "OPTIONS,POST")
@@ -117,7 +125,67 @@ public final class EasEndpoint {
                     .header("MS-ASProtocolVersions", ProtocolVersion.advertised())
                     .header("MS-ASProtocolCommands", commands.advertised());
             return response.status(HttpResponseStatus.OK).send().then();
-        });
+        }).onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e));
+    }
+
+    /** The client's address: the peer, or what a trusted reverse proxy says (proxy.trusted). */
+    public String clientAddress(HttpServerRequest request) {
+        return guards.proxies().clientAddress(request.remoteAddress(), request.requestHeaders().get("Forwarded"),
+                request.requestHeaders().get("X-Forwarded-For"));
+    }
+
+    /**
+     * Authenticates with failed-login throttling: emits the account, or empty for missing or bad credentials;
+     * fails with {@link LoginRefusedException} while the user or address is locked out. A throttled attempt waits
+     * (Mono.delay, no thread held) before its credentials are checked.
+     */
+    private Mono<java.util.Optional<Account>> login(BasicCredentials credentials, String address) {
+        if (credentials == null) {
+            return Mono.just(java.util.Optional.empty());
+        }
+        dev.easgate.core.limits.LoginThrottle.Verdict verdict = guards.logins().check(credentials.user(), address);
+        if (verdict.refused()) {
+            return Mono.error(new LoginRefusedException(verdict));
+        }
+        Mono<java.util.Optional<Account>> check = authenticate(credentials).map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .doOnNext(account -> {
+                    if (account.isPresent()) {
+                        guards.logins().succeeded(credentials.user());
+                    } else {
+                        metrics.loginFailure();
+                        if (guards.logins().failed(credentials.user(), address)) {
+                            LOG.warn("logins locked out after repeated failures: user={} from={}",
+                                    credentials.user(), address);
+                        }
+                    }
+                });
+        if (verdict.delay().isZero()) {
+            return check;
+        }
+        metrics.refusal("login_delayed");
+        return Mono.delay(verdict.delay()).then(check);
+    }
+
+    private static final class LoginRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient dev.easgate.core.limits.LoginThrottle.Verdict verdict;
+
+        LoginRefusedException(dev.easgate.core.limits.LoginThrottle.Verdict verdict) {
+            super("login refused", null, false, false);
+            this.verdict = verdict;
+        }
+    }
+
+    /** Too many failed logins: HTTP 429 with Retry-After until the lockout ends; the attempt is not checked. */
+    private Mono<Void> loginRefused(HttpServerResponse response, BasicCredentials credentials, String address,
+                                    LoginRefusedException e) {
+        metrics.refusal("login");
+        LOG.warn("429 login refused for user={} from={}: too many failed logins by {}", credentials.user(), address,
+                e.verdict.reason());
+        return response.status(HttpResponseStatus.TOO_MANY_REQUESTS)
+                .header("Retry-After", Long.toString(Math.max(1, e.verdict.refusedFor().toSeconds())))
+                .send().then();
     }
 
     private Mono<Account> authenticate(BasicCredentials credentials) {
@@ -127,11 +195,12 @@ public final class EasEndpoint {
         return accounts.authenticate(credentials.user(), credentials.password());
     }
 
-    private Mono<Void> unauthorized(HttpServerResponse response, BasicCredentials credentials, String what) {
+    private Mono<Void> unauthorized(HttpServerResponse response, BasicCredentials credentials, String what,
+                                    String address) {
         if (credentials == null) {
-            LOG.info("401 for {}: no Basic credentials", what);
+            LOG.info("401 for {}: no Basic credentials from={}", what, address);
         } else {
-            LOG.info("401 for {}: bad credentials for user={}", what, credentials.user());
+            LOG.info("401 for {}: bad credentials for user={} from={}", what, credentials.user(), address);
         }
         return response.status(HttpResponseStatus.UNAUTHORIZED)
                 .header("WWW-Authenticate", "Basic realm=\"ActiveSync\"")
@@ -172,11 +241,13 @@ public final class EasEndpoint {
                     .send();
         }
         ProtocolVersion negotiated = version;
+        String address = clientAddress(request);
         // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
-        return authenticate(credentials).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+        return login(credentials, address)
                 .flatMap(account -> account.isPresent()
-                        ? authorized(request, response, query, negotiated, account.get())
-                        : unauthorized(response, credentials, query.command().wireName()))
+                        ? admitted(request, response, query, negotiated, account.get())
+                        : unauthorized(response, credentials, query.command().wireName(), address))
+                .onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e))
                 .doFinally(signal -> inFlight.decrementAndGet())
                 // a parked request holds no worker: it leaves the in-flight count while parked
                 .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {
@@ -207,6 +278,41 @@ public final class EasEndpoint {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * An authenticated request: refused when an administrator blocked the device (MS-ASCMD common status 129
+     * DeviceIsBlockedForThisUser from 14.0, HTTP 403 before) or when the device or user has too many requests open
+     * (HTTP 503 + Retry-After); otherwise served while holding a slot of both.
+     */
+    private Mono<Void> admitted(HttpServerRequest request, HttpServerResponse response, EasQuery query,
+                                ProtocolVersion version, Account account) {
+        String userAgent = headerOr(request, "User-Agent", "");
+        String blocked = guards.blocks().blocked(account.user(), query.deviceId(), query.deviceType(), userAgent);
+        if (blocked != null) {
+            metrics.refusal("blocked");
+            LOG.info("refused user={} device={} cmd={}: blocked ({})", account.user(), query.deviceId(),
+                    query.command().wireName(), blocked);
+            if (!version.atLeast(ProtocolVersion.V14_0) || query.command().page() == null) {
+                return response.status(HttpResponseStatus.FORBIDDEN).send().then();
+            }
+            return send(response, CommandResponse.ok(WbxmlElement.el(query.command().page(),
+                    query.command().root()).child("Status", 129).build()));
+        }
+        dev.easgate.core.limits.ConcurrencyLimits.Refusal busy =
+                guards.concurrency().acquire(account.user(), query.deviceId());
+        if (busy != null) {
+            metrics.refusal(busy == dev.easgate.core.limits.ConcurrencyLimits.Refusal.DEVICE
+                    ? "device_concurrency" : "user_concurrency");
+            LOG.warn("503 for user={} device={} cmd={}: too many requests open for this {}", account.user(),
+                    query.deviceId(), query.command().wireName(),
+                    busy.name().toLowerCase(java.util.Locale.ROOT));
+            return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
+                    .send().then();
+        }
+        return authorized(request, response, query, version, account)
+                .doFinally(signal -> guards.concurrency().release(account.user(), query.deviceId()));
     }
 
     private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, EasQuery query,
@@ -389,7 +495,17 @@ public final class EasEndpoint {
         }
         CommandRequest commandRequest = new CommandRequest(query, version, account, device, decoded, body,
                 contentType, clock.instant());
+        boolean debug = guards.debug().enabled(account.user(), query.deviceId());
+        if (debug) {
+            guards.debug().log(account.user(), query.deviceId(), query.command().wireName(), "request", decoded);
+        }
         return handler.handle(commandRequest)
+                .doOnNext(result -> {
+                    if (debug) {
+                        guards.debug().log(account.user(), query.deviceId(), query.command().wireName(),
+                                "response", result.body());
+                    }
+                })
                 .flatMap(result -> send(response, result))
                 .onErrorResume(StateStoreUnavailableException.class,
                         e -> stateUnavailable(response, query, account.user(), e))

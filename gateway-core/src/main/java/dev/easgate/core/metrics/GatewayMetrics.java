@@ -23,6 +23,8 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> wakes = new ConcurrentHashMap<>();
     private final Timer wakeLatency;
+    private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Counter loginFailures;
 
     public GatewayMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -35,6 +37,9 @@ public final class GatewayMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        loginFailures = Counter.builder("easgate.login.failures")
+                .description("logins refused for bad credentials")
+                .register(registry);
     }
 
     /** Counts a finished request. */
@@ -45,6 +50,19 @@ public final class GatewayMetrics {
                 .tag("command", command)
                 .tag("status", Integer.toString(httpStatus))
                 .register(registry)).increment();
+    }
+
+    /** Counts a request refused (or slowed) by an abuse limit: login, login_delayed, blocked, device_concurrency... */
+    public void refusal(String limit) {
+        refusals.computeIfAbsent(limit, l -> Counter.builder("easgate.limit.refusals")
+                .description("requests refused or slowed by a limit, by limit")
+                .tag("limit", l)
+                .register(registry)).increment();
+    }
+
+    /** Counts a failed login (bad credentials). */
+    public void loginFailure() {
+        loginFailures.increment();
     }
 
     /** Counts a parked request's end by cause, with the event's latency when an event woke it (else -1). */

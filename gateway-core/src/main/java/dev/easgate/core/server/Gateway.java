@@ -59,13 +59,16 @@ public final class Gateway implements AutoCloseable {
     private final Services services;
     private final EasEndpoint endpoint;
     private final GatewayHttpServer server;
+    private final Operations operations;
 
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
                            HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     }
 
-    private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server) {
+    private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
+                    Operations operations) {
+        this.operations = operations;
         this.config = config;
         this.services = services;
         this.endpoint = endpoint;
@@ -84,10 +87,12 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock) {
         Services services = services(config, memory, clock);
+        Operations operations = null;
         try {
+            operations = Operations.create(services);
             CommandRegistry registry = new CommandRegistry(handlers(services));
             EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config,
-                    clock, services.metrics());
+                    clock, services.metrics(), operations.guards());
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic()),
@@ -95,8 +100,12 @@ public final class Gateway implements AutoCloseable {
             LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
                     server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
                     registry.advertised());
-            return new Gateway(config, services, endpoint, server);
+            operations.startAdmin();
+            return new Gateway(config, services, endpoint, server, operations);
         } catch (RuntimeException e) {
+            if (operations != null) {
+                operations.close();
+            }
             closeShared(services);
             throw e;
         }
@@ -194,6 +203,11 @@ public final class Gateway implements AutoCloseable {
         return endpoint;
     }
 
+    /** The admin API's port, or -1 when it is off. */
+    public int adminPort() {
+        return operations.adminPort();
+    }
+
     /**
      * Graceful stop (SIGTERM): answer every parked request at once (Ping status 1) so phones reconnect, likely to
      * another node; stop accepting; wait up to the configured grace for requests in progress; close the bus.
@@ -205,6 +219,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("draining: answered {} parked requests, waiting up to {} s for {} in progress", parked,
                 config.shutdownGrace().toSeconds(), endpoint.inFlight());
         server.stop(config.shutdownGrace().isZero() ? Duration.ofMillis(1) : config.shutdownGrace());
+        operations.close();
         closeShared(services);
         LOG.info("stopped");
     }

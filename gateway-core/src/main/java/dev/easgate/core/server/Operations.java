@@ -1,0 +1,99 @@
+package dev.easgate.core.server;
+
+import dev.easgate.core.admin.AdminApi;
+import dev.easgate.core.admin.AdminOptions;
+import dev.easgate.core.admin.BlockList;
+import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.http.FrontGuards;
+import dev.easgate.core.limits.ConcurrencyLimits;
+import dev.easgate.core.limits.LimitOptions;
+import dev.easgate.core.limits.LoginThrottle;
+import dev.easgate.core.limits.TrustedProxies;
+import dev.easgate.core.logging.DeviceDebug;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.netty.DisposableServer;
+
+/**
+ * What a provider needs beyond the protocol, built from the configuration: the front's guards (proxies, login
+ * throttling, block list, per-device/user limits, per-device debug) and the admin API.
+ */
+final class Operations implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+
+    private final Gateway.Services services;
+    private final FrontGuards guards;
+    private final BlockList blocks;
+    private final DeviceDebug debug;
+    private final Disposable blockRefresh;
+    private volatile DisposableServer admin;
+
+    private Operations(Gateway.Services services, FrontGuards guards, BlockList blocks, DeviceDebug debug,
+                       Disposable blockRefresh) {
+        this.services = services;
+        this.guards = guards;
+        this.blocks = blocks;
+        this.debug = debug;
+        this.blockRefresh = blockRefresh;
+    }
+
+    static Operations create(Gateway.Services services) {
+        GatewayConfig config = services.config();
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(config.text(LimitOptions.PROXY_TRUSTED));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        LoginThrottle logins = new LoginThrottle((int) config.number(LimitOptions.LOGIN_DELAY_AFTER),
+                config.seconds(LimitOptions.LOGIN_MAX_DELAY), (int) config.number(LimitOptions.LOGIN_MAX_FAILURES),
+                config.seconds(LimitOptions.LOGIN_LOCKOUT), services.clock());
+        ConcurrencyLimits concurrency = new ConcurrencyLimits((int) config.number(LimitOptions.DEVICE_MAX_CONCURRENT),
+                (int) config.number(LimitOptions.USER_MAX_CONCURRENT));
+        BlockList blocks = new BlockList(services.stateStore());
+        DeviceDebug debug = new DeviceDebug(services.clock());
+        Disposable refresh = blocks.refreshEvery(Duration.ofSeconds(
+                Math.max(1, config.number(AdminOptions.BLOCKLIST_REFRESH))));
+        return new Operations(services, new FrontGuards(proxies, logins, blocks, concurrency, debug), blocks, debug,
+                refresh);
+    }
+
+    FrontGuards guards() {
+        return guards;
+    }
+
+    /** Starts the admin API when admin.port is set (it then needs admin.token). */
+    void startAdmin() {
+        GatewayConfig config = services.config();
+        String port = config.text(AdminOptions.PORT);
+        if (port.isEmpty()) {
+            return;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("admin.port must be a number, got '" + port + "'");
+        }
+        AdminApi api = new AdminApi(services.stateStore(), services.changeBus(), blocks, debug,
+                config.text(AdminOptions.TOKEN), services.clock());
+        admin = api.start(config.text(AdminOptions.BIND), number);
+        LOG.info("admin API listening on http://{}:{}{}", admin.host(), admin.port(), AdminApi.PREFIX);
+    }
+
+    int adminPort() {
+        DisposableServer server = admin;
+        return server == null ? -1 : server.port();
+    }
+
+    @Override
+    public void close() {
+        blockRefresh.dispose();
+        DisposableServer server = admin;
+        if (server != null) {
+            server.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+}
