@@ -1,0 +1,318 @@
+package dev.easgate.backends.imap;
+
+import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.mail.MailStoreException.Kind;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.StoreClosedException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.angus.mail.iap.ConnectionException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticated IMAP connections, pooled per user: at most {@code perUser} for one user, at most {@code max} on this
+ * node, closed after {@code idle} unused. A connection is leased to one thread at a time (Jakarta Mail's objects
+ * are not thread-safe), so commands on one connection are serialized. Blocking: call only on the gateway's bounded
+ * blocking scheduler.
+ */
+public final class ImapConnections implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapConnections.class);
+    private static final long WAIT_MILLIS = 30_000;
+
+    /** Work on one connection's protocol (outside any selected mailbox when it starts). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(IMAPProtocol protocol) throws ProtocolException;
+    }
+
+    private final MailServerUrl server;
+    private final ImapCredentials credentials;
+    private final int perUser;
+    private final Duration idle;
+    private final int timeoutMillis;
+    private final Semaphore nodeSlots;
+    private final int max;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public ImapConnections(MailServerUrl server, ImapCredentials credentials, int perUser, int max, Duration idle,
+                           Duration timeout) {
+        if (perUser < 1 || max < 1) {
+            throw new IllegalArgumentException("pool sizes must be positive");
+        }
+        this.server = server;
+        this.credentials = credentials;
+        this.perUser = perUser;
+        this.max = max;
+        this.nodeSlots = new Semaphore(max);
+        this.idle = idle;
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    public MailServerUrl server() {
+        return server;
+    }
+
+    /** Connections open now on this node. */
+    public int open() {
+        return open.get();
+    }
+
+    /** Runs {@code work} on a pooled connection of {@code user}, opening one when needed. */
+    public <T> T run(String user, Work<T> work) {
+        ImapCredentials.Login login = credentials.login(user).orElseThrow(() -> new MailStoreException(
+                Kind.UNAVAILABLE, "no IMAP login known for user " + user + " (not logged in since the start)"));
+        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
+        Connection connection = lease(user, pool, login);
+        boolean healthy = false;
+        try {
+            IMAPFolder root = (IMAPFolder) connection.store.getDefaultFolder();
+            @SuppressWarnings("unchecked")
+            T result = (T) root.doCommand(work::run);
+            healthy = true;
+            return result;
+        } catch (StoreClosedException e) {
+            throw new MailStoreException(Kind.UNAVAILABLE, "IMAP connection lost: " + e.getMessage(), e);
+        } catch (MessagingException e) {
+            if (e.getCause() instanceof ConnectionException) {
+                throw new MailStoreException(Kind.UNAVAILABLE, "IMAP connection lost: " + e.getMessage(), e);
+            }
+            healthy = true; // the server refused a command: the connection itself is fine
+            throw new MailStoreException(Kind.UNAVAILABLE, "IMAP: " + e.getMessage(), e);
+        } finally {
+            giveBack(pool, connection, healthy && connection.store.isConnected());
+        }
+    }
+
+    /**
+     * Checks a login against the server; a good one's connection joins the user's pool (the next command reuses
+     * it). Returns false when the server refuses the credentials; fails with UNAVAILABLE when it cannot be asked.
+     */
+    public boolean verify(String user, ImapCredentials.Login login) {
+        if (!nodeSlots.tryAcquire()) {
+            evictOneIdle();
+            if (!acquireSlot()) {
+                throw new MailStoreException(Kind.UNAVAILABLE, "IMAP connection limit of this node reached");
+            }
+        }
+        IMAPStore store;
+        try {
+            store = connect(login);
+        } catch (AuthenticationFailedException e) {
+            nodeSlots.release();
+            return false;
+        } catch (MessagingException | RuntimeException e) {
+            nodeSlots.release();
+            throw new MailStoreException(Kind.UNAVAILABLE, "IMAP server " + server + " unreachable: " + e, e);
+        }
+        open.incrementAndGet();
+        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
+        synchronized (pool) {
+            if (pool.count < perUser) {
+                pool.count++;
+                pool.idle.push(new Connection(store, login));
+                return true;
+            }
+        }
+        discardCounted(store);
+        return true;
+    }
+
+    private Connection lease(String user, UserPool pool, ImapCredentials.Login login) {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        synchronized (pool) {
+            while (true) {
+                if (closed) {
+                    throw new MailStoreException(Kind.UNAVAILABLE, "IMAP connections closed");
+                }
+                Connection connection = pool.idle.poll();
+                if (connection != null) {
+                    if (connection.login.equals(login)) {
+                        return connection;
+                    }
+                    pool.count--; // the password changed: log in anew
+                    discardCounted(connection.store);
+                    continue;
+                }
+                if (pool.count < perUser) {
+                    pool.count++;
+                    break;
+                }
+                long wait = deadline - System.currentTimeMillis();
+                if (wait <= 0) {
+                    throw new MailStoreException(Kind.UNAVAILABLE, "all " + perUser + " IMAP connections of user "
+                            + user + " stay busy");
+                }
+                try {
+                    pool.wait(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MailStoreException(Kind.UNAVAILABLE, "interrupted", e);
+                }
+            }
+        }
+        // a new connection for this user: a node-wide slot first
+        try {
+            if (!nodeSlots.tryAcquire()) {
+                evictOneIdle();
+                if (!acquireSlot()) {
+                    throw new MailStoreException(Kind.UNAVAILABLE, "IMAP connection limit of this node (" + max
+                            + ") reached");
+                }
+            }
+            try {
+                IMAPStore store = connect(login);
+                open.incrementAndGet();
+                return new Connection(store, login);
+            } catch (MessagingException | RuntimeException e) {
+                nodeSlots.release();
+                throw new MailStoreException(Kind.UNAVAILABLE, "cannot log in to IMAP as " + user + ": "
+                        + e.getMessage(), e);
+            }
+        } catch (RuntimeException e) {
+            synchronized (pool) {
+                pool.count--;
+                pool.notifyAll();
+            }
+            throw e;
+        }
+    }
+
+    private boolean acquireSlot() {
+        try {
+            return nodeSlots.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void giveBack(UserPool pool, Connection connection, boolean reusable) {
+        synchronized (pool) {
+            if (reusable && !closed) {
+                connection.lastUsed = System.nanoTime();
+                pool.idle.push(connection);
+            } else {
+                pool.count--;
+                discardCounted(connection.store);
+            }
+            pool.notifyAll();
+        }
+    }
+
+    private IMAPStore connect(ImapCredentials.Login login) throws MessagingException {
+        Properties props = server.sessionProperties(timeoutMillis);
+        String p = "mail." + server.mailProtocol() + ".";
+        props.setProperty(p + "connectionpoolsize", "1");
+        props.setProperty(p + "connectionpooltimeout", Long.toString(Math.max(1000, idle.toMillis())));
+        props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
+        Session session = Session.getInstance(props);
+        IMAPStore store = (IMAPStore) session.getStore(server.mailProtocol());
+        store.connect(server.host(), server.port(), login.name(), login.password());
+        return store;
+    }
+
+    /** Closes connections unused for longer than the idle time. */
+    public void evictIdle() {
+        long now = System.nanoTime();
+        for (Iterator<Map.Entry<String, UserPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
+            UserPool pool = it.next().getValue();
+            synchronized (pool) {
+                for (Iterator<Connection> c = pool.idle.iterator(); c.hasNext(); ) {
+                    Connection connection = c.next();
+                    if (now - connection.lastUsed > idle.toNanos()) {
+                        c.remove();
+                        pool.count--;
+                        discardCounted(connection.store);
+                    }
+                }
+                if (pool.count == 0) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** Frees a node slot by closing the least recently used idle connection of any user. */
+    private void evictOneIdle() {
+        UserPool oldestPool = null;
+        Connection oldest = null;
+        for (UserPool pool : pools.values()) {
+            synchronized (pool) {
+                Connection candidate = pool.idle.peekLast();
+                if (candidate != null && (oldest == null || candidate.lastUsed < oldest.lastUsed)) {
+                    oldest = candidate;
+                    oldestPool = pool;
+                }
+            }
+        }
+        if (oldestPool != null) {
+            synchronized (oldestPool) {
+                if (oldestPool.idle.remove(oldest)) {
+                    oldestPool.count--;
+                    discardCounted(oldest.store);
+                }
+            }
+        }
+    }
+
+    private void discardCounted(IMAPStore store) {
+        discard(store);
+        open.decrementAndGet();
+        nodeSlots.release();
+    }
+
+    private static void discard(IMAPStore store) {
+        try {
+            store.close();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("closing an IMAP connection: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (UserPool pool : pools.values()) {
+            synchronized (pool) {
+                Connection connection;
+                while ((connection = pool.idle.poll()) != null) {
+                    pool.count--;
+                    discardCounted(connection.store);
+                }
+                pool.notifyAll();
+            }
+        }
+    }
+
+    private static final class UserPool {
+        final ArrayDeque<Connection> idle = new ArrayDeque<>();
+        int count;
+    }
+
+    private static final class Connection {
+        final IMAPStore store;
+        final ImapCredentials.Login login;
+        long lastUsed = System.nanoTime();
+
+        Connection(IMAPStore store, ImapCredentials.Login login) {
+            this.store = store;
+            this.login = login;
+        }
+    }
+}

@@ -1,0 +1,517 @@
+package dev.easgate.backends.imap;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Dovecot for tests (IMAP, LMTP and submission on free loopback ports), configured in a temporary directory:
+ * plain-text logins without TLS, users in a passwd-file ({@code user1..user3} with password {@code pass}, more with
+ * {@link #addUser}), Maildir per user, CONDSTORE/QRESYNC and OBJECTID as Dovecot 2.3 has them.
+ *
+ * <p>Submission relays to a small SMTP-to-LMTP forwarder inside this class, so a message submitted for a local user
+ * lands in their Inbox as through a real MTA. With {@link Options#pushUrl} the push-notification plugin runs the
+ * gateway's Lua script ({@code easgate-push.lua}, the one README documents), which posts change events to the
+ * gateway's webhook.
+ *
+ * <pre>{@code
+ * try (DovecotProcess dovecot = DovecotProcess.start()) {
+ *     dovecot.imapUrl();                      // imap://127.0.0.1:PORT
+ *     dovecot.deliver("user1", mimeBytes);    // through LMTP
+ * }
+ * }</pre>
+ * A missing {@code dovecot} fails the test with a clear message (never skipped): install the Debian packages
+ * {@code dovecot-imapd dovecot-lmtpd dovecot-submissiond lua-socket}, as {@code .ci/run} does.
+ */
+public final class DovecotProcess implements AutoCloseable {
+    public static final String PASSWORD = "pass";
+    public static final String DOMAIN = "example.test";
+    private static final Duration STARTUP = Duration.ofSeconds(15);
+    private static final String DOVECOT = "/usr/sbin/dovecot";
+    private static final int SPARE_USERS = 500;
+
+    /**
+     * What to start.
+     *
+     * @param pushUrl   the webhook the push-notification Lua script posts to, or {@code null} for no push
+     * @param pushToken its bearer token
+     */
+    public record Options(String pushUrl, String pushToken) {
+        public static final Options DEFAULT = new Options(null, null);
+    }
+
+    private final Path dir;
+    private final int imapPort;
+    private final int lmtpPort;
+    private final int submissionPort;
+    private final SmtpToLmtp relay;
+    private final java.util.concurrent.atomic.AtomicInteger nextUser = new java.util.concurrent.atomic.AtomicInteger();
+    private Process process;
+
+    private DovecotProcess(Path dir, int imapPort, int lmtpPort, int submissionPort, SmtpToLmtp relay) {
+        this.dir = dir;
+        this.imapPort = imapPort;
+        this.lmtpPort = lmtpPort;
+        this.submissionPort = submissionPort;
+        this.relay = relay;
+    }
+
+    public static DovecotProcess start() {
+        return start(Options.DEFAULT);
+    }
+
+    public static DovecotProcess start(Options options) {
+        if (!Files.isExecutable(Path.of(DOVECOT))) {
+            throw new IllegalStateException(DOVECOT + " is not installed: the IMAP tests need a real Dovecot; install"
+                    + " the Debian packages dovecot-imapd dovecot-lmtpd dovecot-submissiond lua-socket"
+                    + " (apt-get install ...), as .ci/run does");
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("easgate-dovecot-");
+            // the mail processes run as another user when started by root: they must reach the mail directory
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a directory for dovecot", e);
+        }
+        int lmtpPort = freePort();
+        SmtpToLmtp relay = new SmtpToLmtp(lmtpPort);
+        DovecotProcess dovecot = new DovecotProcess(dir, freePort(), lmtpPort, freePort(), relay);
+        try {
+            dovecot.writeConfig(options);
+            dovecot.launch();
+        } catch (IOException | RuntimeException e) {
+            dovecot.close();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        return dovecot;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int imapPort() {
+        return imapPort;
+    }
+
+    public int lmtpPort() {
+        return lmtpPort;
+    }
+
+    public int submissionPort() {
+        return submissionPort;
+    }
+
+    /** {@code imap://127.0.0.1:PORT}. */
+    public String imapUrl() {
+        return "imap://" + host() + ":" + imapPort;
+    }
+
+    /** {@code smtp://127.0.0.1:PORT} (Dovecot's submission service, AUTH PLAIN without TLS). */
+    public String submissionUrl() {
+        return "smtp://" + host() + ":" + submissionPort;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** A user no test has used yet (password {@link #PASSWORD}), from a supply written with the configuration. */
+    public String nextUser() {
+        int n = nextUser.incrementAndGet();
+        if (n > SPARE_USERS) {
+            throw new IllegalStateException("more than " + SPARE_USERS + " users asked for");
+        }
+        return "t" + n;
+    }
+
+    /**
+     * Adds a user (or changes their password); Dovecot re-reads the passwd-file when it sees it changed, which may
+     * take a second: prefer {@link #nextUser()} in tests.
+     */
+    public synchronized void addUser(String user, String password) {
+        if (user.contains(":") || user.contains("\n") || password.contains(":") || password.contains("\n")) {
+            throw new IllegalArgumentException("no ':' or newline in passwd-file entries");
+        }
+        try {
+            Files.writeString(dir.resolve("users"), user + ":{PLAIN}" + password + "::::::\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Delivers {@code mime} to {@code user}'s Inbox through LMTP, as an MTA would. */
+    public void deliver(String user, byte[] mime) {
+        Lmtp.deliver(lmtpPort, "sender@" + DOMAIN, List.of(user), mime);
+    }
+
+    /** Dovecot's log so far (for failure messages). */
+    public String log() {
+        try {
+            Path log = dir.resolve("dovecot.log");
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        Process current = process;
+        process = null;
+        if (current != null) {
+            current.destroy();
+            try {
+                if (!current.waitFor(10, TimeUnit.SECONDS)) {
+                    current.destroyForcibly();
+                    current.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        relay.close();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: best effort
+        }
+    }
+
+    private void writeConfig(Options options) throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String me = System.getProperty("user.name");
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxrwxrwx"));
+        StringBuilder users = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            users.append("user").append(i).append(":{PLAIN}").append(PASSWORD).append("::::::\n");
+        }
+        for (int i = 1; i <= SPARE_USERS; i++) {
+            users.append("t").append(i).append(":{PLAIN}").append(PASSWORD).append("::::::\n");
+        }
+        Files.writeString(dir.resolve("users"), users.toString());
+        StringBuilder conf = new StringBuilder();
+        conf.append("# written by DovecotProcess for one test run\n")
+                .append("protocols = imap lmtp submission\n")
+                .append("listen = 127.0.0.1\n")
+                .append("base_dir = ").append(dir.resolve("run")).append('\n')
+                .append("state_dir = ").append(dir.resolve("state")).append('\n')
+                .append("log_path = ").append(dir.resolve("dovecot.log")).append('\n')
+                .append("info_log_path = ").append(dir.resolve("dovecot.log")).append('\n')
+                .append("ssl = no\n")
+                .append("disable_plaintext_auth = no\n")
+                .append("auth_mechanisms = plain login\n")
+                .append("auth_failure_delay = 0\n")
+                .append("hostname = mail.").append(DOMAIN).append('\n')
+                .append("postmaster_address = postmaster@").append(DOMAIN).append('\n')
+                .append("mail_location = maildir:").append(mail).append("/%u\n")
+                .append("mail_max_userip_connections = 200\n")
+                .append("mail_plugins = $mail_plugins notify\n");
+        if (root) {
+            conf.append("mail_uid = mail\nmail_gid = mail\nfirst_valid_uid = 1\nfirst_valid_gid = 1\n");
+        } else {
+            conf.append("default_internal_user = ").append(me).append('\n')
+                    .append("default_login_user = ").append(me).append('\n')
+                    .append("mail_uid = ").append(me).append('\n')
+                    .append("first_valid_uid = 1\nfirst_valid_gid = 1\n");
+        }
+        conf.append("namespace inbox {\n  inbox = yes\n  separator = /\n")
+                .append("  mailbox Drafts {\n    auto = subscribe\n    special_use = \\Drafts\n  }\n")
+                .append("  mailbox Sent {\n    auto = subscribe\n    special_use = \\Sent\n  }\n")
+                .append("  mailbox Trash {\n    auto = subscribe\n    special_use = \\Trash\n  }\n")
+                .append("  mailbox Junk {\n    auto = subscribe\n    special_use = \\Junk\n  }\n")
+                .append("}\n")
+                .append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(dir.resolve("users"))
+                .append("\n}\n")
+                .append("userdb {\n  driver = static\n  args = home=").append(mail).append("/%u\n}\n")
+                .append("service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ")
+                .append(imapPort).append("\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}\n")
+                .append("service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ")
+                .append(lmtpPort).append("\n  }\n  unix_listener lmtp {\n    mode = 0666\n  }\n}\n")
+                .append("service submission-login {\n  inet_listener submission {\n    address = 127.0.0.1\n"
+                        + "    port = ").append(submissionPort).append("\n  }\n}\n")
+                .append("submission_relay_host = 127.0.0.1\n")
+                .append("submission_relay_port = ").append(relay.port()).append('\n')
+                .append("submission_relay_trusted = yes\n")
+                .append("lmtp_save_to_detail_mailbox = no\n");
+        if (options.pushUrl() != null) {
+            Path script = dir.resolve("easgate-push.lua");
+            try (InputStream in = DovecotProcess.class.getResourceAsStream(
+                    "/dev/easgate/backends/imap/easgate-push.lua")) {
+                Objects.requireNonNull(in, "easgate-push.lua is not on the class path");
+                Files.write(script, in.readAllBytes());
+            }
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+            conf.append("protocol lmtp {\n  mail_plugins = $mail_plugins push_notification mail_lua"
+                            + " push_notification_lua\n}\n")
+                    .append("protocol imap {\n  mail_plugins = $mail_plugins push_notification mail_lua"
+                            + " push_notification_lua\n}\n")
+                    .append("plugin {\n  push_notification_driver = lua:file=").append(script).append('\n')
+                    .append("  easgate_push_url = ").append(options.pushUrl()).append('\n')
+                    .append("  easgate_push_token = ").append(options.pushToken()).append('\n')
+                    .append("}\n");
+        }
+        Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(DOVECOT, "-F", "-c", dir.resolve("dovecot.conf").toString())
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start dovecot: " + e, e);
+        }
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("dovecot exited with " + process.exitValue() + ": " + stdout()
+                        + "\n" + log());
+            }
+            if (greets(imapPort, "* OK") && greets(lmtpPort, "220") && greets(submissionPort, "220")) {
+                return;
+            }
+            sleep(30);
+        }
+        throw new IllegalStateException("dovecot does not greet on its ports: " + stdout() + "\n" + log());
+    }
+
+    private String stdout() {
+        try {
+            return Files.readString(dir.resolve("stdout.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean greets(int port, String prefix) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            String line = in.readLine();
+            return line != null && line.startsWith(prefix);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A port free on the loopback interface now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A minimal LMTP client (RFC 2033): one message to some local recipients. */
+    static final class Lmtp {
+        private Lmtp() {
+        }
+
+        static void deliver(int port, String from, List<String> recipients, byte[] mime) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(10_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                OutputStream out = socket.getOutputStream();
+                expect(in, "220");
+                send(out, "LHLO easgate.test");
+                expect(in, "250");
+                send(out, "MAIL FROM:<" + from + ">");
+                expect(in, "250");
+                for (String recipient : recipients) {
+                    send(out, "RCPT TO:<" + recipient + ">");
+                    expect(in, "250");
+                }
+                send(out, "DATA");
+                expect(in, "354");
+                out.write(dotStuffed(mime));
+                out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                for (int i = 0; i < recipients.size(); i++) {
+                    expect(in, "250");
+                }
+                send(out, "QUIT");
+            } catch (IOException e) {
+                throw new IllegalStateException("LMTP delivery failed: " + e, e);
+            }
+        }
+
+        static byte[] dotStuffed(byte[] mime) {
+            String text = new String(mime, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+            if (!text.endsWith("\r\n")) {
+                text += "\r\n";
+            }
+            StringBuilder stuffed = new StringBuilder(text.length() + 16);
+            for (String line : text.split("\r\n", -1)) {
+                stuffed.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+            }
+            stuffed.setLength(stuffed.length() - 2); // split's last empty element
+            return stuffed.toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        static void send(OutputStream out, String line) throws IOException {
+            out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** Reads one (possibly multi-line) reply and checks its code. */
+        static String expect(BufferedReader in, String code) throws IOException {
+            String line;
+            StringBuilder all = new StringBuilder();
+            do {
+                line = in.readLine();
+                if (line == null) {
+                    throw new IOException("connection closed, expected " + code + " after: " + all);
+                }
+                all.append(line).append('\n');
+            } while (line.length() > 3 && line.charAt(3) == '-');
+            if (!line.startsWith(code)) {
+                throw new IOException("expected " + code + ", got: " + all);
+            }
+            return all.toString();
+        }
+    }
+
+    /**
+     * The MTA behind Dovecot's submission service in tests: accepts SMTP from it on a loopback port and hands each
+     * message to Dovecot's LMTP for local recipients (the domain part is dropped: users are local names).
+     */
+    static final class SmtpToLmtp implements AutoCloseable {
+        private final ServerSocket server;
+        private final int lmtpPort;
+        private final Thread thread;
+
+        SmtpToLmtp(int lmtpPort) {
+            this.lmtpPort = lmtpPort;
+            try {
+                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            thread = new Thread(this::acceptLoop, "smtp-to-lmtp-" + server.getLocalPort());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void acceptLoop() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread session = new Thread(() -> serve(socket), "smtp-to-lmtp-session");
+                    session.setDaemon(true);
+                    session.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket socket) {
+            try (socket) {
+                socket.setSoTimeout(30_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                OutputStream out = socket.getOutputStream();
+                Lmtp.send(out, "220 relay.easgate.test ESMTP test relay");
+                String from = "";
+                List<String> recipients = new ArrayList<>();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String upper = line.toUpperCase(java.util.Locale.ROOT);
+                    if (upper.startsWith("EHLO") || upper.startsWith("HELO")) {
+                        Lmtp.send(out, "250-relay.easgate.test\r\n250-8BITMIME\r\n250 PIPELINING");
+                    } else if (upper.startsWith("MAIL FROM:")) {
+                        from = address(line.substring(10));
+                        recipients.clear();
+                        Lmtp.send(out, "250 2.1.0 Ok");
+                    } else if (upper.startsWith("RCPT TO:")) {
+                        String rcpt = address(line.substring(8));
+                        int at = rcpt.indexOf('@');
+                        recipients.add(at < 0 ? rcpt : rcpt.substring(0, at));
+                        Lmtp.send(out, "250 2.1.5 Ok");
+                    } else if (upper.startsWith("DATA")) {
+                        Lmtp.send(out, "354 End data with <CR><LF>.<CR><LF>");
+                        StringBuilder data = new StringBuilder();
+                        String dataLine;
+                        while ((dataLine = in.readLine()) != null && !dataLine.equals(".")) {
+                            data.append(dataLine.startsWith(".") ? dataLine.substring(1) : dataLine).append("\r\n");
+                        }
+                        try {
+                            Lmtp.deliver(lmtpPort, from, recipients,
+                                    data.toString().getBytes(StandardCharsets.ISO_8859_1));
+                            Lmtp.send(out, "250 2.0.0 Ok: delivered");
+                        } catch (IllegalStateException e) {
+                            Lmtp.send(out, "451 4.3.0 " + e.getMessage().replace('\n', ' '));
+                        }
+                    } else if (upper.startsWith("RSET")) {
+                        recipients.clear();
+                        Lmtp.send(out, "250 2.0.0 Ok");
+                    } else if (upper.startsWith("NOOP")) {
+                        Lmtp.send(out, "250 2.0.0 Ok");
+                    } else if (upper.startsWith("QUIT")) {
+                        Lmtp.send(out, "221 2.0.0 Bye");
+                        return;
+                    } else {
+                        Lmtp.send(out, "502 5.5.2 not implemented");
+                    }
+                }
+            } catch (IOException ignored) {
+                // the peer went away
+            }
+        }
+
+        private static String address(String text) {
+            String value = text.strip();
+            int open = value.indexOf('<');
+            int close = value.indexOf('>');
+            return open >= 0 && close > open ? value.substring(open + 1, close) : value.split(" ")[0];
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.easgate.backends.imap;
+
+import static dev.easgate.backends.mail.MailStoreContract.assertFails;
+import static dev.easgate.backends.mail.MailStoreContract.email;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easgate.backends.mail.EmailFlags;
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderChanges;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.ItemVersion;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.mail.MailStoreContract;
+import dev.easgate.backends.mail.MailStoreException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The mail store contract against a real Dovecot, plus what only IMAP has (UIDVALIDITY, VANISHED, flags). */
+class ImapMailStoreTest implements MailStoreContract {
+    private static DovecotProcess dovecot;
+    private static Scheduler scheduler;
+    private static ImapConnections connections;
+    private static ImapMailStore store;
+
+    @BeforeAll
+    static void startDovecot() {
+        dovecot = DovecotProcess.start();
+        scheduler = Schedulers.newBoundedElastic(16, 10_000, "easgate-blocking-test");
+        connections = new ImapConnections(MailServerUrl.parse(dovecot.imapUrl(), "imap"),
+                user -> Optional.of(new ImapCredentials.Login(user, DovecotProcess.PASSWORD)), 2, 200,
+                Duration.ofMinutes(5), Duration.ofSeconds(10));
+        store = new ImapMailStore(connections, scheduler);
+    }
+
+    @AfterAll
+    static void stopDovecot() {
+        if (connections != null) {
+            connections.close();
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+        }
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    @Override
+    public MailStore store() {
+        return store;
+    }
+
+    /** Every test works in a Dovecot user of its own. */
+    @Override
+    public String newUser() {
+        return dovecot.nextUser();
+    }
+
+    // ---- contract tests that need PIM folders: an IMAP store holds mail only ------------------------------------
+
+    /** Not applicable: an IMAP store has no contacts folders (the composite store routes PIM folders to DAV). */
+    @Override
+    @Test
+    public void movingToAFolderOfAnotherClassIsInvalid() {
+        String user = newUser();
+        assertFails(store.createFolder(user, Folder.ROOT, "People", FolderType.USER_CONTACTS), Kind.INVALID);
+    }
+
+    /** Not applicable as written (needs a contacts folder); what remains: a PIM item in a mail folder is INVALID. */
+    @Override
+    @Test
+    public void addingToAFolderOfAnotherClassIsInvalid() {
+        String user = newUser();
+        assertFails(store.add(user, inbox(user).id(), MailStoreContract.contact("Wrong Place")), Kind.INVALID);
+    }
+
+    /** Not applicable: no contacts in IMAP. */
+    @Override
+    @Test
+    public void changingAContactReplacesItsContent() {
+        String user = newUser();
+        Item item = store.add(user, inbox(user).id(), email("mail")).block();
+        assertFails(store.change(user, inbox(user).id(), item.id(), MailStoreContract.contact("Ada")), Kind.INVALID);
+    }
+
+    // ---- IMAP specifics -------------------------------------------------------------------------------------------
+
+    @Test
+    void standardFoldersComeWithTheirTypesFromSpecialUse() {
+        String user = newUser();
+        List<Folder> folders = store.folders(user).collectList().block();
+
+        assertThat(folders.get(0).type()).isEqualTo(FolderType.INBOX);
+        assertThat(folders).extracting(Folder::type).contains(FolderType.DRAFTS, FolderType.SENT_ITEMS,
+                FolderType.DELETED_ITEMS);
+        for (Folder folder : folders) {
+            assertFails(store.deleteFolder(user, folder.id()), Kind.NOT_ALLOWED);
+        }
+    }
+
+    @Test
+    void aDeliveredMailIsListedWithItsBody() {
+        String user = newUser();
+        Folder inbox = inbox(user);
+        long before = store.changesSince(user, inbox.id(), 0).block().highestModSeq();
+        byte[] mime = ("From: a@example.test\r\nTo: " + user + "@example.test\r\nSubject: over LMTP\r\n\r\n"
+                + "delivered body\r\n").getBytes(StandardCharsets.US_ASCII);
+
+        dovecot.deliver(user, mime);
+
+        FolderChanges changes = store.changesSince(user, inbox.id(), before).block();
+        assertThat(changes.changed()).hasSize(1);
+        Item item = store.item(user, inbox.id(), changes.changed().get(0).id()).block();
+        ItemContent.Email email = (ItemContent.Email) item.content();
+        assertThat(new String(email.mime(), StandardCharsets.US_ASCII)).contains("delivered body");
+        assertThat(email.flags().read()).isFalse();
+    }
+
+    @Test
+    void flagChangesAndExpungesComeThroughCondstore() {
+        String user = newUser();
+        Folder box = mailFolder(user, Folder.ROOT, "Tracked");
+        Item one = store.add(user, box.id(), email("one")).block();
+        Item two = store.add(user, box.id(), email("two")).block();
+        Item three = store.add(user, box.id(), email("three")).block();
+        long before = store.changesSince(user, box.id(), 0).block().highestModSeq();
+
+        store.change(user, box.id(), one.id(), email("one").withFlags(new EmailFlags(true, 2, 3, null,
+                List.of()))).block();
+        store.delete(user, box.id(), two.id()).block();
+        FolderChanges changes = store.changesSince(user, box.id(), before).block();
+
+        assertThat(changes.resetRequired()).isFalse();
+        assertThat(changes.changed()).extracting(ItemVersion::id).containsExactly(one.id());
+        assertThat(changes.vanished()).containsExactly(two.id());
+        EmailFlags flags = ((ItemContent.Email) store.item(user, box.id(), one.id()).block().content()).flags();
+        assertThat(flags).isEqualTo(new EmailFlags(true, 2, 3, null, List.of()));
+        assertThat(store.item(user, box.id(), three.id()).block()).isEqualTo(three);
+    }
+
+    @Test
+    void aUidValidityChangeAsksForAResetOfTheWholeFolder() {
+        String user = newUser();
+        Folder box = mailFolder(user, Folder.ROOT, "Recreated");
+        Item old = store.add(user, box.id(), email("old")).block();
+        long deviceState = store.changesSince(user, box.id(), 0).block().highestModSeq();
+
+        // another client deletes and recreates the mailbox under the same name: new UIDVALIDITY (and MAILBOXID)
+        store.deleteFolder(user, box.id()).block();
+        Folder again = mailFolder(user, Folder.ROOT, "Recreated");
+        Item fresh = store.add(user, again.id(), email("fresh")).block();
+        store.add(user, again.id(), email("fresher")).block();
+        store.add(user, again.id(), email("freshest")).block();
+
+        if (again.id().equals(box.id())) {
+            // without OBJECTID the folder id is the name's: the stale sequence is caught by its UIDVALIDITY bits
+            FolderChanges changes = store.changesSince(user, again.id(), deviceState).block();
+            assertThat(changes.resetRequired()).isTrue();
+            assertThat(changes.changed()).extracting(ItemVersion::id).contains(fresh.id()).doesNotContain(old.id());
+        } else {
+            assertFails(store.changesSince(user, box.id(), deviceState), Kind.NOT_FOUND);
+        }
+        assertThat(fresh.id()).isNotEqualTo(old.id());
+    }
+
+    @Test
+    void aSequenceOfAnotherUidValidityIsAReset() {
+        String user = newUser();
+        Folder box = mailFolder(user, Folder.ROOT, "Epochs");
+        Item item = store.add(user, box.id(), email("x")).block();
+        long otherEpoch = item.modSeq() ^ (1L << ImapMailStore.MODSEQ_BITS);
+
+        FolderChanges changes = store.changesSince(user, box.id(), otherEpoch).block();
+
+        assertThat(changes.resetRequired()).isTrue();
+        assertThat(changes.changed()).extracting(ItemVersion::id).containsExactly(item.id());
+    }
+
+    @Test
+    void foldersKeepTheirIdsAcrossRenames() {
+        String user = newUser();
+        Folder folder = mailFolder(user, Folder.ROOT, "Before");
+        Item item = store.add(user, folder.id(), email("kept")).block();
+
+        Folder renamed = store.updateFolder(user, folder.id(), Folder.ROOT, "After").block();
+
+        assertThat(renamed.id()).isEqualTo(folder.id());
+        assertThat(store.item(user, folder.id(), item.id()).block()).isEqualTo(item);
+    }
+}
