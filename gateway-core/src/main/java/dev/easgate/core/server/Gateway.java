@@ -34,6 +34,10 @@ import dev.easgate.core.command.provision.PolicyDocument;
 import dev.easgate.core.command.provision.ProvisionHandler;
 import dev.easgate.core.command.search.DirectoryOptions;
 import dev.easgate.core.command.search.SearchHandler;
+import dev.easgate.core.command.attachment.GetAttachmentHandler;
+import dev.easgate.core.command.find.FindHandler;
+import dev.easgate.core.command.resolve.ResolveRecipientsHandler;
+import dev.easgate.core.command.validatecert.ValidateCertHandler;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
@@ -96,9 +100,10 @@ public final class Gateway implements AutoCloseable {
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic()),
-                    new PushEndpoint(services.changeBus(), config.pushToken()));
-            LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
-                    server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
+                    new PushEndpoint(services.changeBus(), config.pushToken()), operations.autodiscover(),
+                    operations.tls());
+            LOG.info("EAS gateway listening on {}://{}:{}{} (backend={}, state={}, commands={})",
+                    operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
                     registry.advertised());
             operations.startAdmin();
             return new Gateway(config, services, endpoint, server, operations);
@@ -172,6 +177,7 @@ public final class Gateway implements AutoCloseable {
                 new SendMailHandler(outgoingMail),
                 new SmartForwardHandler(outgoingMail),
                 new SmartReplyHandler(outgoingMail),
+                new GetAttachmentHandler(store),
                 new FolderSyncHandler(hierarchy),
                 new FolderCreateHandler(hierarchy),
                 new FolderDeleteHandler(hierarchy),
@@ -184,7 +190,10 @@ public final class Gateway implements AutoCloseable {
                 new PingHandler(store, state, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
                         config.parkedMax(), config.retryAfter()),
                 new ItemOperationsHandler(store),
-                new ProvisionHandler(state, PolicyDocument.of(config.policy())));
+                new ProvisionHandler(state, PolicyDocument.of(config.policy())),
+                new ResolveRecipientsHandler(store, directory, services.accounts()),
+                ValidateCertHandler.fromConfig(config),
+                new FindHandler(store, directory));
     }
 
     public int port() {

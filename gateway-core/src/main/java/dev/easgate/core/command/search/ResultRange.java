@@ -7,8 +7,8 @@ package dev.easgate.core.command.search;
  * @param last  the last result asked for
  */
 public record ResultRange(int first, int last) {
-    /** The default of Search and Find: the first ten results. */
-    public static final ResultRange DEFAULT = new ResultRange(0, 9);
+    /** The default of Search (MS-ASCMD 2.2.3.143.3: 0-99 for Mailbox and GAL) and Find. */
+    public static final ResultRange DEFAULT = new ResultRange(0, 99);
 
     /** The range written in {@code text}, or {@code null} when it is not "m-n" with 0 <= m <= n. */
     public static ResultRange parse(String text) {

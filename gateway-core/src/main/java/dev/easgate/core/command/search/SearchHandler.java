@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 /**
  * Search (MS-ASCMD 2.2.1.16) over the GAL and the mailbox.
  *
- * <p>Store GAL: Query is a prefix of a name or address, Options Range ("0-9" by default) and, from 14.1, Picture
+ * <p>Store GAL: Query is a prefix of a name or address, Options Range ("0-99" by default, at most 100 results) and, from 14.1, Picture
  * (MaxSize, MaxPictures) with gal:Picture Status 1 / 173 no photo / 174 too large / 175 too many.
  * Store Mailbox (12.0+): Query And of airsync:Class, airsync:CollectionId (also as EqualTo), FreeText and
  * GreaterThan / LessThan on email:DateReceived; Options Range, DeepTraversal, RebuildResults (results are always
