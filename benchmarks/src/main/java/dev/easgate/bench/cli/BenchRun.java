@@ -308,8 +308,13 @@ public final class BenchRun {
                 parked >= parkedBefore && allResent);
     }
 
+    /** Set-up allowance: generous, since a loaded 2-core machine sets up as few as ~30 devices/s. */
+    static Duration setupLimit(int devices) {
+        return Duration.ofSeconds(300 + devices / 20L);
+    }
+
     private Duration setupLimit() {
-        return Duration.ofSeconds(120 + options.devices() / 50L);
+        return setupLimit(options.devices());
     }
 
     private Duration runLimit() {

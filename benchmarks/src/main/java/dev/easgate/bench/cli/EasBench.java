@@ -173,7 +173,7 @@ public final class EasBench implements Callable<Integer> {
         Path outDir = out != null ? out : root.resolve("bench-results").resolve(parsedScenario.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         Duration hardLimit = deadline != null ? deadline
-                : Duration.ofSeconds(120 + devices / 50L).plus(duration).plus(missTimeout).plusMinutes(5);
+                : BenchRun.setupLimit(devices).plus(duration).plus(missTimeout).plusMinutes(10);
         return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
                 password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, split(nodeJvmOpts),
