@@ -3,6 +3,7 @@
 #
 #   benchmarks/peer/sogo/up.sh [--users N] [--workers N] [--poll S] [--password P] [--state DIR] [--no-install]
 #
+# SOGO_DEBUG=1 in the environment logs every EAS request/response and IMAP exchange to $STATE/sogo/sogo.log.
 # Starts, each on 127.0.0.1 only and each with its configuration and data under the state dir
 # (default /var/tmp/sogo-peer):
 #   PostgreSQL  own cluster on :5433   SOGo's user source (table sogo_users) and its own tables
@@ -301,7 +302,8 @@ put "$sg/sogo.conf" <<EOF && sogo_changed=1 || true
   SOGoMaximumPingInterval = $PING_MAX;
   SOGoMaximumSyncInterval = $SYNC_MAX;
   SOGoInternalSyncInterval = $POLL;
-  SOGoEASDebugEnabled = NO;
+  SOGoEASDebugEnabled = $( [ -n "${SOGO_DEBUG:-}" ] && echo YES || echo NO );
+  ImapDebugEnabled = $( [ -n "${SOGO_DEBUG:-}" ] && echo YES || echo NO );
 }
 EOF
 sogo_pidfile="$sg/sogod.pid"
@@ -324,7 +326,11 @@ if pid="$(alive_pid "$sogo_pidfile")"; then
   if [ "$sogo_changed" = 1 ]; then
     log "restarting sogod (config changed)"
     kill "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # the old parent and its children must be gone and the port free before the new sogod binds it
+    for _ in $(seq 300); do
+      kill -0 "$pid" 2>/dev/null || [ -n "$(ss -Hltn "( sport = :$SOGO_PORT )")" ] || break
+      sleep 0.1
+    done
     start_sogod
   fi
 else
