@@ -66,6 +66,8 @@ public final class GatewayOptions {
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
             dev.easgate.core.limits.LimitOptions.ALL,
             dev.easgate.core.admin.AdminOptions.ALL,
+            dev.easgate.core.tls.TlsOptions.ALL,
+            dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL);
 

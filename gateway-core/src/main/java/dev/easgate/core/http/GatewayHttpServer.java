@@ -15,15 +15,34 @@ public final class GatewayHttpServer {
     /** Binds {@code bind:port} (port 0: a free port) and serves the endpoint on it. */
     public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
                                           PushEndpoint push) {
-        DisposableServer server = HttpServer.create()
+        return start(bind, port, endpoint, metrics, push, null, null);
+    }
+
+    /**
+     * Also serves Autodiscover (when not null) and speaks TLS with {@code tls} (when not null; e.g. a
+     * {@link dev.easgate.core.tls.ReloadingSslContext}).
+     */
+    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
+                                          PushEndpoint push,
+                                          dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover,
+                                          io.netty.handler.ssl.SslContext tls) {
+        HttpServer http = HttpServer.create()
                 .host(bind)
                 .port(port)
                 // phones hold a Ping up to an hour: no server-side idle timeout on open requests
-                .route(routes -> routes
-                        .route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
-                        .get(MetricsEndpoint.PATH, metrics::handle)
-                        .post(PushEndpoint.PATH, push::handle))
-                .bindNow(Duration.ofSeconds(30));
+                .route(routes -> {
+                    routes.route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
+                            .get(MetricsEndpoint.PATH, metrics::handle)
+                            .post(PushEndpoint.PATH, push::handle);
+                    if (autodiscover != null) {
+                        routes.route(dev.easgate.core.autodiscover.AutodiscoverEndpoint::matches,
+                                autodiscover::handle);
+                    }
+                });
+        if (tls != null) {
+            http = http.secure(spec -> spec.sslContext(tls));
+        }
+        DisposableServer server = http.bindNow(Duration.ofSeconds(30));
         return new GatewayHttpServer(server);
     }
 

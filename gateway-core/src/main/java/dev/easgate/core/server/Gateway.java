@@ -100,9 +100,10 @@ public final class Gateway implements AutoCloseable {
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic()),
-                    new PushEndpoint(services.changeBus(), config.pushToken()));
-            LOG.info("EAS gateway listening on http://{}:{}{} (backend={}, state={}, commands={})", server.host(),
-                    server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
+                    new PushEndpoint(services.changeBus(), config.pushToken()), operations.autodiscover(),
+                    operations.tls());
+            LOG.info("EAS gateway listening on {}://{}:{}{} (backend={}, state={}, commands={})",
+                    operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
                     registry.advertised());
             operations.startAdmin();
             return new Gateway(config, services, endpoint, server, operations);

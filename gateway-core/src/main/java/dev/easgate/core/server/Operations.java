@@ -29,9 +29,15 @@ final class Operations implements AutoCloseable {
     private final DeviceDebug debug;
     private final Disposable blockRefresh;
     private volatile DisposableServer admin;
+    private final dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover;
+    private final dev.easgate.core.tls.ReloadingSslContext tls;
 
     private Operations(Gateway.Services services, FrontGuards guards, BlockList blocks, DeviceDebug debug,
                        Disposable blockRefresh) {
+        GatewayConfig config = services.config();
+        this.autodiscover = new dev.easgate.core.autodiscover.AutodiscoverEndpoint(services.accounts(),
+                config.text(dev.easgate.core.autodiscover.AutodiscoverOptions.PUBLIC_URL));
+        this.tls = tls(config);
         this.services = services;
         this.guards = guards;
         this.blocks = blocks;
@@ -58,6 +64,28 @@ final class Operations implements AutoCloseable {
                 Math.max(1, config.number(AdminOptions.BLOCKLIST_REFRESH))));
         return new Operations(services, new FrontGuards(proxies, logins, blocks, concurrency, debug), blocks, debug,
                 refresh);
+    }
+
+    private static dev.easgate.core.tls.ReloadingSslContext tls(GatewayConfig config) {
+        String cert = config.text(dev.easgate.core.tls.TlsOptions.CERT);
+        String key = config.text(dev.easgate.core.tls.TlsOptions.KEY);
+        if (cert.isEmpty() && key.isEmpty()) {
+            return null;
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("TLS needs both tls.cert and tls.key");
+        }
+        return dev.easgate.core.tls.ReloadingSslContext.load(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
+                config.seconds(dev.easgate.core.tls.TlsOptions.RELOAD_INTERVAL));
+    }
+
+    dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover() {
+        return autodiscover;
+    }
+
+    /** The TLS context of the EAS listener, or null for plain HTTP. */
+    dev.easgate.core.tls.ReloadingSslContext tls() {
+        return tls;
     }
 
     FrontGuards guards() {
@@ -91,6 +119,9 @@ final class Operations implements AutoCloseable {
     @Override
     public void close() {
         blockRefresh.dispose();
+        if (tls != null) {
+            tls.close();
+        }
         DisposableServer server = admin;
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(5));
