@@ -249,6 +249,8 @@ public final class DovecotProcess implements AutoCloseable {
                 .append(lmtpPort).append("\n  }\n  unix_listener lmtp {\n    mode = 0666\n  }\n}\n")
                 .append("service submission-login {\n  inet_listener submission {\n    address = 127.0.0.1\n"
                         + "    port = ").append(submissionPort).append("\n  }\n}\n")
+                // every login comes from the gateway's one address: no per-IP penalty (the gateway slows guessing)
+                .append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n")
                 .append("submission_relay_host = 127.0.0.1\n")
                 .append("submission_relay_port = ").append(relay.port()).append('\n')
                 .append("submission_relay_trusted = yes\n")
