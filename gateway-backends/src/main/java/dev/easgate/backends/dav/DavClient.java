@@ -67,9 +67,17 @@ public final class DavClient {
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)))
                     .map(response -> new Response(response.statusCode(),
                             response.headers().firstValue("ETag").orElse(null), response.body()))
+                    // a kept-alive connection the server closed meanwhile: nothing was received, send again
+                    .retryWhen(reactor.util.retry.Retry.max(2).filter(DavClient::staleConnection))
                     .onErrorMap(e -> !(e instanceof MailStoreException),
                             e -> new MailStoreException(Kind.UNAVAILABLE, method + " " + uri + ": " + e, e));
         });
+    }
+
+    private static boolean staleConnection(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t instanceof java.io.IOException && t.getMessage() != null
+                && (t.getMessage().contains("received no bytes") || t.getMessage().contains("EOF"));
     }
 
     public Mono<Response> propfind(URI uri, String depth, String body) {
