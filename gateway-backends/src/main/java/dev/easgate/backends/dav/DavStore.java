@@ -688,8 +688,8 @@ public final class DavStore implements MailStore {
         });
     }
 
-    /** The user's collections as folders (cached discovery), for the watcher. */
-    public Duration timeoutHint() {
-        return Duration.ofSeconds(30);
+    /** Users this node has served since it started (the watcher's default population). */
+    public java.util.Set<String> knownUsers() {
+        return java.util.Set.copyOf(users.keySet());
     }
 }

@@ -69,7 +69,8 @@ public final class GatewayOptions {
             dev.easgate.core.tls.TlsOptions.ALL,
             dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,
             dev.easgate.core.command.search.DirectoryOptions.ALL,
-            dev.easgate.core.command.validatecert.ValidateCertOptions.ALL);
+            dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
+            dev.easgate.core.dav.DavOptions.ALL);
 
     @SafeVarargs
     private static List<ConfigOption> concat(List<ConfigOption>... lists) {

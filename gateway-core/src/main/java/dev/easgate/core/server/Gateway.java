@@ -141,7 +141,8 @@ public final class Gateway implements AutoCloseable {
             state = memory.stateStore();
         }
         // every write through the gateway wakes the user's other devices, whatever the store
-        MailStore mailStore = new ChangePublishingMailStore(memory.mailStore(), bus);
+        MailStore mailStore = new ChangePublishingMailStore(
+                dev.easgate.core.dav.DavBackend.wrap(config, memory.mailStore(), bus, clock), bus);
         GatewayMetrics metrics = new GatewayMetrics();
         HeartbeatHub hub = new HeartbeatHub(bus, (outcome, latencyMillis) ->
                 metrics.wake(outcome.reason().name().toLowerCase(java.util.Locale.ROOT), latencyMillis));
