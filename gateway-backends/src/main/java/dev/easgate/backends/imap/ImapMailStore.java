@@ -408,6 +408,29 @@ public final class ImapMailStore implements MailStore {
         }).then();
     }
 
+    /**
+     * Every mail folder's IMAP HIGHESTMODSEQ by folder id: one STATUS per folder (CONDSTORE), for the fallback
+     * watcher of servers that cannot push. At most {@code maxFolders} folders are asked.
+     */
+    public Mono<Map<String, Long>> highestModSeqs(String user, int maxFolders) {
+        return call(() -> {
+            List<Entry> entries = list(user, false).entries();
+            List<Entry> asked = entries.size() > maxFolders ? entries.subList(0, maxFolders) : entries;
+            return connections.run(user, p -> {
+                Map<String, Long> result = new LinkedHashMap<>();
+                for (Entry entry : asked) {
+                    try {
+                        result.put(entry.id(), p.status(entry.imapName(), new String[] {"HIGHESTMODSEQ"})
+                                .highestmodseq);
+                    } catch (CommandFailedException gone) {
+                        folderCache.remove(user); // renamed or deleted meanwhile: the next round lists anew
+                    }
+                }
+                return result;
+            });
+        });
+    }
+
     // ---- IMAP helpers ---------------------------------------------------------------------------------------------
 
     private List<Item> fetchItems(String user, Entry entry, List<String> ids) {

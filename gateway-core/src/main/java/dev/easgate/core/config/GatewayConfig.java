@@ -29,8 +29,8 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
             throw new IllegalArgumentException("redis must be redis://host:port or redis-cluster://host:port,..., got '"
                     + redis + "'");
         }
-        if (!backend.equals("memory")) {
-            throw new IllegalArgumentException("backend must be 'memory', got '" + backend + "'");
+        if (!backend.equals("memory") && !backend.equals("imap")) {
+            throw new IllegalArgumentException("backend must be 'memory' or 'imap', got '" + backend + "'");
         }
         if (heartbeatMin.isNegative() || heartbeatMin.compareTo(heartbeatMax) > 0) {
             throw new IllegalArgumentException("heartbeat.min must be at most heartbeat.max");

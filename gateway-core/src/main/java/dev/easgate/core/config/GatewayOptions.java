@@ -14,7 +14,8 @@ public final class GatewayOptions {
     public static final ConfigOption PORT = new ConfigOption("port", "8080",
             "TCP port of the EAS endpoint (/Microsoft-Server-ActiveSync)");
     public static final ConfigOption BACKEND = new ConfigOption("backend", "memory",
-            "mail store: 'memory' (demo accounts and seeded mailboxes, nothing persisted)");
+            "mail store: 'memory' (demo accounts and seeded mailboxes, nothing persisted) or 'imap' (an IMAP server, "
+                    + "accounts by IMAP login, SMTP submission: see imap.* and smtp.*)");
     public static final ConfigOption REDIS = new ConfigOption("redis", "",
             "shared state store and change bus: redis://host:port or redis-cluster://host:port,host:port,...; "
                     + "empty: in-process bus and in-memory state (a single node)");
@@ -70,6 +71,7 @@ public final class GatewayOptions {
             dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
+            dev.easgate.core.server.ImapBackend.ALL,
             dev.easgate.core.dav.DavOptions.ALL);
 
     @SafeVarargs

@@ -12,6 +12,7 @@ import dev.easgate.backends.redis.RedisStateStore;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
+import dev.easgate.core.command.mail.OutgoingMail;
 import dev.easgate.core.command.mail.OutgoingMailService;
 import dev.easgate.core.command.mail.SendMailHandler;
 import dev.easgate.core.command.mail.SmartForwardHandler;
@@ -67,7 +68,8 @@ public final class Gateway implements AutoCloseable {
 
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
-                           HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
+                           HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock,
+                           Optional<OutgoingMail> outgoingMail) {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
@@ -140,16 +142,26 @@ public final class Gateway implements AutoCloseable {
             bus = new InProcessChangeBus();
             state = memory.stateStore();
         }
+        Accounts accounts = memory.accounts();
+        MailStore baseStore = memory.mailStore();
+        Optional<OutgoingMail> outgoing = Optional.empty();
+        if (config.backend().equals("imap")) {
+            ImapBackend.Parts imap = ImapBackend.create(config, bus, clock);
+            accounts = imap.accounts();
+            baseStore = imap.mailStore();
+            bus = imap.bus(); // the fallback watcher sees who is parked; closing it closes the IMAP backend
+            outgoing = Optional.ofNullable(imap.outgoing());
+        }
+        baseStore = dev.easgate.core.dav.DavBackend.wrap(config, baseStore, bus, clock);
         // every write through the gateway wakes the user's other devices, whatever the store
-        MailStore mailStore = new ChangePublishingMailStore(
-                dev.easgate.core.dav.DavBackend.wrap(config, memory.mailStore(), bus, clock), bus);
+        MailStore mailStore = new ChangePublishingMailStore(baseStore, bus);
         GatewayMetrics metrics = new GatewayMetrics();
         HeartbeatHub hub = new HeartbeatHub(bus, (outcome, latencyMillis) ->
                 metrics.wake(outcome.reason().name().toLowerCase(java.util.Locale.ROOT), latencyMillis));
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
         metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);
-        return new Services(memory.accounts(), mailStore, state, bus, hub, metrics, config, clock);
+        return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing);
     }
 
     private static void closeShared(Services services) {
@@ -168,7 +180,9 @@ public final class Gateway implements AutoCloseable {
         MailStore store = services.mailStore();
         StateStore state = services.stateStore();
         GatewayConfig config = services.config();
-        OutgoingMailService outgoingMail = OutgoingMailService.local(services.accounts(), store, services.clock());
+        OutgoingMailService outgoingMail = services.outgoingMail()
+                .map(outgoing -> new OutgoingMailService(store, outgoing, services.clock()))
+                .orElseGet(() -> OutgoingMailService.local(services.accounts(), store, services.clock()));
         FolderHierarchy hierarchy = new FolderHierarchy(store, state);
         HeartbeatBounds heartbeatBounds = new HeartbeatBounds(config.heartbeatMin(), config.heartbeatMax());
         dev.easgate.backends.directory.Directory directory = DirectoryOptions.directory(config);

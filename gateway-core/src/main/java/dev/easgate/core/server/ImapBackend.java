@@ -1,0 +1,148 @@
+package dev.easgate.core.server;
+
+import dev.easgate.backends.bus.ChangeBus;
+import dev.easgate.backends.imap.ImapAccounts;
+import dev.easgate.backends.imap.ImapChangeWatcher;
+import dev.easgate.backends.imap.ImapConnections;
+import dev.easgate.backends.imap.ImapCredentials;
+import dev.easgate.backends.imap.ImapMailStore;
+import dev.easgate.backends.imap.MailServerUrl;
+import dev.easgate.core.command.mail.OutgoingMail;
+import dev.easgate.core.command.mail.SmtpSubmission;
+import dev.easgate.core.config.ConfigOption;
+import dev.easgate.core.config.GatewayConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code --backend=imap}: mail in an IMAP server, accounts checked by IMAP login, SMTP submission for outgoing mail,
+ * the fallback change watcher; all blocking work on one bounded scheduler ({@code easgate-blocking}).
+ */
+public final class ImapBackend {
+    public static final ConfigOption IMAP_URL = new ConfigOption("imap.url", "",
+            "with backend=imap: the IMAP server, imap://HOST:PORT, imaps://HOST:PORT or imap://HOST:PORT?starttls");
+    public static final ConfigOption IMAP_DOMAIN = new ConfigOption("imap.domain", "",
+            "with backend=imap: mail domain of logins that are not addresses (their address is login@domain)");
+    public static final ConfigOption IMAP_POOL_PER_USER = new ConfigOption("imap.pool-per-user", "3",
+            "with backend=imap: most IMAP connections open for one user");
+    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "2000",
+            "with backend=imap: most IMAP connections open on this node");
+    public static final ConfigOption IMAP_IDLE = new ConfigOption("imap.idle-seconds", "300",
+            "with backend=imap: an unused IMAP connection is closed after this many seconds");
+    public static final ConfigOption IMAP_TIMEOUT = new ConfigOption("imap.timeout-seconds", "30",
+            "with backend=imap: connect and read timeout of IMAP and SMTP in seconds");
+    public static final ConfigOption IMAP_THREADS = new ConfigOption("imap.threads", "64",
+            "with backend=imap: threads of the bounded scheduler that runs the blocking IMAP/SMTP calls");
+    public static final ConfigOption IMAP_MASTER_USER = new ConfigOption("imap.master-user", "",
+            "with backend=imap: a Dovecot master user to act for users (login user*master); empty: the user's "
+                    + "own password, kept in memory while their session lives");
+    public static final ConfigOption IMAP_MASTER_PASSWORD = new ConfigOption("imap.master-password", "",
+            "with backend=imap: the master user's password");
+    public static final ConfigOption AUTH_CACHE = new ConfigOption("auth.cache-seconds", "300",
+            "with backend=imap: a verified password (as a salted hash) is accepted this long without an IMAP login");
+    public static final ConfigOption SESSION = new ConfigOption("imap.session-seconds", "7200",
+            "with backend=imap: how long after a user's last login the gateway may act for them (Sync, watcher, "
+                    + "SendMail) with the password held in memory");
+    public static final ConfigOption SMTP_URL = new ConfigOption("smtp.url", "",
+            "with backend=imap: SMTP submission, smtp://HOST:PORT?starttls, smtps://HOST:465 or smtp://HOST:PORT");
+    public static final ConfigOption SMTP_USER = new ConfigOption("smtp.user", "",
+            "with backend=imap: one relay login for all users; empty: each user's own login");
+    public static final ConfigOption SMTP_PASSWORD = new ConfigOption("smtp.password", "",
+            "with backend=imap: the relay login's password");
+    public static final ConfigOption WATCHER_INTERVAL = new ConfigOption("watcher.interval", "0",
+            "with backend=imap: seconds between fallback checks (STATUS HIGHESTMODSEQ) of parked users' folders, "
+                    + "for servers that cannot push; 0: off");
+    public static final ConfigOption WATCHER_MAX_FOLDERS = new ConfigOption("watcher.max-folders", "10000",
+            "with backend=imap: most folders the fallback watcher checks per round on this node");
+
+    public static final List<ConfigOption> ALL = List.of(IMAP_URL, IMAP_DOMAIN, IMAP_POOL_PER_USER, IMAP_POOL_MAX,
+            IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
+            SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS);
+
+    /** What the backend contributes to a node. */
+    public record Parts(ImapAccounts accounts, ImapMailStore mailStore, ImapChangeWatcher bus, OutgoingMail outgoing) {
+    }
+
+    private ImapBackend() {
+    }
+
+    /** Builds the backend; {@code bus} is wrapped by the watcher, whose close also closes the backend. */
+    public static Parts create(GatewayConfig config, ChangeBus bus, Clock clock) {
+        String imapUrl = config.text(IMAP_URL);
+        if (imapUrl.isEmpty()) {
+            throw new IllegalArgumentException("backend=imap needs --imap.url=imap://HOST:PORT");
+        }
+        MailServerUrl imap = MailServerUrl.parse(imapUrl, "imap");
+        String smtpUrl = config.text(SMTP_URL);
+        MailServerUrl smtp = smtpUrl.isEmpty() ? null : MailServerUrl.parse(smtpUrl, "smtp");
+        Duration timeout = config.seconds(IMAP_TIMEOUT);
+        int threads = (int) config.number(IMAP_THREADS);
+        Scheduler scheduler = Schedulers.newBoundedElastic(threads, 100_000, "easgate-blocking");
+
+        ImapAccounts.SessionSource sessions = ImapAccounts.sessionSource();
+        String master = config.text(IMAP_MASTER_USER);
+        ImapCredentials imapLogins = master.isEmpty() ? sessions
+                : ImapCredentials.master(master, config.text(IMAP_MASTER_PASSWORD), "*");
+        ImapConnections connections = new ImapConnections(imap, imapLogins, (int) config.number(IMAP_POOL_PER_USER),
+                (int) config.number(IMAP_POOL_MAX), config.seconds(IMAP_IDLE), timeout);
+        ImapAccounts accounts = new ImapAccounts(connections, scheduler, config.text(IMAP_DOMAIN),
+                config.seconds(AUTH_CACHE), config.seconds(SESSION), Duration.ofMillis(500), clock);
+        sessions.bind(accounts);
+        ImapMailStore store = new ImapMailStore(connections, scheduler);
+
+        OutgoingMail outgoing = null;
+        if (smtp != null) {
+            String relayUser = config.text(SMTP_USER);
+            ImapCredentials smtpLogins = relayUser.isEmpty() ? accounts
+                    : user -> Optional.of(new ImapCredentials.Login(relayUser, config.text(SMTP_PASSWORD)));
+            outgoing = new SmtpSubmission(smtp, smtpLogins, scheduler, (int) timeout.toMillis());
+        }
+        Disposable housekeeping = Flux.interval(Duration.ofSeconds(30), Schedulers.parallel())
+                .subscribe(tick -> scheduler.schedule(() -> {
+                    connections.evictIdle();
+                    accounts.expire();
+                }));
+        ChangeBus closing = new ClosingBus(bus, () -> {
+            housekeeping.dispose();
+            connections.close();
+            scheduler.dispose();
+        });
+        ImapChangeWatcher watcher = new ImapChangeWatcher(closing, store, config.seconds(WATCHER_INTERVAL),
+                (int) config.number(WATCHER_MAX_FOLDERS)).start();
+        return new Parts(accounts, store, watcher, outgoing);
+    }
+
+    /** The node's bus, closing the backend after itself. */
+    private record ClosingBus(ChangeBus delegate, Runnable onClose) implements ChangeBus {
+        @Override
+        public reactor.core.publisher.Mono<Void> publish(dev.easgate.backends.bus.BusEvent event) {
+            return delegate.publish(event);
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Disposable> listen(String user,
+                                                              dev.easgate.backends.bus.BusListener listener) {
+            return delegate.listen(user, listener);
+        }
+
+        @Override
+        public boolean connected() {
+            return delegate.connected();
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } finally {
+                onClose.run();
+            }
+        }
+    }
+}

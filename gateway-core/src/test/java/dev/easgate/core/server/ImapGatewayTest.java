@@ -1,0 +1,173 @@
+package dev.easgate.core.server;
+
+import static dev.easgate.wbxml.WbxmlElement.el;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easgate.backends.imap.DovecotProcess;
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.ItemVersion;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.core.testing.EasTestClient;
+import dev.easgate.core.testing.EasTestClient.Response;
+import dev.easgate.core.testing.GatewayTestServer;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end on {@code --backend=imap} against a real Dovecot: a phone provisions, lists its folders, syncs the
+ * Inbox and parks a Ping; a mail delivered through LMTP makes Dovecot's push-notification Lua script call the
+ * gateway's webhook, the Ping answers 2, the next Sync brings the mail. SendMail goes out through Dovecot's
+ * submission service to another local user.
+ */
+class ImapGatewayTest {
+    private static final String TOKEN = "push-" + UUID.randomUUID();
+    private static DovecotProcess dovecot;
+    private static GatewayTestServer server;
+
+    @BeforeAll
+    static void start() {
+        int port = DovecotProcess.freePort();
+        dovecot = DovecotProcess.start(new DovecotProcess.Options("http://127.0.0.1:" + port + "/push/v1/events",
+                TOKEN));
+        server = GatewayTestServer.start(Map.of("port", Integer.toString(port), "backend", "imap",
+                "imap.url", dovecot.imapUrl(), "smtp.url", dovecot.submissionUrl(),
+                "imap.domain", DovecotProcess.DOMAIN, "push.token", TOKEN, "heartbeat.min", "1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    private static Map<String, String> folderIdsByType(WbxmlElement folderSync) {
+        Map<String, String> ids = new HashMap<>();
+        for (WbxmlElement add : folderSync.child("Changes").children("Add")) {
+            ids.putIfAbsent(add.childText("Type"), add.childText("ServerId"));
+        }
+        return ids;
+    }
+
+    private static WbxmlElement sync(String collectionId, String key) {
+        return el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs.child("Collection", c -> {
+            c.child("SyncKey", key).child("CollectionId", collectionId);
+            if (!key.equals("0")) {
+                c.child("GetChanges", "1").child("WindowSize", 50)
+                        .child("Options", o -> o.child("AirSyncBase:BodyPreference", b -> b
+                                .child("AirSyncBase:Type", 1).child("AirSyncBase:TruncationSize", 100000)));
+            }
+        })).build();
+    }
+
+    private static WbxmlElement collection(Response sync) {
+        return sync.body().child("Collections").child("Collection");
+    }
+
+    @Test
+    void aDeliveredMailWakesTheParkedPingThroughDovecotPushAndSyncsWithBodyAndFlags() throws Exception {
+        EasTestClient phone = server.client("user1", DovecotProcess.PASSWORD, "IMAPPHONE1").protocolVersion("14.1");
+        assertThat(phone.provision().status()).isEqualTo(200);
+        Response folders = phone.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
+                .child("SyncKey", "0").build());
+        assertThat(folders.text("Status")).isEqualTo("1");
+        Map<String, String> ids = folderIdsByType(folders.body());
+        assertThat(ids).containsKeys("2", "3", "4", "5"); // Inbox, Drafts, Deleted Items, Sent Items
+        String inbox = ids.get("2");
+
+        String key = collection(phone.post("Sync", sync(inbox, "0"))).childText("SyncKey");
+        Response first = phone.post("Sync", sync(inbox, key));
+        if (first.body() != null) {
+            key = collection(first).childText("SyncKey");
+        }
+
+        CompletableFuture<Response> ping = CompletableFuture.supplyAsync(() -> phone.post("Ping",
+                el(CodePage.PING, "Ping").child("HeartbeatInterval", 300)
+                        .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
+                        .build()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.gateway().services().heartbeat().parked() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.gateway().services().heartbeat().parked()).isEqualTo(1);
+
+        long delivered = System.nanoTime();
+        dovecot.deliver("user1", ("From: Carol <carol@example.org>\r\nTo: user1@example.test\r\n"
+                + "Subject: pushed through Dovecot\r\nDate: Tue, 3 Jun 2025 09:00:00 +0000\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@example.org>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nHello from LMTP.\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Response woken = ping.get(5, TimeUnit.SECONDS);
+        long wakeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - delivered);
+
+        assertThat(woken.text("Status")).isEqualTo("2");
+        assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
+        assertThat(wakeMillis).isLessThan(1000);
+
+        Response next = phone.post("Sync", sync(inbox, key));
+        WbxmlElement add = collection(next).child("Commands").child("Add");
+        WbxmlElement data = add.child("ApplicationData");
+        assertThat(data.childText("Email:Subject")).isEqualTo("pushed through Dovecot");
+        assertThat(data.childText("Email:Read")).isEqualTo("0");
+        assertThat(data.child("AirSyncBase:Body").childText("AirSyncBase:Data")).contains("Hello from LMTP.");
+    }
+
+    @Test
+    void sendMailGoesOutThroughSubmissionToAnotherLocalUserWithACopyInSent() throws Exception {
+        EasTestClient sender = server.client("user2", DovecotProcess.PASSWORD, "IMAPPHONE2").protocolVersion("14.1");
+        assertThat(sender.provision().status()).isEqualTo(200);
+        MailStore store = server.gateway().services().mailStore();
+        // user3 logs in once so that the gateway may look into their mailbox
+        assertThat(server.gateway().services().accounts().authenticate("user3", DovecotProcess.PASSWORD).block())
+                .isNotNull();
+        String subject = "over submission " + UUID.randomUUID();
+        String mime = "To: user3@example.test\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nSent through SMTP.\r\n";
+
+        Response sent = sender.post("SendMail", el(CodePage.COMPOSE_MAIL, "SendMail")
+                .child("ClientId", UUID.randomUUID().toString()).empty("SaveInSentItems")
+                .opaque("Mime", mime.getBytes(StandardCharsets.UTF_8)).build());
+        assertThat(sent.status()).isEqualTo(200);
+        assertThat(sent.body()).isNull(); // success: an empty response
+
+        String inbox = store.folders("user3").filter(f -> f.type() == FolderType.INBOX).map(Folder::id)
+                .blockFirst();
+        String found = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (found == null && System.nanoTime() < deadline) {
+            List<String> ids = store.changesSince("user3", inbox, 0).block().changed().stream()
+                    .map(ItemVersion::id).toList();
+            for (var item : store.items("user3", inbox, ids).collectList().block()) {
+                String text = new String(((ItemContent.Email) item.content()).mime(), StandardCharsets.UTF_8);
+                if (text.contains(subject)) {
+                    found = text;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(found).contains("Sent through SMTP.").contains("user2@example.test");
+
+        String sentFolder = store.folders("user2").filter(f -> f.type() == FolderType.SENT_ITEMS).map(Folder::id)
+                .blockFirst();
+        List<String> sentIds = store.changesSince("user2", sentFolder, 0).block().changed().stream()
+                .map(ItemVersion::id).toList();
+        assertThat(store.items("user2", sentFolder, sentIds).collectList().block())
+                .anySatisfy(item -> assertThat(new String(((ItemContent.Email) item.content()).mime(),
+                        StandardCharsets.UTF_8)).contains(subject));
+    }
+}
