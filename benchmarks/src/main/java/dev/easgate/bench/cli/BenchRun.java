@@ -415,7 +415,8 @@ public final class BenchRun {
         long lastPrinted = 0;
         while (sampling) {
             long parked = parkedNow();
-            samples.add(new Report.Sample((System.nanoTime() - startNanos) / 1e9, parked, rssTotal(), heapTotal()));
+            samples.add(new Report.Sample((System.nanoTime() - startNanos) / 1e9, sum("set_up"), parked, rssTotal(),
+                    heapTotal()));
             long now = System.nanoTime();
             if (tty) {
                 progress.print("\r" + progressLine() + "   ");

@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Report {
     /** One sample of the run: seconds since start, parked Pings, the nodes' RSS and heap in use (-1: unknown). */
-    public record Sample(double seconds, long parked, long rssBytes, long heapBytes) {
+    public record Sample(double seconds, long setUp, long parked, long rssBytes, long heapBytes) {
     }
 
     private final RunOptions options;
@@ -263,26 +263,40 @@ public final class Report {
                             new SvgChart.Series("from issue (uncorrected)", curve(uncorrected)))));
             files.put("latency_chart", "latency.svg");
         }
-        List<double[]> rssPoints = new ArrayList<>();
+        // devices are first set up (first sync), then parked: RSS against devices set up while setting up, and
+        // against Pings parked once parking started
+        List<double[]> setUpPoints = new ArrayList<>();
+        List<double[]> parkedPoints = new ArrayList<>();
         List<double[]> heapPoints = new ArrayList<>();
         for (Sample s : samples) {
-            if (s.parked() >= 0 && s.rssBytes() > 0) {
-                rssPoints.add(new double[] {s.parked(), s.rssBytes() / 1048576.0});
+            if (s.rssBytes() <= 0) {
+                continue;
             }
-            if (s.parked() >= 0 && s.heapBytes() > 0) {
-                heapPoints.add(new double[] {s.parked(), s.heapBytes() / 1048576.0});
+            if (s.parked() > 0) {
+                parkedPoints.add(new double[] {s.parked(), s.rssBytes() / 1048576.0});
+            } else if (parkedPoints.isEmpty()) {
+                setUpPoints.add(new double[] {s.setUp(), s.rssBytes() / 1048576.0});
+            }
+            if (s.heapBytes() > 0 && parkedPoints.isEmpty()) {
+                heapPoints.add(new double[] {s.setUp(), s.heapBytes() / 1048576.0});
             }
         }
-        if (!rssPoints.isEmpty()) {
-            Files.writeString(dir.resolve("rss.svg"), SvgChart.lines("gateway memory against parked devices",
-                    "parked Pings", "MiB", List.of(new SvgChart.Series("RSS", rssPoints),
-                            new SvgChart.Series("heap in use", heapPoints))));
+        if (!setUpPoints.isEmpty() || !parkedPoints.isEmpty()) {
+            List<SvgChart.Series> series = new ArrayList<>();
+            series.add(new SvgChart.Series("RSS, x = devices set up (first sync done)", setUpPoints));
+            series.add(new SvgChart.Series("heap in use, x = devices set up", heapPoints));
+            if (!parkedPoints.isEmpty()) {
+                series.add(new SvgChart.Series("RSS, x = Pings parked (all devices set up)", parkedPoints));
+            }
+            Files.writeString(dir.resolve("rss.svg"), SvgChart.lines("gateway memory against devices",
+                    "devices", "MiB", series));
             files.put("rss_chart", "rss.svg");
         }
         List<Object> sampleList = new ArrayList<>();
         for (Sample s : samples) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("t_s", round3(s.seconds()));
+            m.put("set_up", s.setUp());
             m.put("parked", s.parked());
             m.put("rss_bytes", s.rssBytes());
             m.put("heap_used_bytes", s.heapBytes());

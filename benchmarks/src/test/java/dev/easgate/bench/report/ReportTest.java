@@ -49,7 +49,8 @@ class ReportTest {
         report.fullyParked(200, 102_000_000L, 21_000_000L, List.of());
         report.phaseSeconds(1.0);
         report.workers(List.of(workerResult(100, 100, 0, 0), workerResult(100, 99, 1, 0)),
-                List.of(new Report.Sample(0, 0, 100_000_000L, 1), new Report.Sample(1, 200, 102_000_000L, 2)));
+                List.of(new Report.Sample(0, 0, 0, 100_000_000L, 1), new Report.Sample(1, 200, 0, 101_000_000L, 2),
+                        new Report.Sample(2, 200, 200, 102_000_000L, 2)));
         report.machineAtEnd();
         report.write(dir);
 
