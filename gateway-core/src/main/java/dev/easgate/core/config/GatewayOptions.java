@@ -69,6 +69,7 @@ public final class GatewayOptions {
             dev.easgate.core.admin.AdminOptions.ALL,
             dev.easgate.core.tls.TlsOptions.ALL,
             dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,
+            dev.easgate.core.logging.LogOptions.ALL,
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
             dev.easgate.core.server.ImapBackend.ALL,

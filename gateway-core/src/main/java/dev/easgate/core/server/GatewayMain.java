@@ -25,6 +25,7 @@ public final class GatewayMain {
         }
         Gateway gateway;
         try {
+            dev.easgate.core.logging.LogSetup.apply(config);
             gateway = Gateway.start(config);
         } catch (RuntimeException e) {
             System.err.println("easgate: cannot start: " + e.getMessage());
