@@ -23,8 +23,12 @@ public final class DavBackend {
     private DavBackend() {
     }
 
-    /** The mail store itself when {@code dav.url} is empty, else the composite (and its watcher when enabled). */
-    public static MailStore wrap(GatewayConfig config, MailStore mail, ChangeBus bus, Clock clock) {
+    /**
+     * The mail store itself when {@code dav.url} is empty, else the composite (and its watcher when enabled, handed
+     * to {@code closeOnStop} so that the gateway stops it).
+     */
+    public static MailStore wrap(GatewayConfig config, MailStore mail, ChangeBus bus, Clock clock,
+                                 java.util.function.Consumer<AutoCloseable> closeOnStop) {
         String url = config.text(DavOptions.URL);
         if (url.isEmpty()) {
             return mail;
@@ -33,8 +37,9 @@ public final class DavBackend {
                 Duration.ofSeconds(30)), URI.create(url), clock);
         Duration interval = config.seconds(DavOptions.WATCH_INTERVAL);
         if (!interval.isZero()) {
-            // polls the users this node has served; disposed with the JVM (its timer holds no thread)
-            new DavWatcher(dav, bus, dav::knownUsers, interval, (int) config.number(DavOptions.WATCH_MAX));
+            // polls the users this node has served; its timer holds no thread
+            closeOnStop.accept(new DavWatcher(dav, bus, dav::knownUsers, interval,
+                    (int) config.number(DavOptions.WATCH_MAX)));
         }
         LOG.info("calendars, contacts and tasks on {} (watch every {} s)", url, interval.toSeconds());
         return new CompositeMailStore(mail, dav);

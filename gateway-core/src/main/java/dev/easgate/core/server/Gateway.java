@@ -40,6 +40,7 @@ import dev.easgate.core.command.find.FindHandler;
 import dev.easgate.core.command.resolve.ResolveRecipientsHandler;
 import dev.easgate.core.command.validatecert.ValidateCertHandler;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.dav.DavBackend;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
@@ -69,7 +70,7 @@ public final class Gateway implements AutoCloseable {
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
                            HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock,
-                           Optional<OutgoingMail> outgoingMail) {
+                           Optional<OutgoingMail> outgoingMail, List<AutoCloseable> resources) {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
@@ -152,7 +153,8 @@ public final class Gateway implements AutoCloseable {
             bus = imap.bus(); // the fallback watcher sees who is parked; closing it closes the IMAP backend
             outgoing = Optional.ofNullable(imap.outgoing());
         }
-        baseStore = dev.easgate.core.dav.DavBackend.wrap(config, baseStore, bus, clock);
+        List<AutoCloseable> resources = new java.util.ArrayList<>();
+        baseStore = DavBackend.wrap(config, baseStore, bus, clock, resources::add);
         // every write through the gateway wakes the user's other devices, whatever the store
         MailStore mailStore = new ChangePublishingMailStore(baseStore, bus);
         GatewayMetrics metrics = new GatewayMetrics();
@@ -161,10 +163,18 @@ public final class Gateway implements AutoCloseable {
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
         metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);
-        return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing);
+        return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing,
+                List.copyOf(resources));
     }
 
     private static void closeShared(Services services) {
+        for (AutoCloseable resource : services.resources()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", resource, e.toString());
+            }
+        }
         services.changeBus().close();
         if (services.stateStore() instanceof AutoCloseable closeable) {
             try {
