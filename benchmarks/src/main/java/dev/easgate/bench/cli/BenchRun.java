@@ -130,6 +130,10 @@ public final class BenchRun {
             phase = "set up";
             awaitAll(w -> w.ready, setupLimit(), "set-up");
             long setUp = sum("set_up");
+            if (setUp == 0) {
+                throw new IllegalStateException("no device completed its first sync (" + sum("failed")
+                        + " failed; see the worker and node logs in " + options.out() + ")");
+            }
             Thread.sleep(options.settle().toMillis());
             report.setUp(setUp, rssTotal(), heapTotal(), liveHeapTotal());
             if (options.scenario().parks()) {
@@ -180,6 +184,15 @@ public final class BenchRun {
             out.print(report.summaryTable());
             out.println("report: " + options.out().resolve("report.json"));
             return 0;
+        } catch (Exception e) {
+            // a failed run still leaves a report saying how far it got and why
+            report.failed(e.getMessage() == null ? e.toString() : e.getMessage(), samples);
+            try {
+                report.write(options.out());
+            } catch (IOException | RuntimeException writeFailure) {
+                e.addSuppressed(writeFailure);
+            }
+            throw e;
         } finally {
             sampling = false;
             started.close();

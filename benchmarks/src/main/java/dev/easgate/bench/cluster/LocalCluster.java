@@ -61,9 +61,32 @@ public final class LocalCluster {
         redisUrl = "redis://127.0.0.1:" + redisPort;
     }
 
-    /** Starts {@code count} gateway nodes and waits until each answers /metrics. */
+    /**
+     * Copies the gateway jar and its lib/ into {@code outDir/gateway}, so a rebuild of the working tree during the
+     * run (other work goes on) cannot pull classes from under the running nodes; returns the copied jar.
+     */
+    static Path snapshot(Path gatewayJar, Path outDir) throws IOException {
+        Path target = outDir.resolve("gateway");
+        Path targetLib = target.resolve("lib");
+        Files.createDirectories(targetLib);
+        Path lib = gatewayJar.resolveSibling("lib");
+        if (Files.isDirectory(lib)) {
+            try (var jars = Files.list(lib)) {
+                for (Path jar : (Iterable<Path>) jars::iterator) {
+                    Files.copy(jar, targetLib.resolve(jar.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Path copy = target.resolve(gatewayJar.getFileName());
+        Files.copy(gatewayJar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return copy;
+    }
+
+    /** Starts {@code count} gateway nodes (from a snapshot of the jar) and waits until each answers /metrics. */
     public void startNodes(int count, NodeSettings settings, StartedProcesses started, Path outDir)
             throws IOException, InterruptedException {
+        Path jar = snapshot(settings.gatewayJar(), outDir);
         for (int n = 0; n < count; n++) {
             int port = freePort();
             List<String> command = new ArrayList<>();
@@ -71,7 +94,7 @@ public final class LocalCluster {
             command.addAll(settings.jvmOptions());
             command.add("-Deasgate.log.level=WARN");
             command.add("-jar");
-            command.add(settings.gatewayJar().toString());
+            command.add(jar.toString());
             command.add("--port=" + port);
             command.add("--bind=127.0.0.1");
             command.add("--memory.password=" + settings.password());

@@ -158,6 +158,12 @@ public final class Report {
         root.put("storm", storm);
     }
 
+    /** The run did not complete: the reason, and the samples taken so far. */
+    public void failed(String reason, List<Sample> samplesSoFar) {
+        root.put("failure", reason);
+        samples = List.copyOf(samplesSoFar);
+    }
+
     public void note(String note) {
         notes.add(note);
     }
