@@ -1,5 +1,6 @@
 package dev.easgate.backends.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -82,6 +83,16 @@ interface PubSubLink extends AutoCloseable {
      * one of them drops (not by our close), restored when every dropped one is back. Connections never seen dropping
      * (a cluster's node connection opened for the first time) report nothing.
      */
+    /** Shuts both clients down, then the resources they share; nothing waits on the caller's thread. */
+    private static void shutdownAll(ClientResources resources,
+                                    AbstractRedisClient... clients) {
+        CompletableFuture<?>[] shutdowns = new CompletableFuture<?>[clients.length];
+        for (int i = 0; i < clients.length; i++) {
+            shutdowns[i] = clients[i].shutdownAsync(0, 2, TimeUnit.SECONDS);
+        }
+        CompletableFuture.allOf(shutdowns).whenComplete((done, error) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+    }
+
     final class ConnectionWatch implements RedisConnectionStateListener {
         private final Events events;
         private final Set<RedisChannelHandler<?, ?>> down = ConcurrentHashMap.newKeySet();
@@ -180,9 +191,7 @@ interface PubSubLink extends AutoCloseable {
         }
 
         private void shutdown() {
-            CompletableFuture.allOf(subscriberClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
-                            publisherClient.shutdownAsync(0, 2, TimeUnit.SECONDS))
-                    .whenComplete((done, error) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+            shutdownAll(resources, subscriberClient, publisherClient);
         }
     }
 
@@ -262,9 +271,7 @@ interface PubSubLink extends AutoCloseable {
         }
 
         private void shutdown() {
-            CompletableFuture.allOf(subscriberClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
-                            publisherClient.shutdownAsync(0, 2, TimeUnit.SECONDS))
-                    .whenComplete((done, error) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+            shutdownAll(resources, subscriberClient, publisherClient);
         }
     }
 }
