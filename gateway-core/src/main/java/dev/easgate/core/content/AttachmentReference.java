@@ -28,7 +28,16 @@ public record AttachmentReference(String folderId, String itemId, int partIndex)
         if (text == null) {
             return null;
         }
-        String[] parts = text.strip().split(":", -1);
+        String stripped = text.strip();
+        if (stripped.indexOf(':') < 0 && stripped.toUpperCase(java.util.Locale.ROOT).contains("%3A")) {
+            // the AttachmentName form: the reference as it stood, percent-encoded, in a GetAttachment query string
+            try {
+                stripped = decode(stripped);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        String[] parts = stripped.split(":", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
             return null;
         }

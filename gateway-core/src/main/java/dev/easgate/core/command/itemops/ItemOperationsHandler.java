@@ -7,6 +7,7 @@ import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.search.LongIds;
 import dev.easgate.core.content.AttachmentReference;
 import dev.easgate.core.content.BodyPreference;
 import dev.easgate.core.content.ContentOptions;
@@ -33,7 +34,13 @@ import reactor.core.publisher.Mono;
  * by Options/Range ("m-n", zero-based, inclusive) when asked, with Total. Data is base64 text inside the WBXML
  * unless the client accepts a multipart response (query parameter AcceptMultiPart=T, or the base64 query form's
  * flag); then each Data becomes a Part index into the multipart body (2.2.1.10.1). The MS-ASAcceptMultiPart header
- * is not visible to handlers yet and is therefore not honoured. search:LongId fetches are answered 6.
+ * is not visible to handlers yet and is therefore not honoured.
+ *
+ * <p>Attachments: the FileReference a 12.0+ client got in AirSyncBase:Attachments, and the AttachmentName a 12.x
+ * client would pass to GetAttachment (the same reference, possibly still percent-encoded as in the query string),
+ * both name the attachment; a reference that is empty, malformed, or whose item or part is gone is 15. Fetch by
+ * search:LongId answers a Search result (the LongId names folder and item) with its Class and Properties; an unknown
+ * LongId is 6.
  */
 public final class ItemOperationsHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ItemOperationsHandler.class);
@@ -132,22 +139,26 @@ public final class ItemOperationsHandler implements CommandHandler {
             refused(request, "fetch from an unsupported store");
             return Mono.just(fetchStatus(UNKNOWN_STORE).build());
         }
-        String fileReference = fetch.childText("AirSyncBase:FileReference");
-        if (fileReference != null) {
-            return attachment(request, fileReference.strip(), fetch.child("ItemOperations:Options"), answer);
-        }
-        String collectionId = fetch.childText("AirSync:CollectionId");
-        String serverId = fetch.childText("AirSync:ServerId");
-        if (collectionId == null || serverId == null) {
-            refused(request, fetch.child("Search:LongId") != null ? "fetch by LongId is not supported"
-                    : "fetch without CollectionId and ServerId");
-            return Mono.just(fetchStatus(fetch.child("Search:LongId") != null ? NOT_FOUND : PROTOCOL_ERROR).build());
+        if (fetch.child("AirSyncBase:FileReference") != null) {
+            // MS-ASAIRS 2.2.2.24.1: a zero-length FileReference is status 15
+            String fileReference = fetch.childText("AirSyncBase:FileReference");
+            return attachment(request, fileReference == null ? "" : fileReference.strip(),
+                    fetch.child("ItemOperations:Options"), answer);
         }
         ContentOptions options;
         try {
             options = contentOptions(request, fetch.child("ItemOperations:Options"));
         } catch (IllegalArgumentException e) {
             refused(request, "malformed fetch options");
+            return Mono.just(fetchStatus(PROTOCOL_ERROR).build());
+        }
+        if (fetch.child("Search:LongId") != null) {
+            return byLongId(request, fetch.childText("Search:LongId"), options);
+        }
+        String collectionId = fetch.childText("AirSync:CollectionId");
+        String serverId = fetch.childText("AirSync:ServerId");
+        if (collectionId == null || serverId == null) {
+            refused(request, "fetch without CollectionId and ServerId");
             return Mono.just(fetchStatus(PROTOCOL_ERROR).build());
         }
         return store.item(request.user(), collectionId.strip(), serverId.strip())
@@ -164,6 +175,36 @@ public final class ItemOperationsHandler implements CommandHandler {
                     refused(request, "fetch of an unknown item");
                     return fetchStatus(NOT_FOUND).child("AirSync:CollectionId", collectionId)
                             .child("AirSync:ServerId", serverId).build();
+                }));
+    }
+
+    /**
+     * Fetch of a Search result by its search:LongId (MS-ASCMD 2.2.3.98.1): the LongId names folder and item
+     * ({@link LongIds}); the answer echoes the LongId with the item's Class and Properties. A LongId this gateway did
+     * not issue, or whose item is gone, is 6 (object not found).
+     */
+    private Mono<WbxmlElement> byLongId(CommandRequest request, String longId, ContentOptions options) {
+        String[] ids = LongIds.parse(longId);
+        String echoed = longId == null ? "" : longId.strip();
+        if (ids == null) {
+            refused(request, "LongId not issued by this gateway");
+            return Mono.just(fetchStatus(NOT_FOUND).child("Search:LongId", echoed).build());
+        }
+        return store.item(request.user(), ids[0], ids[1])
+                .map(item -> {
+                    WbxmlElement data = ContentRenderer.applicationData(item, options);
+                    return fetchStatus(SUCCESS)
+                            .child("Search:LongId", echoed)
+                            .child("AirSync:Class", item.content().itemClass().easName())
+                            .child("Properties", p -> p.children(data.children()))
+                            .build();
+                })
+                .onErrorResume(MailStoreException.class, e -> Mono.just(fetchStatus(
+                        e.kind() == MailStoreException.Kind.NOT_FOUND ? NOT_FOUND : SERVER_ERROR)
+                        .child("Search:LongId", echoed).build()))
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    refused(request, "fetch of an unknown LongId");
+                    return fetchStatus(NOT_FOUND).child("Search:LongId", echoed).build();
                 }));
     }
 
@@ -193,9 +234,14 @@ public final class ItemOperationsHandler implements CommandHandler {
         return store.item(request.user(), reference.folderId(), reference.itemId())
                 .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
+                    // the attachment's item is gone: the reference is no longer valid (15, not 6)
                     refused(request, "attachment of an unknown item");
-                    return fetchStatus(NOT_FOUND).child("AirSyncBase:FileReference", fileReference).build();
-                }));
+                    return fetchStatus(INVALID_ATTACHMENT).child("AirSyncBase:FileReference", fileReference)
+                            .build();
+                }))
+                .onErrorResume(MailStoreException.class, e -> Mono.just(fetchStatus(
+                        e.kind() == MailStoreException.Kind.NOT_FOUND ? INVALID_ATTACHMENT : SERVER_ERROR)
+                        .child("AirSyncBase:FileReference", fileReference).build()));
     }
 
     private WbxmlElement attachmentAnswer(CommandRequest request, Item item, AttachmentReference reference,

@@ -150,4 +150,73 @@ class ItemOperationsIntegrationTest {
         assertThat(client.post("ItemOperations", fetchItem(item)).body().child("Response").child("Fetch")
                 .childText("Status")).isEqualTo("6");
     }
+
+    private static String fetchStatusOf(EasTestClient client, WbxmlElement request) {
+        return client.post("ItemOperations", request).body().child("Response").child("Fetch").childText("Status");
+    }
+
+    @Test
+    void fetchesAnAttachmentByFileReferenceAndByItsAttachmentNameFormIn12And14And16() {
+        for (String version : new String[] {"12.0", "12.1", "14.0", "14.1", "16.0", "16.1"}) {
+            Item item = seeded();
+            EasTestClient client = server.client("bob", "io-versions-" + version.replace(".", ""))
+                    .protocolVersion(version);
+            client.provision();
+            String reference = fileReference(client, item);
+            WbxmlElement file = client.post("ItemOperations", fetchFile(reference, null)).body()
+                    .child("Response").child("Fetch");
+            assertThat(file.childText("Status")).as(version).isEqualTo("1");
+            assertThat(Base64.getDecoder().decode(file.child("Properties").childText("Data"))).isEqualTo(PDF);
+
+            // the AttachmentName form: the reference as a GetAttachment query string carries it, percent-encoded
+            String attachmentName = java.net.URLEncoder.encode(reference, StandardCharsets.UTF_8);
+            WbxmlElement named = client.post("ItemOperations", fetchFile(attachmentName, null)).body()
+                    .child("Response").child("Fetch");
+            assertThat(named.childText("Status")).as(version).isEqualTo("1");
+            assertThat(named.childText("FileReference")).isEqualTo(attachmentName);
+            assertThat(Base64.getDecoder().decode(named.child("Properties").childText("Data"))).isEqualTo(PDF);
+
+            // MS-ASAIRS: a zero-length FileReference is 15; so is the reference of an item that is gone
+            assertThat(fetchStatusOf(client, fetchFile("", null))).isEqualTo("15");
+            store.delete("bob", item.folderId(), item.id()).block();
+            assertThat(fetchStatusOf(client, fetchFile(reference, null))).as(version).isEqualTo("15");
+        }
+    }
+
+    @Test
+    void fetchesASearchResultByItsLongId() {
+        Item item = seeded();
+        EasTestClient client = client("io-longid");
+        WbxmlElement search = WbxmlElement.el(CodePage.SEARCH, "Search").child("Store", s -> s
+                .child("Name", "Mailbox")
+                .child("Query", q -> q.child("And", a -> a
+                        .child("AirSync:Class", "Email")
+                        .child("AirSync:CollectionId", item.folderId())
+                        .child("FreeText", "report")))
+                .child("Options", o -> o.empty("RebuildResults").child("Range", "0-9"))).build();
+        WbxmlElement result = client.post("Search", search).body().child("Response").child("Store").child("Result");
+        String longId = result.childText("LongId");
+        assertThat(longId).isNotBlank();
+
+        WbxmlElement request = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
+                .child("Store", "Mailbox")
+                .child("Search:LongId", longId)
+                .child("Options", o -> o.child("AirSyncBase:BodyPreference", b -> b.child("Type", 1)))).build();
+        WbxmlElement fetch = client.post("ItemOperations", request).body().child("Response").child("Fetch");
+        assertThat(fetch.childText("Status")).isEqualTo("1");
+        assertThat(fetch.childText("Search:LongId")).isEqualTo(longId);
+        assertThat(fetch.childText("AirSync:Class")).isEqualTo("Email");
+        WbxmlElement properties = fetch.child("Properties");
+        assertThat(properties.childText("Email:Subject")).isEqualTo("report");
+        assertThat(properties.child("AirSyncBase:Body").childText("Data")).contains("See the report.");
+        assertThat(properties.child("AirSyncBase:Attachments")).isNotNull();
+
+        WbxmlElement unknown = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
+                .child("Store", "Mailbox").child("Search:LongId", "not-a-long-id")).build();
+        WbxmlElement answer = client.post("ItemOperations", unknown).body().child("Response").child("Fetch");
+        assertThat(answer.childText("Status")).isEqualTo("6");
+        assertThat(answer.childText("Search:LongId")).isEqualTo("not-a-long-id");
+        store.delete("bob", item.folderId(), item.id()).block();
+        assertThat(fetchStatusOf(client, request)).isEqualTo("6");
+    }
 }
