@@ -12,6 +12,7 @@ import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.ParkSignal;
+import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
@@ -66,6 +67,7 @@ public final class EasEndpoint {
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics, FrontGuards guards) {
         this.guards = java.util.Objects.requireNonNull(guards, "guards");
+        RequestMdc.install();
         this.metrics = metrics;
         this.commands = commands;
         this.accounts = accounts;
@@ -114,7 +116,7 @@ public final class EasEndpoint {
     private Publisher<Void> options(HttpServerRequest request, HttpServerResponse response) {
         BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
         String address = clientAddress(request);
-        return login(credentials, address)
+        return Mono.defer(() -> login(credentials, address))
                 .flatMap(account -> {
             if (account.isEmpty()) {
                 return unauthorized(response, credentials, "OPTIONS", address);
@@ -125,7 +127,9 @@ public final class EasEndpoint {
                     .header("MS-ASProtocolVersions", ProtocolVersion.advertised())
                     .header("MS-ASProtocolCommands", commands.advertised());
             return response.status(HttpResponseStatus.OK).send().then();
-        }).onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e));
+        }).onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e))
+                .contextWrite(c -> RequestMdc.with(c, credentials == null ? null : credentials.user(), null,
+                        "OPTIONS"));
     }
 
     /** The client's address: the peer, or what a trusted reverse proxy says (proxy.trusted). */
@@ -208,13 +212,26 @@ public final class EasEndpoint {
     }
 
     private Publisher<Void> post(HttpServerRequest request, HttpServerResponse response) {
+        BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
+        String claimedUser = credentials == null ? null : credentials.user();
         EasQuery query;
         try {
             query = EasQueryParser.parse(queryOf(request.uri()));
         } catch (EasQueryParser.BadQueryException e) {
-            LOG.info("400 bad query: {}", e.getMessage());
+            try (RequestMdc.Scope tags = RequestMdc.open(claimedUser, null, null)) {
+                LOG.info("400 bad query: {}", e.getMessage());
+            }
             return response.status(HttpResponseStatus.BAD_REQUEST).send();
         }
+        // the checks before the request's Reactor chain starts log with the tags set on this thread; from the
+        // chain on they travel in its Context (RequestMdc)
+        try (RequestMdc.Scope tags = RequestMdc.open(claimedUser, query.deviceId(), query.command().wireName())) {
+            return post(request, response, query, credentials);
+        }
+    }
+
+    private Publisher<Void> post(HttpServerRequest request, HttpServerResponse response, EasQuery query,
+                                 BasicCredentials credentials) {
         ProtocolVersion version = query.version();
         if (version == null) {
             String header = request.requestHeaders().get("MS-ASProtocolVersion");
@@ -231,7 +248,6 @@ public final class EasEndpoint {
                     query.command().wireName(), query.deviceId(), declared, config.maxRequestBytes());
             return response.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE).send();
         }
-        BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
         if (inFlight.incrementAndGet() > config.maxConcurrentRequests()) {
             inFlight.decrementAndGet();
             LOG.warn("503 for cmd={} device={}: {} requests in flight", query.command().wireName(),
@@ -243,10 +259,13 @@ public final class EasEndpoint {
         ProtocolVersion negotiated = version;
         String address = clientAddress(request);
         // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
-        return login(credentials, address)
+        String command = query.command().wireName();
+        return Mono.defer(() -> login(credentials, address))
                 .flatMap(account -> account.isPresent()
                         ? admitted(request, response, query, negotiated, account.get())
-                        : unauthorized(response, credentials, query.command().wireName(), address))
+                                .contextWrite(c -> account.get().user().equals(credentials.user()) ? c
+                                        : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
+                        : unauthorized(response, credentials, command, address))
                 .onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e))
                 .doFinally(signal -> inFlight.decrementAndGet())
                 // a parked request holds no worker: it leaves the in-flight count while parked
@@ -260,7 +279,8 @@ public final class EasEndpoint {
                     public void unparked() {
                         inFlight.incrementAndGet();
                     }
-                }));
+                }).put(RequestMdc.CONTEXT_KEY, new RequestMdc.Tags(credentials == null ? null : credentials.user(),
+                        query.deviceId(), command)));
     }
 
     private static String queryOf(String uri) {

@@ -60,7 +60,7 @@ public final class LogSetup {
         }
     }
 
-    private static Encoder<ILoggingEvent> json(LoggerContext context) {
+    static Encoder<ILoggingEvent> json(LoggerContext context) {
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);

@@ -139,6 +139,8 @@ public final class PingHandler implements CommandHandler {
     }
 
     private Mono<CommandResponse> answer(CommandRequest request, PingRequest ping, ParkOutcome outcome) {
+        LOG.debug("Ping of user={} device={} unparked: {}", request.user(), request.query().deviceId(),
+                outcome.reason());
         return switch (outcome.reason()) {
             case CHANGED, BUS_GAP -> {
                 // in the order the device listed them

@@ -1,0 +1,130 @@
+package dev.easgate.core.logging;
+
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.ThreadLocalAccessor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.MDC;
+import reactor.core.publisher.Hooks;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * The request's user, device and command in the MDC of every log line written while serving it (MDC keys
+ * {@value #USER}, {@value #DEVICE}, {@value #COMMAND}), wherever Reactor runs the request's code.
+ *
+ * <p>The values live in the Reactor Context of the request (one small object, {@link #with}); Reactor's automatic
+ * context propagation (micrometer context-propagation) puts them into the MDC of the thread that runs a signal of
+ * that request and takes them out after, so a thread hop (a store answering on its own thread, a delay, a wake of
+ * a parked Ping) never loses them and never leaks them into another request. A parked request holds nothing but
+ * its subscription's Context; no thread-local stays set while it waits. Code outside any Reactor chain (the
+ * checks before a request's chain starts) uses {@link #open}.
+ */
+public final class RequestMdc {
+    public static final String USER = "user";
+    public static final String DEVICE = "device";
+    public static final String COMMAND = "command";
+    /** The Reactor Context key of the request's {@link Tags}. */
+    public static final String CONTEXT_KEY = "easgate.request";
+
+    private static final ThreadLocal<Tags> CURRENT = new ThreadLocal<>();
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+
+    private RequestMdc() {
+    }
+
+    /** Who and what a request is about; a missing part is {@code "-"}. */
+    public record Tags(String user, String device, String command) {
+        public Tags {
+            user = user == null || user.isEmpty() ? "-" : user;
+            device = device == null || device.isEmpty() ? "-" : device;
+            command = command == null || command.isEmpty() ? "-" : command;
+        }
+    }
+
+    /**
+     * Registers the MDC accessor and turns on Reactor's automatic context propagation; idempotent, called when
+     * the EAS endpoint is built.
+     */
+    public static void install() {
+        if (INSTALLED.compareAndSet(false, true)) {
+            ContextRegistry.getInstance().registerThreadLocalAccessor(new Accessor());
+            Hooks.enableAutomaticContextPropagation();
+        }
+    }
+
+    /** {@code context} with the request's tags, for {@code contextWrite}. */
+    public static Context with(Context context, String user, String device, String command) {
+        return context.put(CONTEXT_KEY, new Tags(user, device, command));
+    }
+
+    /** The tags in {@code context}, or null. */
+    public static Tags of(ContextView context) {
+        return context.getOrDefault(CONTEXT_KEY, null);
+    }
+
+    /** The tags of the current thread's request, or null. */
+    public static Tags current() {
+        return CURRENT.get();
+    }
+
+    /** Sets the tags on this thread until the scope is closed (then restores what was there). */
+    public static Scope open(String user, String device, String command) {
+        Tags previous = CURRENT.get();
+        set(new Tags(user, device, command));
+        return () -> {
+            if (previous == null) {
+                clear();
+            } else {
+                set(previous);
+            }
+        };
+    }
+
+    /** A scope that does not throw on close. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static void set(Tags tags) {
+        CURRENT.set(tags);
+        MDC.put(USER, tags.user());
+        MDC.put(DEVICE, tags.device());
+        MDC.put(COMMAND, tags.command());
+    }
+
+    static void clear() {
+        if (CURRENT.get() == null) {
+            return;
+        }
+        CURRENT.remove();
+        MDC.remove(USER);
+        MDC.remove(DEVICE);
+        MDC.remove(COMMAND);
+    }
+
+    /** Moves the tags between the Reactor Context and the MDC; reading is one thread-local lookup. */
+    private static final class Accessor implements ThreadLocalAccessor<Tags> {
+        @Override
+        public Object key() {
+            return CONTEXT_KEY;
+        }
+
+        @Override
+        public Tags getValue() {
+            return CURRENT.get();
+        }
+
+        @Override
+        public void setValue(Tags value) {
+            if (value != CURRENT.get()) {
+                set(value);
+            }
+        }
+
+        @Override
+        public void setValue() {
+            clear();
+        }
+    }
+}
