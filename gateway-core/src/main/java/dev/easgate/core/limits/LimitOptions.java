@@ -25,8 +25,12 @@ public final class LimitOptions {
     public static final ConfigOption LOGIN_LOCKOUT = new ConfigOption("login.lockout", "300",
             "seconds logins stay refused after login.max-failures; failures older than this are forgotten too");
 
+    public static final ConfigOption SYNC_MAX_RESPONSE_BYTES = new ConfigOption("sync.max-response-bytes",
+            "8388608", "largest Sync response in bytes (WBXML, estimated item by item): items past it wait for the "
+                    + "next Sync (MoreAvailable); a single larger item is still sent alone");
+
     public static final List<ConfigOption> ALL = List.of(PROXY_TRUSTED, DEVICE_MAX_CONCURRENT, USER_MAX_CONCURRENT,
-            LOGIN_DELAY_AFTER, LOGIN_MAX_DELAY, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT);
+            LOGIN_DELAY_AFTER, LOGIN_MAX_DELAY, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT, SYNC_MAX_RESPONSE_BYTES);
 
     private LimitOptions() {
     }

@@ -55,11 +55,29 @@ final class CollectionSync {
      * @param element the Collection element of the response
      * @param changed the answer says something (a new key, a status, commands): not part of an empty response
      * @param sent    server commands sent (counts against the request's WindowSize)
+     * @param bytes   the encoded size of those commands (counts against sync.max-response-bytes)
      */
-    record Outcome(WbxmlElement element, boolean changed, int sent) {
+    record Outcome(WbxmlElement element, boolean changed, int sent, long bytes) {
+        Outcome(WbxmlElement element, boolean changed, int sent) {
+            this(element, changed, sent, 0);
+        }
+    }
+
+    /**
+     * What is left of the response's size budget (sync.max-response-bytes) for this collection's server commands.
+     *
+     * @param bytes the bytes left
+     * @param first nothing was sent yet in this response: the first item goes even when it alone is larger
+     */
+    record ByteBudget(long bytes, boolean first) {
+        static final ByteBudget UNLIMITED = new ByteBudget(Long.MAX_VALUE, true);
     }
 
     Mono<Outcome> sync(CollectionRequest request, int window) {
+        return sync(request, window, ByteBudget.UNLIMITED);
+    }
+
+    Mono<Outcome> sync(CollectionRequest request, int window, ByteBudget budget) {
         Folder folder = context.folders().get(request.collectionId());
         if (folder == null) {
             // MS-ASCMD 2.2.3.177.17 status 12: the collection is not (any more) in the hierarchy
@@ -73,7 +91,7 @@ final class CollectionSync {
         return context.state().collection(context.device(), request.collectionId())
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(state -> existing(request, folder, state.orElse(null), window, 0));
+                .flatMap(state -> existing(request, folder, state.orElse(null), window, budget, 0));
     }
 
     /** MS-ASCMD 2.2.1.21: SyncKey 0 starts over; the answer is key 1 and no items. */
@@ -87,10 +105,10 @@ final class CollectionSync {
     }
 
     private Mono<Outcome> existing(CollectionRequest request, Folder folder, CollectionState state, int window,
-                                   int attempt) {
+                                   ByteBudget budget, int attempt) {
         String key = request.syncKey();
         if (state == null || !state.syncKey().equals(key)) {
-            return retried(request, folder, state, window, attempt);
+            return retried(request, folder, state, window, budget, attempt);
         }
         CollectionOptions options = CollectionOptions.decode(state.options()).update(request);
         ContentOptions content;
@@ -105,7 +123,8 @@ final class CollectionSync {
         String next = SyncKeys.next(key);
         byte[] optionBytes = options.encode();
         if (request.commands().isEmpty()) {
-            return serverChanges(request, folder, options, content, state.watermark(), state.known(), window)
+            return serverChanges(request, folder, options, content, state.watermark(), state.known(), window,
+                    budget)
                     .flatMap(page -> {
                         if (page.isEmpty()) {
                             return unchanged(request, state, optionBytes);
@@ -113,7 +132,7 @@ final class CollectionSync {
                         return commit(request, key, next, page, List.of(), optionBytes)
                                 .flatMap(stored -> stored ? Mono.just(page.outcome(request, next, List.of(),
                                                 context.version()))
-                                        : reread(request, folder, window, attempt));
+                                        : reread(request, folder, window, budget, attempt));
                     });
         }
         CollectionState claim = new CollectionState(next, state.watermark(), state.known(), key, NO_ANSWER,
@@ -121,13 +140,13 @@ final class CollectionSync {
         return context.state().replaceCollection(context.device(), request.collectionId(), key, claim)
                 .flatMap(claimed -> {
                     if (!claimed) {
-                        return reread(request, folder, window, attempt);
+                        return reread(request, folder, window, budget, attempt);
                     }
                     ClientCommandApplier applier = new ClientCommandApplier(context.store(), context.user(), folder,
                             context.deletedItemsId(), content, options.supportedNames(), request.deletesMove());
                     return applier.apply(request.commands(), state.known())
                             .flatMap(applied -> serverChanges(request, folder, options, content, state.watermark(),
-                                    applied.known(), window)
+                                    applied.known(), window, budget)
                                     .flatMap(page -> commit(request, next, next, page, applied.responses(),
                                             optionBytes)
                                             .map(stored -> page.outcome(request, next, applied.responses(),
@@ -138,7 +157,7 @@ final class CollectionSync {
 
     /** A key that is not the current one: a retry to replay, a race to wait out, or status 3. */
     private Mono<Outcome> retried(CollectionRequest request, Folder folder, CollectionState state, int window,
-                                  int attempt) {
+                                  ByteBudget budget, int attempt) {
         String key = request.syncKey();
         if (state != null && state.previousKey().equals(key)) {
             if (state.previousResponse().length > 0) {
@@ -146,7 +165,8 @@ final class CollectionSync {
             }
             if (attempt < POLL_ATTEMPTS) {
                 // the request that claimed this key is still working: ask again shortly
-                return Mono.delay(Duration.ofMillis(POLL_MILLIS)).then(reread(request, folder, window, attempt));
+                return Mono.delay(Duration.ofMillis(POLL_MILLIS))
+                        .then(reread(request, folder, window, budget, attempt));
             }
         }
         // MS-ASCMD 2.2.3.177.17: status 3, the client must start over from SyncKey 0
@@ -155,11 +175,12 @@ final class CollectionSync {
         return Mono.just(status(request, SyncKeys.INITIAL, SyncStatus.INVALID_SYNC_KEY));
     }
 
-    private Mono<Outcome> reread(CollectionRequest request, Folder folder, int window, int attempt) {
+    private Mono<Outcome> reread(CollectionRequest request, Folder folder, int window, ByteBudget budget,
+                                 int attempt) {
         return context.state().collection(context.device(), request.collectionId())
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(state -> existing(request, folder, state.orElse(null), window, attempt + 1));
+                .flatMap(state -> existing(request, folder, state.orElse(null), window, budget, attempt + 1));
     }
 
     /** Nothing to send: the key stays; new options are remembered under the same key. */
@@ -194,8 +215,8 @@ final class CollectionSync {
                 .thenReturn(status(request, request.syncKey(), status));
     }
 
-    /** The page of server changes to send, with the items to render. */
-    record Page(SyncDiff.Result diff, Map<String, Long> known, List<WbxmlElement> commands) {
+    /** The page of server changes to send, with the items to render and their encoded size. */
+    record Page(SyncDiff.Result diff, Map<String, Long> known, List<WbxmlElement> commands, long bytes) {
         boolean isEmpty() {
             return commands.isEmpty() && !diff.moreAvailable();
         }
@@ -212,23 +233,30 @@ final class CollectionSync {
             if (!commands.isEmpty()) {
                 element.child("Commands", c -> c.children(commands));
             }
-            return new Outcome(element.build(), true, commands.size());
+            return new Outcome(element.build(), true, commands.size(), bytes);
         }
     }
 
     private Mono<Page> serverChanges(CollectionRequest request, Folder folder, CollectionOptions options,
-                                     ContentOptions content, long watermark, Map<String, Long> known, int window) {
+                                     ContentOptions content, long watermark, Map<String, Long> known, int window,
+                                     ByteBudget budget) {
         if (!request.wantsChanges()) {
-            return Mono.just(new Page(new SyncDiff.Result(List.of(), known, watermark, false, 0), known, List.of()));
+            return Mono.just(new Page(new SyncDiff.Result(List.of(), known, watermark, false, 0), known, List.of(),
+                    0));
         }
         return context.store().changesSince(context.user(), folder.id(), watermark)
-                .flatMap(changes -> page(folder, options, content, watermark, known, window, changes));
+                .flatMap(changes -> page(folder, options, content, watermark, known, window, budget, changes));
     }
 
+    /**
+     * One page: at most {@code window} changes, and no more items than fit in the byte budget. Items past the
+     * budget are not part of the page at all: the diff is taken again for the changes sent, so the known map and
+     * the watermark (which stays) leave them pending, and MoreAvailable says so.
+     */
     private Mono<Page> page(Folder folder, CollectionOptions options, ContentOptions content, long watermark,
-                            Map<String, Long> known, int window, FolderChanges changes) {
-        SyncDiff.Result diff = SyncDiff.compute(watermark, known, changes,
-                options.cutoff(folder.itemClass(), context.now()), window);
+                            Map<String, Long> known, int window, ByteBudget budget, FolderChanges changes) {
+        java.time.Instant cutoff = options.cutoff(folder.itemClass(), context.now());
+        SyncDiff.Result diff = SyncDiff.compute(watermark, known, changes, cutoff, window);
         List<String> wanted = new ArrayList<>();
         for (ServerChange change : diff.page()) {
             if (change.kind() == ServerChange.Kind.ADD || change.kind() == ServerChange.Kind.CHANGE) {
@@ -238,24 +266,38 @@ final class CollectionSync {
         Mono<Map<String, Item>> items = wanted.isEmpty() ? Mono.just(Map.of())
                 : context.store().items(context.user(), folder.id(), wanted).collectMap(Item::id);
         return items.map(found -> {
-            Map<String, Long> nextKnown = new HashMap<>(diff.known());
             List<WbxmlElement> commands = new ArrayList<>();
+            List<String> unread = new ArrayList<>();
+            long bytes = 0;
+            int taken = 0;
             for (ServerChange change : diff.page()) {
                 WbxmlElement command = command(change, found.get(change.id()), content);
                 if (command == null) {
-                    // removed between the listing and the read: the device keeps what it had, a later Sync
-                    // reports the removal
-                    Long before = known.get(change.id());
-                    if (before == null) {
-                        nextKnown.remove(change.id());
-                    } else {
-                        nextKnown.put(change.id(), before);
-                    }
+                    unread.add(change.id());
                 } else {
+                    int size = WbxmlEncoder.encodedLength(command);
+                    if (bytes + size > budget.bytes() && !(budget.first() && commands.isEmpty())) {
+                        break; // sync.max-response-bytes: this change and the rest wait for the next Sync
+                    }
+                    bytes += size;
                     commands.add(command);
                 }
+                taken++;
             }
-            return new Page(diff, nextKnown, commands);
+            SyncDiff.Result sent = taken == diff.page().size() ? diff
+                    : SyncDiff.compute(watermark, known, changes, cutoff, taken);
+            Map<String, Long> nextKnown = new HashMap<>(sent.known());
+            for (String id : unread) {
+                // removed between the listing and the read: the device keeps what it had, a later Sync reports
+                // the removal
+                Long before = known.get(id);
+                if (before == null) {
+                    nextKnown.remove(id);
+                } else {
+                    nextKnown.put(id, before);
+                }
+            }
+            return new Page(sent, nextKnown, commands, bytes);
         });
     }
 

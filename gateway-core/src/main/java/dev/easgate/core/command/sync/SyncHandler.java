@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -179,10 +180,18 @@ public final class SyncHandler implements CommandHandler {
             CollectionSync sync = new CollectionSync(context);
             int max = config.syncMaxWindowSize();
             AtomicInteger budget = new AtomicInteger(clamp(request.windowSize(), max));
+            // sync.max-response-bytes: shared by the collections like WindowSize; each stops adding items at it
+            long maxBytes = config.number(dev.easgate.core.limits.LimitOptions.SYNC_MAX_RESPONSE_BYTES);
+            AtomicLong bytes = new AtomicLong(maxBytes);
             return Flux.fromIterable(request.collections())
                     .concatMap(collection -> {
                         int window = Math.min(clamp(collection.windowSize(), max), budget.get());
-                        return sync.sync(collection, window).doOnNext(outcome -> budget.addAndGet(-outcome.sent()));
+                        long left = bytes.get();
+                        return sync.sync(collection, window, new CollectionSync.ByteBudget(left, left == maxBytes))
+                                .doOnNext(outcome -> {
+                                    budget.addAndGet(-outcome.sent());
+                                    bytes.addAndGet(-outcome.bytes());
+                                });
                     })
                     .collectList()
                     .map(outcomes -> result(request, outcomes));
