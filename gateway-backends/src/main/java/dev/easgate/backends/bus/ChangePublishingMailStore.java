@@ -79,6 +79,12 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
+        return store.replaceMessage(user, folderId, itemId, content)
+                .flatMap(item -> publish(user, folderId, false).thenReturn(item));
+    }
+
+    @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
         return store.change(user, folderId, itemId, content)
                 .flatMap(item -> publish(user, folderId, false).thenReturn(item));

@@ -96,6 +96,11 @@ public final class CompositeMailStore implements MailStore {
     }
 
     @Override
+    public Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
+        return of(folderId).replaceMessage(user, folderId, itemId, content);
+    }
+
+    @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
         return of(folderId).delete(user, folderId, itemId);
     }

@@ -51,6 +51,23 @@ public interface MailStore {
      */
     Mono<Item> change(String user, String folderId, String itemId, ItemContent content);
 
+    /**
+     * Replaces the whole message of an email, with its flags: a 16.0 client's Sync Change of a draft (MS-ASCMD
+     * 2.2.3.24, MS-ASEMAIL 2.2.2.42 IsDraft). A store that rewrites the message in place keeps the item's id; the
+     * default adds the new message and removes the old one, so the result then carries a new id. NOT_FOUND when the
+     * item is gone, INVALID when it is not an email.
+     */
+    default Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
+        return item(user, folderId, itemId)
+                .switchIfEmpty(Mono.error(() -> new MailStoreException(MailStoreException.Kind.NOT_FOUND,
+                        "no item " + itemId + " in folder " + folderId)))
+                .flatMap(current -> current.content() instanceof ItemContent.Email
+                        ? add(user, folderId, content).flatMap(added -> delete(user, folderId, itemId)
+                                .thenReturn(added))
+                        : Mono.error(new MailStoreException(MailStoreException.Kind.INVALID,
+                                "item " + itemId + " is not an email")));
+    }
+
     /** Removes an item; removing an item that is already gone completes normally. */
     Mono<Void> delete(String user, String folderId, String itemId);
 

@@ -247,6 +247,22 @@ public final class MemoryMailStore implements MailStore {
         });
     }
 
+    /** In place: the draft keeps its id (the phone's ServerId stays valid). */
+    @Override
+    public Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
+        return write(user, (mailbox, changes) -> {
+            FolderData data = mailbox.require(folderId);
+            requireClass(data, content);
+            Item current = data.items.get(itemId);
+            if (current == null) {
+                throw new MailStoreException(Kind.NOT_FOUND, "no item " + itemId + " in folder " + folderId);
+            }
+            Item item = data.replace(current, content, current.date());
+            changes.add(MailboxChange.items(user, folderId));
+            return item;
+        });
+    }
+
     @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
         return write(user, (mailbox, changes) -> {

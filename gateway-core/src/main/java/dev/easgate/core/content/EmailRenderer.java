@@ -72,6 +72,13 @@ public final class EmailRenderer {
             }
             data.child("Email:Categories", c -> flags.categories().forEach(name -> c.child("Category", name)));
         }
+        if (version.atLeast(ProtocolVersion.V16_0)) {
+            // MS-ASEMAIL 2.2.2.42 IsDraft, 2.2.2.10 Bcc (a draft's blind copies; 16.0+)
+            data.child("Email2:IsDraft", parsed.draft() ? "1" : "0");
+            if (parsed.draft() && !parsed.bcc().isEmpty()) {
+                data.child("Email2:Bcc", parsed.bcc());
+            }
+        }
         return data.build();
     }
 

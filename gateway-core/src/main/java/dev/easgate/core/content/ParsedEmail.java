@@ -32,7 +32,10 @@ import java.util.Properties;
 public record ParsedEmail(String from, String to, String cc, String replyTo, String subject, String displayTo,
                           String threadTopic, int importance, String messageId, String threadRoot,
                           String plainBody, String htmlBody, String calendarMethod, boolean smime,
-                          List<Attachment> attachments) {
+                          List<Attachment> attachments, String bcc, boolean draft) {
+
+    /** The header that marks a draft the gateway wrote from a 16.0 client's Sync Add or Change ({@link DraftMime}). */
+    public static final String DRAFT_HEADER = "X-EasGate-Draft";
 
     /**
      * One attachment.
@@ -81,11 +84,13 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
                     header(message, "Message-ID"),
                     threadRoot(message),
                     walk.plain, walk.html, walk.calendarMethod, isSmime(message),
-                    List.copyOf(walk.attachments));
+                    List.copyOf(walk.attachments),
+                    addresses(message.getRecipients(MimeMessage.RecipientType.BCC)),
+                    message.getHeader(DRAFT_HEADER) != null);
         } catch (MessagingException | IOException | RuntimeException e) {
             // an unreadable message still syncs: empty fields, the raw text as body
             return new ParsedEmail("", "", "", "", "", "", "", 1, null, null,
-                    new String(mime, StandardCharsets.UTF_8), null, null, false, List.of());
+                    new String(mime, StandardCharsets.UTF_8), null, null, false, List.of(), "", false);
         }
     }
 

@@ -1,16 +1,22 @@
 package dev.easgate.core.command.sync;
 
+import dev.easgate.backends.mail.EmailFlags;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.core.content.ApplicationDataReader;
+import dev.easgate.core.content.AttachmentReference;
 import dev.easgate.core.content.ContentOptions;
 import dev.easgate.core.content.ContentRenderer;
+import dev.easgate.core.content.DraftMime;
+import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +24,16 @@ import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Applies a collection's client commands to the store, one after the other, and answers them in the Responses
  * element (MS-ASCMD 2.2.3.154): every Add and Fetch gets a response, a Change or Delete only when it failed. The
  * known map learns each write so that the client's own changes are never echoed back to it.
+ *
+ * <p>Email is added, rebuilt on Change, and deleted through Sync only as a draft: a 16.0+ client in the Drafts
+ * folder ({@link DraftMime}); anywhere else an email Add is status 6 and an email Change touches only Read, Flag
+ * and Categories.
  */
 final class ClientCommandApplier {
     private final MailStore store;
@@ -72,8 +83,11 @@ final class ClientCommandApplier {
     private Mono<WbxmlElement> add(ClientCommand.Add add, Map<String, Long> known) {
         ItemClass itemClass = folder.itemClass();
         if (itemClass == ItemClass.EMAIL) {
-            // MS-ASCMD 2.2.3.7.2: adding email via Sync (16.0 drafts) is not supported here
-            return Mono.just(addResponse(add.clientId(), null, SyncStatus.CONVERSION_ERROR));
+            // MS-ASCMD 2.2.3.7.2: only a draft, in the Drafts folder, from a 16.0+ client may be added as email
+            if (!drafts()) {
+                return Mono.just(addResponse(add.clientId(), null, SyncStatus.CONVERSION_ERROR));
+            }
+            return addDraft(add, known);
         }
         return store.add(user, folder.id(), ApplicationDataReader.newPim(itemClass, add.applicationData()))
                 .map(item -> {
@@ -84,8 +98,106 @@ final class ClientCommandApplier {
                         Mono.just(addResponse(add.clientId(), null, statusOf(e))));
     }
 
+    /** Email writes of a 16.0+ client in the Drafts folder (MS-ASEMAIL 2.2.2.42 IsDraft). */
+    private boolean drafts() {
+        return folder.itemClass() == ItemClass.EMAIL && folder.type() == FolderType.DRAFTS
+                && content.version().atLeast(ProtocolVersion.V16_0);
+    }
+
+    private Mono<WbxmlElement> addDraft(ClientCommand.Add add, Map<String, Long> known) {
+        DraftMime.Edit edit;
+        EmailFlags flags;
+        try {
+            edit = DraftMime.Edit.read(add.applicationData());
+            flags = ApplicationDataReader.changedEmailFlags(DRAFT_FLAGS, add.applicationData());
+        } catch (IllegalArgumentException e) {
+            return Mono.just(addResponse(add.clientId(), null, SyncStatus.CONVERSION_ERROR));
+        }
+        return Mono.fromCallable(() -> DraftMime.build(edit, null, folder.id(), null, Instant.now()))
+                .subscribeOn(Schedulers.parallel())
+                .flatMap(mime -> store.add(user, folder.id(), new ItemContent.Email(mime, flags)))
+                .map(item -> {
+                    known.put(item.id(), item.modSeq());
+                    WbxmlElement.Builder response = WbxmlElement.el(CodePage.AIR_SYNC, "Add")
+                            .child("ClientId", add.clientId()).child("ServerId", item.id());
+                    WbxmlElement attachments = attachmentIds(edit, item);
+                    if (attachments != null) {
+                        response.child("ApplicationData", d -> d.child(attachments));
+                    }
+                    return response.child("Status", SyncStatus.SUCCESS).build();
+                })
+                .onErrorResume(IllegalArgumentException.class, e ->
+                        Mono.just(addResponse(add.clientId(), null, SyncStatus.CONVERSION_ERROR)))
+                .onErrorResume(MailStoreException.class, e ->
+                        Mono.just(addResponse(add.clientId(), null, statusOf(e))));
+    }
+
+    /**
+     * A Change of a draft: the message is rebuilt from the stored draft and what was sent. The response carries the
+     * FileReference of each attachment added (MS-ASAIRS 2.2.2.14 ClientId); a store that cannot rewrite in place
+     * gives the draft a new id, which the client then learns as a Delete and an Add.
+     */
+    private Mono<WbxmlElement> changeDraft(ClientCommand.Change change, ItemContent.Email current,
+                                           Map<String, Long> known) {
+        DraftMime.Edit edit;
+        EmailFlags flags;
+        try {
+            edit = DraftMime.Edit.read(change.applicationData());
+            flags = ApplicationDataReader.changedEmailFlags(current.flags(), change.applicationData());
+        } catch (IllegalArgumentException e) {
+            return Mono.just(failure("Change", change.serverId(), SyncStatus.CONVERSION_ERROR));
+        }
+        String id = change.serverId();
+        return Mono.fromCallable(() -> DraftMime.build(edit, current, folder.id(), id, Instant.now()))
+                .subscribeOn(Schedulers.parallel())
+                .flatMap(mime -> store.replaceMessage(user, folder.id(), id, new ItemContent.Email(mime, flags)))
+                .map(item -> {
+                    if (item.id().equals(id)) {
+                        known.put(item.id(), item.modSeq());
+                    } else {
+                        known.remove(id);
+                    }
+                    WbxmlElement attachments = attachmentIds(edit, item);
+                    if (attachments == null) {
+                        return NO_RESPONSE;
+                    }
+                    return WbxmlElement.el(CodePage.AIR_SYNC, "Change").child("ServerId", id)
+                            .child("Status", SyncStatus.SUCCESS)
+                            .child("ApplicationData", d -> d.child(attachments)).build();
+                });
+    }
+
+    /** AirSyncBase:Attachments with ClientId and FileReference of each attachment the edit added, or null. */
+    private static WbxmlElement attachmentIds(DraftMime.Edit edit, Item item) {
+        if (edit.added().isEmpty() || !(item.content() instanceof ItemContent.Email email)) {
+            return null;
+        }
+        List<Integer> parts = DraftMime.lastAttachmentParts(email.mime(), edit.added().size());
+        WbxmlElement.Builder list = WbxmlElement.el(CodePage.AIR_SYNC_BASE, "Attachments");
+        for (int i = 0; i < parts.size(); i++) {
+            String clientId = edit.added().get(i).clientId();
+            String reference = new AttachmentReference(item.folderId(), item.id(), parts.get(i)).format();
+            list.child("Attachment", a -> a.child("ClientId", clientId).child("FileReference", reference));
+        }
+        return list.build();
+    }
+
     private Mono<WbxmlElement> change(ClientCommand.Change change, Map<String, Long> known) {
         return store.item(user, folder.id(), change.serverId())
+                .flatMap(current -> current.content() instanceof ItemContent.Email email && drafts()
+                        ? changeDraft(change, email, known)
+                        : changeFlagsOrPim(change, current, known))
+                .switchIfEmpty(Mono.fromSupplier(() -> failure("Change", change.serverId(),
+                        SyncStatus.OBJECT_NOT_FOUND)))
+                .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Change", change.serverId(),
+                        statusOf(e))))
+                .onErrorResume(IllegalArgumentException.class, e -> Mono.just(failure("Change", change.serverId(),
+                        SyncStatus.CONVERSION_ERROR)))
+                .filter(response -> response != NO_RESPONSE);
+    }
+
+    private Mono<WbxmlElement> changeFlagsOrPim(ClientCommand.Change change, Item stored, Map<String, Long> known) {
+        return Mono.just(stored)
                 .flatMap(current -> {
                     ItemContent next = current.content() instanceof ItemContent.Email email
                             ? email.withFlags(
@@ -97,14 +209,7 @@ final class ClientCommandApplier {
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
                     return NO_RESPONSE;
-                })
-                .switchIfEmpty(Mono.fromSupplier(() -> failure("Change", change.serverId(),
-                        SyncStatus.OBJECT_NOT_FOUND)))
-                .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Change", change.serverId(),
-                        statusOf(e))))
-                .onErrorResume(IllegalArgumentException.class, e -> Mono.just(failure("Change", change.serverId(),
-                        SyncStatus.CONVERSION_ERROR)))
-                .filter(response -> response != NO_RESPONSE);
+                });
     }
 
     private Mono<WbxmlElement> delete(ClientCommand.Delete delete, Map<String, Long> known) {
@@ -137,6 +242,9 @@ final class ClientCommandApplier {
                 .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Fetch", fetch.serverId(),
                         statusOf(e))));
     }
+
+    /** A draft the phone wrote is read (MS-ASEMAIL Read); Flag and Categories as sent. */
+    private static final EmailFlags DRAFT_FLAGS = EmailFlags.UNREAD.withRead(true);
 
     /** Marks a command that succeeded silently (no Responses entry). */
     private static final WbxmlElement NO_RESPONSE = WbxmlElement.empty(CodePage.AIR_SYNC.require("Status"));
