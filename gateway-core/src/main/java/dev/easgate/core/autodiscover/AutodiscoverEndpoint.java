@@ -5,6 +5,7 @@ import dev.easgate.backends.auth.Accounts;
 import dev.easgate.core.admin.Json;
 import dev.easgate.core.http.BasicCredentials;
 import dev.easgate.core.http.EasEndpoint;
+import dev.easgate.core.http.ThrottledLogin;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -51,15 +52,22 @@ public final class AutodiscoverEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(AutodiscoverEndpoint.class);
     private static final int MAX_REQUEST = 16 * 1024;
 
-    private final Accounts accounts;
+    private final ThrottledLogin logins;
     private final String publicUrl;
 
     /**
+     * @param logins    the Basic login, throttled together with the EAS endpoint's (login.* options)
      * @param publicUrl the EAS URL to answer, or "" to derive {@code https://<Host>/Microsoft-Server-ActiveSync}
      */
-    public AutodiscoverEndpoint(Accounts accounts, String publicUrl) {
-        this.accounts = accounts;
+    public AutodiscoverEndpoint(ThrottledLogin logins, String publicUrl) {
+        this.logins = java.util.Objects.requireNonNull(logins, "logins");
         this.publicUrl = publicUrl == null ? "" : publicUrl.strip();
+    }
+
+    /** Without failed-login throttling (tests of the protocol). */
+    public AutodiscoverEndpoint(Accounts accounts, String publicUrl) {
+        this(new ThrottledLogin(accounts, dev.easgate.core.http.FrontGuards.permissive(),
+                new dev.easgate.core.metrics.GatewayMetrics()), publicUrl);
     }
 
     /** Whether a request path belongs here (case-insensitive, as clients spell it either way). */
@@ -138,19 +146,19 @@ public final class AutodiscoverEndpoint {
 
     private Publisher<Void> pox(HttpServerRequest request, HttpServerResponse response) {
         BasicCredentials credentials = BasicCredentials.parse(request.requestHeaders().get("Authorization"));
-        Mono<Optional<Account>> account = credentials == null ? Mono.just(Optional.empty())
-                : accounts.authenticate(credentials.user(), credentials.password()).map(Optional::of)
-                        .defaultIfEmpty(Optional.empty());
+        String address = logins.clientAddress(request);
+        Mono<Optional<Account>> account = Mono.defer(() -> logins.login(credentials, address));
         return account.flatMap(found -> {
             if (found.isEmpty()) {
-                LOG.info("autodiscover: 401 for {}", credentials == null ? "a request without credentials"
-                        : "user=" + credentials.user());
+                LOG.info("autodiscover: 401 for {} from={}", credentials == null ? "a request without credentials"
+                        : "user=" + credentials.user(), address);
                 return response.status(HttpResponseStatus.UNAUTHORIZED)
                         .header("WWW-Authenticate", "Basic realm=\"ActiveSync\"").send().then();
             }
             return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                     .flatMap(bytes -> xml(response, answer(request, found.get(), bytes)));
-        });
+        }).onErrorResume(ThrottledLogin.RefusedException.class,
+                e -> logins.refused(response, credentials, address, e));
     }
 
     private String answer(HttpServerRequest request, Account account, byte[] bytes) {

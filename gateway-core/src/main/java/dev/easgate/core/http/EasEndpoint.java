@@ -49,7 +49,6 @@ public final class EasEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(EasEndpoint.class);
 
     private final CommandRegistry commands;
-    private final Accounts accounts;
     private final StateStore state;
     private final GatewayConfig config;
     private final Clock clock;
@@ -58,6 +57,7 @@ public final class EasEndpoint {
     private final GatewayMetrics metrics;
     private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
     private final FrontGuards guards;
+    private final ThrottledLogin logins;
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics) {
@@ -68,9 +68,9 @@ public final class EasEndpoint {
                        Clock clock, GatewayMetrics metrics, FrontGuards guards) {
         this.guards = java.util.Objects.requireNonNull(guards, "guards");
         RequestMdc.install();
+        this.logins = new ThrottledLogin(accounts, guards, metrics);
         this.metrics = metrics;
         this.commands = commands;
-        this.accounts = accounts;
         this.state = state;
         this.config = config;
         this.clock = clock;
@@ -127,76 +127,23 @@ public final class EasEndpoint {
                     .header("MS-ASProtocolVersions", ProtocolVersion.advertised())
                     .header("MS-ASProtocolCommands", commands.advertised());
             return response.status(HttpResponseStatus.OK).send().then();
-        }).onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e))
+        }).onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
                 .contextWrite(c -> RequestMdc.with(c, credentials == null ? null : credentials.user(), null,
                         "OPTIONS"));
     }
 
     /** The client's address: the peer, or what a trusted reverse proxy says (proxy.trusted). */
     public String clientAddress(HttpServerRequest request) {
-        return guards.proxies().clientAddress(request.remoteAddress(), request.requestHeaders().get("Forwarded"),
-                request.requestHeaders().get("X-Forwarded-For"));
+        return logins.clientAddress(request);
     }
 
-    /**
-     * Authenticates with failed-login throttling: emits the account, or empty for missing or bad credentials;
-     * fails with {@link LoginRefusedException} while the user or address is locked out. A throttled attempt waits
-     * (Mono.delay, no thread held) before its credentials are checked.
-     */
+    /** The throttled Basic login of this front, for the other fronts that check passwords (Autodiscover). */
+    public ThrottledLogin logins() {
+        return logins;
+    }
+
     private Mono<java.util.Optional<Account>> login(BasicCredentials credentials, String address) {
-        if (credentials == null) {
-            return Mono.just(java.util.Optional.empty());
-        }
-        dev.easgate.core.limits.LoginThrottle.Verdict verdict = guards.logins().check(credentials.user(), address);
-        if (verdict.refused()) {
-            return Mono.error(new LoginRefusedException(verdict));
-        }
-        Mono<java.util.Optional<Account>> check = authenticate(credentials).map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
-                .doOnNext(account -> {
-                    if (account.isPresent()) {
-                        guards.logins().succeeded(credentials.user());
-                    } else {
-                        metrics.loginFailure();
-                        if (guards.logins().failed(credentials.user(), address)) {
-                            LOG.warn("logins locked out after repeated failures: user={} from={}",
-                                    credentials.user(), address);
-                        }
-                    }
-                });
-        if (verdict.delay().isZero()) {
-            return check;
-        }
-        metrics.refusal("login_delayed");
-        return Mono.delay(verdict.delay()).then(check);
-    }
-
-    private static final class LoginRefusedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient dev.easgate.core.limits.LoginThrottle.Verdict verdict;
-
-        LoginRefusedException(dev.easgate.core.limits.LoginThrottle.Verdict verdict) {
-            super("login refused", null, false, false);
-            this.verdict = verdict;
-        }
-    }
-
-    /** Too many failed logins: HTTP 429 with Retry-After until the lockout ends; the attempt is not checked. */
-    private Mono<Void> loginRefused(HttpServerResponse response, BasicCredentials credentials, String address,
-                                    LoginRefusedException e) {
-        metrics.refusal("login");
-        LOG.warn("429 login refused for user={} from={}: too many failed logins by {}", credentials.user(), address,
-                e.verdict.reason());
-        return response.status(HttpResponseStatus.TOO_MANY_REQUESTS)
-                .header("Retry-After", Long.toString(Math.max(1, e.verdict.refusedFor().toSeconds())))
-                .send().then();
-    }
-
-    private Mono<Account> authenticate(BasicCredentials credentials) {
-        if (credentials == null) {
-            return Mono.empty();
-        }
-        return accounts.authenticate(credentials.user(), credentials.password());
+        return logins.login(credentials, address);
     }
 
     private Mono<Void> unauthorized(HttpServerResponse response, BasicCredentials credentials, String what,
@@ -266,7 +213,7 @@ public final class EasEndpoint {
                                 .contextWrite(c -> account.get().user().equals(credentials.user()) ? c
                                         : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
                         : unauthorized(response, credentials, command, address))
-                .onErrorResume(LoginRefusedException.class, e -> loginRefused(response, credentials, address, e))
+                .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
                 .doFinally(signal -> inFlight.decrementAndGet())
                 // a parked request holds no worker: it leaves the in-flight count while parked
                 .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {

@@ -35,7 +35,9 @@ final class Operations implements AutoCloseable {
     private Operations(Gateway.Services services, FrontGuards guards, BlockList blocks, DeviceDebug debug,
                        Disposable blockRefresh) {
         GatewayConfig config = services.config();
-        this.autodiscover = new dev.easgate.core.autodiscover.AutodiscoverEndpoint(services.accounts(),
+        // Autodiscover's Basic logins count against the same failed-login throttle as the EAS endpoint's
+        this.autodiscover = new dev.easgate.core.autodiscover.AutodiscoverEndpoint(
+                new dev.easgate.core.http.ThrottledLogin(services.accounts(), guards, services.metrics()),
                 config.text(dev.easgate.core.autodiscover.AutodiscoverOptions.PUBLIC_URL));
         this.tls = tls(config);
         this.services = services;
