@@ -94,6 +94,13 @@ public final class ImapMailStore implements MailStore {
     private final Map<String, FolderList> folderCache = new ConcurrentHashMap<>();
     /** Whether the server answers Dovecot's X-GUID status item (tried until it refuses once). */
     private volatile boolean xGuid = true;
+    /**
+     * For the fallback watcher, when on: the IMAP HIGHESTMODSEQ by user and folder id from the first look after the
+     * user parked (the park's own store check, {@link #changesSince}) or from the watcher's last poll.
+     */
+    private final Map<String, Map<String, Long>> watermarks = new ConcurrentHashMap<>();
+    private volatile boolean keepWatermarks;
+    private final java.util.concurrent.atomic.LongAdder statusCommands = new java.util.concurrent.atomic.LongAdder();
 
     public ImapMailStore(ImapConnections connections, Scheduler scheduler) {
         this.connections = connections;
@@ -210,6 +217,11 @@ public final class ImapMailStore implements MailStore {
                     long highest = info.highestmodseq;
                     if (highest < 0) {
                         throw new MailStoreException(Kind.UNAVAILABLE, "the IMAP server lacks CONDSTORE");
+                    }
+                    if (keepWatermarks) {
+                        // only the first look: later Syncs of other devices must not hide a change from the watcher
+                        watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).putIfAbsent(folderId,
+                                highest);
                     }
                     long encodedHighest = encode(uidValidity, highest);
                     boolean reset = modSeq != 0 && (!sameEpoch(modSeq, uidValidity) || modSeq > encodedHighest
@@ -408,27 +420,61 @@ public final class ImapMailStore implements MailStore {
         }).then();
     }
 
+    /** What one fallback poll of a user found. */
+    public record Polled(int asked, List<String> moved, boolean hierarchy) {
+    }
+
     /**
-     * Every mail folder's IMAP HIGHESTMODSEQ by folder id: one STATUS per folder (CONDSTORE), for the fallback
-     * watcher of servers that cannot push. At most {@code maxFolders} folders are asked.
+     * For the fallback watcher of servers that cannot push: one CONDSTORE {@code STATUS (HIGHESTMODSEQ)} per given
+     * folder of this store (ids of other stores are skipped), at most {@code maxFolders}; a folder whose
+     * HIGHESTMODSEQ moved since this node last saw it is {@link Polled#moved}, one seen for the first time is only
+     * recorded, one that vanished meanwhile makes {@link Polled#hierarchy}. Turns the watermarks on.
      */
-    public Mono<Map<String, Long>> highestModSeqs(String user, int maxFolders) {
+    public Mono<Polled> pollModSeqs(String user, Collection<String> folderIds, int maxFolders) {
+        keepWatermarks();
         return call(() -> {
-            List<Entry> entries = list(user, false).entries();
-            List<Entry> asked = entries.size() > maxFolders ? entries.subList(0, maxFolders) : entries;
+            FolderList list = list(user, false);
+            List<Entry> asked = folderIds.stream().map(list::byId).flatMap(Optional::stream).limit(maxFolders)
+                    .toList();
+            if (asked.isEmpty()) {
+                return new Polled(0, List.of(), false);
+            }
+            Map<String, Long> seen = watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>());
             return connections.run(user, p -> {
-                Map<String, Long> result = new LinkedHashMap<>();
+                List<String> moved = new ArrayList<>();
+                boolean hierarchy = false;
                 for (Entry entry : asked) {
                     try {
-                        result.put(entry.id(), p.status(entry.imapName(), new String[] {"HIGHESTMODSEQ"})
-                                .highestmodseq);
+                        statusCommands.increment();
+                        long now = p.status(entry.imapName(), new String[] {"HIGHESTMODSEQ"}).highestmodseq;
+                        Long before = seen.put(entry.id(), now);
+                        if (before != null && before != now) {
+                            moved.add(entry.id());
+                        }
                     } catch (CommandFailedException gone) {
-                        folderCache.remove(user); // renamed or deleted meanwhile: the next round lists anew
+                        folderCache.remove(user); // renamed or deleted meanwhile: the next look lists anew
+                        seen.remove(entry.id());
+                        hierarchy = true;
                     }
                 }
-                return result;
+                return new Polled(asked.size(), moved, hierarchy);
             });
         });
+    }
+
+    /** From now on the first look at a folder after a user parks records its watermark (the watcher calls it). */
+    public void keepWatermarks() {
+        keepWatermarks = true;
+    }
+
+    /** Drops the watermarks of users no longer watched (they are taken anew when the user parks again). */
+    public void retainWatermarks(java.util.function.Predicate<String> watched) {
+        watermarks.keySet().removeIf(user -> !watched.test(user));
+    }
+
+    /** STATUS commands the fallback polls sent (for tests and diagnostics). */
+    public long statusCommands() {
+        return statusCommands.sum();
     }
 
     // ---- IMAP helpers ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.easgate.core.dav;
 
 import dev.easgate.backends.bus.ChangeBus;
+import dev.easgate.backends.bus.ParkedUsers;
 import dev.easgate.backends.dav.CompositeMailStore;
 import dev.easgate.backends.dav.DavClient;
 import dev.easgate.backends.dav.DavStore;
@@ -27,7 +28,7 @@ public final class DavBackend {
      * The mail store itself when {@code dav.url} is empty, else the composite (and its watcher when enabled, handed
      * to {@code closeOnStop} so that the gateway stops it).
      */
-    public static MailStore wrap(GatewayConfig config, MailStore mail, ChangeBus bus, Clock clock,
+    public static MailStore wrap(GatewayConfig config, MailStore mail, ChangeBus bus, ParkedUsers parked, Clock clock,
                                  java.util.function.Consumer<AutoCloseable> closeOnStop) {
         String url = config.text(DavOptions.URL);
         if (url.isEmpty()) {
@@ -37,8 +38,8 @@ public final class DavBackend {
                 Duration.ofSeconds(30)), URI.create(url), clock);
         Duration interval = config.seconds(DavOptions.WATCH_INTERVAL);
         if (!interval.isZero()) {
-            // polls the users this node has served; its timer holds no thread
-            closeOnStop.accept(new DavWatcher(dav, bus, dav::knownUsers, interval,
+            // polls the collections parked users watch; its timer holds no thread
+            closeOnStop.accept(new DavWatcher(dav, bus, parked, interval,
                     (int) config.number(DavOptions.WATCH_MAX)));
         }
         LOG.info("calendars, contacts and tasks on {} (watch every {} s)", url, interval.toSeconds());

@@ -3,7 +3,11 @@ package dev.easgate.core.heartbeat;
 import dev.easgate.backends.bus.BusEvent;
 import dev.easgate.backends.bus.BusListener;
 import dev.easgate.backends.bus.ChangeBus;
+import dev.easgate.backends.bus.ParkedUsers;
 import dev.easgate.backends.state.DeviceKey;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +24,11 @@ import reactor.core.scheduler.Schedulers;
  * Parks requests without holding a thread. A parked request is a {@link Sinks.One} completed by whichever comes
  * first: a bus event for a watched folder, the heartbeat timer, a newer park of the same device (here or on another
  * node, learnt through the bus), a bus gap, or {@link #drain()}.
+ *
+ * <p>It is also the node's {@link ParkedUsers} view (who is parked here, watching which folders), kept on park and
+ * unpark, for the fallback watchers of stores that cannot push.
  */
-public final class HeartbeatHub {
+public final class HeartbeatHub implements ParkedUsers {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatHub.class);
 
     private final ChangeBus bus;
@@ -29,6 +36,8 @@ public final class HeartbeatHub {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger parkedCount = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> parkedByCommand = new ConcurrentHashMap<>();
+    /** Per parked user: how many of their parks watch each folder. Changed only inside the map's compute. */
+    private final ConcurrentHashMap<String, Map<String, Integer>> parkedUsers = new ConcurrentHashMap<>();
     private final WakeObserver observer;
 
     /** Learns how each park ended: for metrics. Called on the thread that ended it; must not block. */
@@ -62,6 +71,37 @@ public final class HeartbeatHub {
         return count == null ? 0 : count.get();
     }
 
+    @Override
+    public Set<String> parkedUsers() {
+        return Collections.unmodifiableSet(parkedUsers.keySet());
+    }
+
+    @Override
+    public Set<String> parkedFolders(String user) {
+        java.util.concurrent.atomic.AtomicReference<Set<String>> copy = new java.util.concurrent.atomic.AtomicReference<>(
+                Set.of());
+        parkedUsers.computeIfPresent(user, (u, folders) -> {
+            copy.set(Set.copyOf(folders.keySet()));
+            return folders;
+        });
+        return copy.get();
+    }
+
+    private void watch(String user, Set<String> folderIds) {
+        parkedUsers.compute(user, (u, folders) -> {
+            Map<String, Integer> value = folders == null ? new HashMap<>() : folders;
+            folderIds.forEach(id -> value.merge(id, 1, Integer::sum));
+            return value;
+        });
+    }
+
+    private void unwatch(String user, Set<String> folderIds) {
+        parkedUsers.computeIfPresent(user, (u, folders) -> {
+            folderIds.forEach(id -> folders.computeIfPresent(id, (f, n) -> n <= 1 ? null : n - 1));
+            return folders.isEmpty() ? null : folders;
+        });
+    }
+
     /** Parks until the outcome; cancelling the returned Mono (the client went away) unparks cleanly. */
     public Mono<ParkOutcome> park(ParkRequest request) {
         return Mono.deferContextual(context -> {
@@ -78,6 +118,7 @@ public final class HeartbeatHub {
             signal.parked();
             AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
             byCommand.incrementAndGet();
+            watch(request.device().user(), request.folderIds());
             return bus.listen(request.device().user(), park)
                     .flatMap(registration -> {
                         park.registration(registration);
@@ -95,6 +136,7 @@ public final class HeartbeatHub {
                     .doFinally(end -> {
                         signal.unparked();
                         byCommand.decrementAndGet();
+                        unwatch(request.device().user(), request.folderIds());
                         park.release();
                         parked.remove(request.device(), park);
                         parkedCount.decrementAndGet();

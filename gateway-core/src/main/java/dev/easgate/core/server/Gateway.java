@@ -146,20 +146,25 @@ public final class Gateway implements AutoCloseable {
         Accounts accounts = memory.accounts();
         MailStore baseStore = memory.mailStore();
         Optional<OutgoingMail> outgoing = Optional.empty();
+        ImapBackend.Parts imap = null;
         if (config.backend().equals("imap")) {
-            ImapBackend.Parts imap = ImapBackend.create(config, bus, clock);
+            imap = ImapBackend.create(config, bus, clock);
             accounts = imap.accounts();
             baseStore = imap.mailStore();
-            bus = imap.bus(); // the fallback watcher sees who is parked; closing it closes the IMAP backend
+            bus = imap.bus(); // closing the node's bus closes the IMAP backend
             outgoing = Optional.ofNullable(imap.outgoing());
         }
-        List<AutoCloseable> resources = new java.util.ArrayList<>();
-        baseStore = DavBackend.wrap(config, baseStore, bus, clock, resources::add);
-        // every write through the gateway wakes the user's other devices, whatever the store
-        MailStore mailStore = new ChangePublishingMailStore(baseStore, bus);
         GatewayMetrics metrics = new GatewayMetrics();
         HeartbeatHub hub = new HeartbeatHub(bus, (outcome, latencyMillis) ->
                 metrics.wake(outcome.reason().name().toLowerCase(java.util.Locale.ROOT), latencyMillis));
+        List<AutoCloseable> resources = new java.util.ArrayList<>();
+        // the fallback watchers poll only the users parked on this node (the hub's view); closed before the bus
+        if (imap != null) {
+            ImapBackend.watcher(config, imap.mailStore(), bus, hub).ifPresent(resources::add);
+        }
+        baseStore = DavBackend.wrap(config, baseStore, bus, hub, clock, resources::add);
+        // every write through the gateway wakes the user's other devices, whatever the store
+        MailStore mailStore = new ChangePublishingMailStore(baseStore, bus);
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
         metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);

@@ -1,6 +1,7 @@
 package dev.easgate.core.server;
 
 import dev.easgate.backends.bus.ChangeBus;
+import dev.easgate.backends.bus.ParkedUsers;
 import dev.easgate.backends.imap.ImapAccounts;
 import dev.easgate.backends.imap.ImapChangeWatcher;
 import dev.easgate.backends.imap.ImapConnections;
@@ -66,13 +67,13 @@ public final class ImapBackend {
             SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS);
 
     /** What the backend contributes to a node. */
-    public record Parts(ImapAccounts accounts, ImapMailStore mailStore, ImapChangeWatcher bus, OutgoingMail outgoing) {
+    public record Parts(ImapAccounts accounts, ImapMailStore mailStore, ChangeBus bus, OutgoingMail outgoing) {
     }
 
     private ImapBackend() {
     }
 
-    /** Builds the backend; {@code bus} is wrapped by the watcher, whose close also closes the backend. */
+    /** Builds the backend; {@code bus} is wrapped so that closing the node's bus also closes the backend. */
     public static Parts create(GatewayConfig config, ChangeBus bus, Clock clock) {
         String imapUrl = config.text(IMAP_URL);
         if (imapUrl.isEmpty()) {
@@ -113,9 +114,21 @@ public final class ImapBackend {
             connections.close();
             scheduler.dispose();
         });
-        ImapChangeWatcher watcher = new ImapChangeWatcher(closing, store, config.seconds(WATCHER_INTERVAL),
-                (int) config.number(WATCHER_MAX_FOLDERS)).start();
-        return new Parts(accounts, store, watcher, outgoing);
+        return new Parts(accounts, store, closing, outgoing);
+    }
+
+    /**
+     * The fallback watcher for the users parked on this node (the hub's view), started; empty when
+     * {@code watcher.interval} is 0. The gateway closes it before the bus.
+     */
+    public static Optional<ImapChangeWatcher> watcher(GatewayConfig config, ImapMailStore store, ChangeBus bus,
+                                                      ParkedUsers parked) {
+        Duration interval = config.seconds(WATCHER_INTERVAL);
+        if (interval.isZero() || interval.isNegative()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImapChangeWatcher(store, bus, parked, interval,
+                (int) config.number(WATCHER_MAX_FOLDERS)).start());
     }
 
     /** The node's bus, closing the backend after itself. */

@@ -51,6 +51,22 @@ class HeartbeatHubTest {
     }
 
     @Test
+    void theParkedUsersViewFollowsParksAndUnparks() {
+        reactor.core.Disposable ping = hub.park(request(PHONE, Set.of("f1", "f2"), Mono.just(Set.of()))).subscribe();
+        reactor.core.Disposable sync = hub.park(request(new DeviceKey("alice", "TABLET"), Set.of("f2", "f3"),
+                Mono.just(Set.of()))).subscribe();
+        assertThat(hub.parkedUsers()).containsExactly("alice");
+        assertThat(hub.parkedFolders("alice")).containsExactlyInAnyOrder("f1", "f2", "f3");
+        assertThat(hub.parkedFolders("bob")).isEmpty();
+
+        ping.dispose();
+        assertThat(hub.parkedFolders("alice")).containsExactlyInAnyOrder("f2", "f3");
+        sync.dispose();
+        assertThat(hub.parkedUsers()).isEmpty();
+        assertThat(hub.parkedFolders("alice")).isEmpty();
+    }
+
+    @Test
     void aChangeSeenByTheStoreCheckAnswersAtOnce() {
         StepVerifier.withVirtualTime(() -> hub.park(request(PHONE, Set.of("f1"), Mono.just(Set.of("f1")))))
                 .expectSubscription()
