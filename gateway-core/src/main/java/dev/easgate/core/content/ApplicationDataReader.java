@@ -6,6 +6,7 @@ import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.wbxml.WbxmlDecoder;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
+import dev.easgate.wbxml.codepage.CodePage;
 import dev.easgate.wbxml.codepage.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,7 +28,55 @@ public final class ApplicationDataReader {
 
     /** A new contact, event, task or note: the ApplicationData as sent. */
     public static ItemContent.Pim newPim(ItemClass itemClass, WbxmlElement applicationData) {
-        return new ItemContent.Pim(itemClass, detach(applicationData));
+        WbxmlElement data = detach(applicationData);
+        if (itemClass == ItemClass.CALENDAR) {
+            data = WbxmlElement.parent(data.tag(), calendarLocation(data.children(), tagsOf(data)));
+        }
+        return new ItemContent.Pim(itemClass, data);
+    }
+
+    private static Set<Tag> tagsOf(WbxmlElement data) {
+        Set<Tag> tags = new LinkedHashSet<>();
+        for (WbxmlElement element : data.children()) {
+            tags.add(element.tag());
+        }
+        return tags;
+    }
+
+    /**
+     * An event keeps its location in both forms (MS-ASCAL Location, MS-ASAIRS 2.2.2.27 Location for 16.0+) so that
+     * every version and the DAV backend read it: when the client sent the AirSyncBase:Location structure, the
+     * Calendar:Location text becomes its DisplayName; when it sent only the text (a pre-16.0 client), a stored
+     * structure is dropped as stale.
+     */
+    private static List<WbxmlElement> calendarLocation(List<WbxmlElement> elements, Set<Tag> sent) {
+        Tag structuredTag = CodePage.AIR_SYNC_BASE.tag("Location");
+        Tag textTag = CodePage.CALENDAR.tag("Location");
+        List<WbxmlElement> out = new ArrayList<>();
+        WbxmlElement structured = null;
+        for (WbxmlElement element : elements) {
+            if (element.tag().equals(structuredTag)) {
+                structured = element;
+            }
+        }
+        boolean structureSent = sent.contains(structuredTag);
+        boolean textSent = sent.contains(textTag);
+        for (WbxmlElement element : elements) {
+            if (element.tag().equals(textTag) && structureSent) {
+                continue; // rewritten from the structure below
+            }
+            if (element.tag().equals(structuredTag) && textSent && !structureSent) {
+                continue; // the text changed without the structure: the structure is stale
+            }
+            out.add(element);
+        }
+        if (structureSent && structured != null) {
+            String name = structured.childText("AirSyncBase:DisplayName");
+            if (name != null) {
+                out.add(WbxmlElement.text(textTag, name));
+            }
+        }
+        return out;
     }
 
     /**
@@ -52,6 +101,9 @@ public final class ApplicationDataReader {
             }
         }
         merged.addAll(detach(sent).children());
+        if (stored.itemClass() == ItemClass.CALENDAR) {
+            merged = calendarLocation(merged, sentTags);
+        }
         return new ItemContent.Pim(stored.itemClass(), WbxmlElement.parent(stored.applicationData().tag(), merged));
     }
 

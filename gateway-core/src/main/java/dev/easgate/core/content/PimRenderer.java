@@ -1,5 +1,6 @@
 package dev.easgate.core.content;
 
+import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
@@ -40,8 +41,16 @@ public final class PimRenderer {
     public static WbxmlElement render(ItemContent.Pim pim, ContentOptions options) {
         ProtocolVersion version = options.version();
         List<WbxmlElement> out = new ArrayList<>();
+        boolean calendar = pim.itemClass() == ItemClass.CALENDAR;
+        WbxmlElement structured = pim.applicationData().child("AirSyncBase:Location");
+        WbxmlElement text = pim.applicationData().child("Calendar:Location");
         for (WbxmlElement element : pim.applicationData().children()) {
-            if (element.matches("AirSyncBase:Body")) {
+            if (calendar && (element.matches("Calendar:Location") || element.matches("AirSyncBase:Location"))) {
+                WbxmlElement location = location(element, structured, text, version);
+                if (location != null) {
+                    out.add(location);
+                }
+            } else if (element.matches("AirSyncBase:Body")) {
                 WbxmlElement body = body(element, pim, options);
                 if (body != null) {
                     out.add(body);
@@ -51,6 +60,29 @@ public final class PimRenderer {
             }
         }
         return WbxmlElement.parent(pim.applicationData().tag(), out);
+    }
+
+    /**
+     * An event's location for the client (MS-ASCAL 2.2.2.27, MS-ASAIRS 2.2.2.27 Location): 16.0+ gets the
+     * AirSyncBase:Location structure (a stored text Location becomes its DisplayName); earlier versions get the
+     * Calendar:Location text (the structure's DisplayName when only the structure is stored). Each is written once.
+     */
+    private static WbxmlElement location(WbxmlElement element, WbxmlElement structured, WbxmlElement text,
+                                         ProtocolVersion version) {
+        boolean v16 = version.atLeast(ProtocolVersion.V16_0);
+        if (element.matches("AirSyncBase:Location")) {
+            if (v16) {
+                return element;
+            }
+            String name = element.childText("AirSyncBase:DisplayName");
+            return text == null && name != null ? WbxmlElement.text(CodePage.CALENDAR.tag("Location"), name) : null;
+        }
+        if (!v16) {
+            return element;
+        }
+        String value = element.textOrOpaqueUtf8();
+        return structured == null && value != null
+                ? WbxmlElement.el(CodePage.AIR_SYNC_BASE, "Location").child("DisplayName", value).build() : null;
     }
 
     static boolean known(Tag tag, ProtocolVersion version) {
