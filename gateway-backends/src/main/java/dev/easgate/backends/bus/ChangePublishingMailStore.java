@@ -69,6 +69,11 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public java.util.Optional<dev.easgate.backends.mail.AttachmentSource> attachmentSource() {
+        return store.attachmentSource();
+    }
+
+    @Override
     public Mono<Item> item(String user, String folderId, String itemId) {
         return store.item(user, folderId, itemId);
     }

@@ -81,6 +81,11 @@ public final class CompositeMailStore implements MailStore {
     }
 
     @Override
+    public java.util.Optional<dev.easgate.backends.mail.AttachmentSource> attachmentSource() {
+        return mail.attachmentSource(); // DAV items have no attachments
+    }
+
+    @Override
     public Mono<Item> item(String user, String folderId, String itemId) {
         return of(folderId).item(user, folderId, itemId);
     }

@@ -1,5 +1,6 @@
 package dev.easgate.backends.imap;
 
+import dev.easgate.backends.mail.AttachmentSource;
 import dev.easgate.backends.mail.EmailFlags;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
@@ -42,6 +43,7 @@ import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxDecoder;
 import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.BODYSTRUCTURE;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
@@ -77,7 +79,7 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Every call runs on the given bounded blocking scheduler, on a pooled connection of the user.
  */
-public final class ImapMailStore implements MailStore {
+public final class ImapMailStore implements MailStore, AttachmentSource {
     static final int TAG_BITS = 20;
     static final int MODSEQ_BITS = 63 - TAG_BITS;
     static final long MODSEQ_MASK = (1L << MODSEQ_BITS) - 1;
@@ -101,6 +103,8 @@ public final class ImapMailStore implements MailStore {
     private final Map<String, Map<String, Long>> watermarks = new ConcurrentHashMap<>();
     private volatile boolean keepWatermarks;
     private final java.util.concurrent.atomic.LongAdder statusCommands = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder messageFetches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder partFetches = new java.util.concurrent.atomic.LongAdder();
 
     public ImapMailStore(ImapConnections connections, Scheduler scheduler) {
         this.connections = connections;
@@ -477,6 +481,102 @@ public final class ImapMailStore implements MailStore {
         return statusCommands.sum();
     }
 
+    // ---- attachments -----------------------------------------------------------------------------------------------
+
+    /**
+     * One attachment without the rest of the message: {@code UID FETCH (BODYSTRUCTURE)} to find the leaf's IMAP
+     * section, then {@code UID FETCH (BODY.PEEK[section])} for that part only, decoded from its transfer encoding.
+     * Only the part is held (not the message).
+     */
+    @Override
+    public Mono<Attachment> attachment(String user, String folderId, String itemId, int leafIndex) {
+        return call(() -> {
+            Entry entry = list(user, false).require(folderId);
+            Optional<ItemRef> ref = ItemRef.parse(itemId, folderId);
+            if (ref.isEmpty() || leafIndex < 0) {
+                return Optional.<Attachment>empty();
+            }
+            return connections.run(user, p -> {
+                MailboxInfo info = p.examine(entry.imapName());
+                try {
+                    return info.uidvalidity != ref.get().uidValidity() ? Optional.<Attachment>empty()
+                            : fetchPart(p, ref.get().uid(), leafIndex);
+                } finally {
+                    unselect(p);
+                }
+            });
+        }).flatMap(Mono::justOrEmpty);
+    }
+
+    private Optional<Attachment> fetchPart(IMAPProtocol p, long uid, int leafIndex) throws ProtocolException {
+        Response[] r = p.command("UID FETCH " + uid + " (UID BODYSTRUCTURE)", null);
+        p.handleResult(r[r.length - 1]);
+        BODYSTRUCTURE structure = null;
+        for (Response response : r) {
+            if (response instanceof FetchResponse f && f.getItem(BODYSTRUCTURE.class) != null) {
+                structure = f.getItem(BODYSTRUCTURE.class);
+            }
+        }
+        if (structure == null) {
+            return Optional.empty();
+        }
+        Leaf leaf = structure.isMulti() ? leaf(structure, "", leafIndex, new int[] {0})
+                : leafIndex == 0 ? new Leaf("1", structure) : null;
+        if (leaf == null) {
+            return Optional.empty();
+        }
+        partFetches.increment();
+        r = p.command("UID FETCH " + uid + " (BODY.PEEK[" + leaf.section() + "])", null);
+        p.handleResult(r[r.length - 1]);
+        for (Response response : r) {
+            if (response instanceof FetchResponse f && f.getItem(BODY.class) != null) {
+                org.eclipse.angus.mail.iap.ByteArray encoded = f.getItem(BODY.class).getByteArray();
+                byte[] decoded = encoded == null ? new byte[0] : decode(encoded, leaf.part().encoding);
+                String type = (leaf.part().type + "/" + leaf.part().subtype).toLowerCase(Locale.ROOT);
+                return Optional.of(new Attachment(type, decoded.length, new java.io.ByteArrayInputStream(decoded)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The IMAP section of leaf {@code wanted}, leaves numbered depth first, multiparts the only containers. */
+    private static Leaf leaf(BODYSTRUCTURE multipart, String prefix, int wanted, int[] counter) {
+        BODYSTRUCTURE[] children = multipart.bodies == null ? new BODYSTRUCTURE[0] : multipart.bodies;
+        for (int i = 0; i < children.length; i++) {
+            String section = prefix + (i + 1);
+            if (children[i].isMulti()) {
+                Leaf found = leaf(children[i], section + ".", wanted, counter);
+                if (found != null) {
+                    return found;
+                }
+            } else if (counter[0]++ == wanted) {
+                return new Leaf(section, children[i]);
+            }
+        }
+        return null;
+    }
+
+    private record Leaf(String section, BODYSTRUCTURE part) {
+    }
+
+    private static byte[] decode(org.eclipse.angus.mail.iap.ByteArray encoded, String encoding) {
+        try (java.io.InputStream in = jakarta.mail.internet.MimeUtility.decode(encoded.toByteArrayInputStream(),
+                encoding == null ? "7bit" : encoding.toLowerCase(Locale.ROOT))) {
+            return in.readAllBytes();
+        } catch (jakarta.mail.MessagingException | IOException unknownEncoding) {
+            return encoded.getNewBytes(); // an encoding MIME does not know: the bytes as they are
+        }
+    }
+
+    /** Whole-message fetches (BODY.PEEK[]) and single-part fetches so far (for tests and diagnostics). */
+    public long messageFetches() {
+        return messageFetches.sum();
+    }
+
+    public long partFetches() {
+        return partFetches.sum();
+    }
+
     // ---- IMAP helpers ---------------------------------------------------------------------------------------------
 
     private List<Item> fetchItems(String user, Entry entry, List<String> ids) {
@@ -512,8 +612,9 @@ public final class ImapMailStore implements MailStore {
         return items.stream().findFirst();
     }
 
-    private static List<Item> fetch(IMAPProtocol p, Entry entry, long uidValidity, String uidSet)
+    private List<Item> fetch(IMAPProtocol p, Entry entry, long uidValidity, String uidSet)
             throws ProtocolException {
+        messageFetches.increment();
         Response[] r = p.command("UID FETCH " + uidSet + " (UID FLAGS INTERNALDATE MODSEQ BODY.PEEK[])", null);
         p.handleResult(r[r.length - 1]);
         List<Item> items = new ArrayList<>();

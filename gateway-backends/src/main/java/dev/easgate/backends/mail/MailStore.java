@@ -79,4 +79,9 @@ public interface MailStore {
 
     /** Removes every item of a folder, and its subfolders when asked (ItemOperations EmptyFolderContents). */
     Mono<Void> emptyFolder(String user, String folderId, boolean deleteSubfolders);
+
+    /** This store's {@link AttachmentSource}, if it has one (wrapping stores pass on the wrapped store's). */
+    default java.util.Optional<AttachmentSource> attachmentSource() {
+        return this instanceof AttachmentSource source ? java.util.Optional.of(source) : java.util.Optional.empty();
+    }
 }

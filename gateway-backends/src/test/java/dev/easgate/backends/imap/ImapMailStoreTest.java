@@ -196,4 +196,44 @@ class ImapMailStoreTest implements MailStoreContract {
         assertThat(renamed.id()).isEqualTo(folder.id());
         assertThat(store.item(user, folder.id(), item.id()).block()).isEqualTo(item);
     }
+
+    @Test
+    void anAttachmentIsFetchedAsItsOwnMimePartWithoutTheWholeMessage() throws Exception {
+        String user = newUser();
+        String folderId = inbox(user).id();
+        byte[] big = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(big);
+        String boundary = "b-" + java.util.UUID.randomUUID();
+        String mime = "From: a@example.test\r\nTo: b@example.test\r\nSubject: big attachment\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: multipart/alternative; boundary=\"alt-" + boundary + "\"\r\n\r\n"
+                + "--alt-" + boundary + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + "--alt-" + boundary + "\r\nContent-Type: text/html\r\n\r\n<p>hello</p>\r\n"
+                + "--alt-" + boundary + "--\r\n"
+                + "--" + boundary + "\r\nContent-Type: application/octet-stream; name=\"big.bin\"\r\n"
+                + "Content-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(big) + "\r\n"
+                + "--" + boundary + "--\r\n";
+        dovecot.deliver(user, mime.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String itemId = store.changesSince(user, folderId, 0).block().changed().get(0).id();
+
+        assertThat(store.attachmentSource()).containsSame(store);
+        long messagesBefore = store.messageFetches();
+        long partsBefore = store.partFetches();
+        dev.easgate.backends.mail.AttachmentSource.Attachment attachment = store.attachment(user, folderId, itemId, 2)
+                .block();
+        assertThat(attachment).isNotNull();
+        assertThat(attachment.contentType()).isEqualTo("application/octet-stream");
+        assertThat(attachment.size()).isEqualTo(big.length);
+        try (java.io.InputStream in = attachment.content()) {
+            assertThat(in.readAllBytes()).isEqualTo(big);
+        }
+        // leaves 0 and 1 are the bodies inside the alternative (section 1.1, 1.2): same numbering as the parser
+        assertThat(new String(store.attachment(user, folderId, itemId, 0).block().content().readAllBytes(),
+                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat(store.attachment(user, folderId, itemId, 3).blockOptional()).isEmpty();
+        assertThat(store.attachment(user, folderId, folderId + ":1:999", 0).blockOptional()).isEmpty();
+        assertThat(store.messageFetches()).as("the whole message is never fetched").isEqualTo(messagesBefore);
+        assertThat(store.partFetches() - partsBefore).isEqualTo(2);
+    }
 }

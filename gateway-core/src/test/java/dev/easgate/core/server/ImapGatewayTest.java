@@ -170,4 +170,61 @@ class ImapGatewayTest {
                 .anySatisfy(item -> assertThat(new String(((ItemContent.Email) item.content()).mime(),
                         StandardCharsets.UTF_8)).contains(subject));
     }
+
+    @Test
+    void itemOperationsFetchesABigAttachmentAsItsOwnMimePartNotTheWholeMessage() throws Exception {
+        String user = dovecot.nextUser();
+        EasTestClient phone = server.client(user, DovecotProcess.PASSWORD, "IMAPPHONE3").protocolVersion("14.1");
+        assertThat(phone.provision().status()).isEqualTo(200);
+        byte[] big = new byte[4 * 1024 * 1024 + 3];
+        new java.util.Random(11).nextBytes(big);
+        String boundary = "b-" + UUID.randomUUID();
+        dovecot.deliver(user, ("From: Carol <carol@example.org>\r\nTo: " + user + "@example.test\r\n"
+                + "Subject: the big file\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+                + "--" + boundary + "\r\nContent-Type: application/zip; name=\"big.zip\"\r\n"
+                + "Content-Disposition: attachment; filename=\"big.zip\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(big) + "\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        MailStore store = server.gateway().services().mailStore();
+        String inbox = store.folders(user).filter(f -> f.type() == FolderType.INBOX).map(Folder::id).blockFirst();
+        String itemId = store.changesSince(user, inbox, 0).block().changed().get(0).id();
+
+        WbxmlElement item = phone.post("ItemOperations", el(CodePage.ITEM_OPERATIONS, "ItemOperations")
+                .child("Fetch", f -> f.child("Store", "Mailbox").child("AirSync:CollectionId", inbox)
+                        .child("AirSync:ServerId", itemId)
+                        .child("Options", o -> o.child("AirSyncBase:BodyPreference", b -> b.child("Type", 1))))
+                .build()).body().child("Response").child("Fetch");
+        String reference = item.child("Properties").child("AirSyncBase:Attachments").child("Attachment")
+                .childText("FileReference");
+        assertThat(reference).isNotNull();
+
+        dev.easgate.backends.imap.ImapMailStore imap = (dev.easgate.backends.imap.ImapMailStore)
+                store.attachmentSource().orElseThrow();
+        long wholeMessages = imap.messageFetches();
+        long parts = imap.partFetches();
+        // fetched in ranges as phones do (one WBXML string of the test client holds at most 1 MiB)
+        java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
+        int chunk = 512 * 1024;
+        int requests = 0;
+        for (int from = 0; from < big.length; from += chunk) {
+            String range = from + "-" + (Math.min(big.length, from + chunk) - 1);
+            WbxmlElement file = phone.post("ItemOperations", el(CodePage.ITEM_OPERATIONS, "ItemOperations")
+                    .child("Fetch", f -> f.child("Store", "Mailbox").child("AirSyncBase:FileReference", reference)
+                            .child("Options", o -> o.child("Range", range)))
+                    .build()).body().child("Response").child("Fetch");
+            requests++;
+            assertThat(file.childText("Status")).isEqualTo("1");
+            WbxmlElement properties = file.child("Properties");
+            assertThat(properties.childText("AirSyncBase:ContentType")).isEqualTo("application/zip");
+            assertThat(properties.childText("Total")).isEqualTo(Integer.toString(big.length));
+            assertThat(properties.childText("Range")).isEqualTo(range);
+            fetched.writeBytes(java.util.Base64.getDecoder().decode(properties.childText("Data")));
+        }
+        assertThat(fetched.toByteArray()).isEqualTo(big);
+        assertThat(imap.messageFetches()).as("no whole-message FETCH for the attachment").isEqualTo(wholeMessages);
+        assertThat(imap.partFetches()).isEqualTo(parts + requests);
+    }
 }

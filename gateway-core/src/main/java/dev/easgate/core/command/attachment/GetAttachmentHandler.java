@@ -50,6 +50,27 @@ public final class GetAttachmentHandler implements CommandHandler {
             refused(request, "AttachmentName missing or malformed");
             return Mono.just(CommandResponse.http(FAILED));
         }
+        if (store.attachmentSource().isPresent()) {
+            // a store that can fetch one MIME part (IMAP) does; the bytes are read on the store's thread
+            return store.attachmentSource().get().attachment(request.user(), reference.folderId(),
+                            reference.itemId(), reference.partIndex())
+                    .map(part -> {
+                        try (java.io.InputStream in = part.content()) {
+                            return CommandResponse.raw(in.readAllBytes(), part.contentType());
+                        } catch (java.io.IOException e) {
+                            refused(request, "attachment unreadable: " + e);
+                            return CommandResponse.http(FAILED);
+                        }
+                    })
+                    .onErrorResume(MailStoreException.class, e -> {
+                        refused(request, "store: " + e.kind());
+                        return Mono.just(CommandResponse.http(FAILED));
+                    })
+                    .switchIfEmpty(Mono.fromSupplier(() -> {
+                        refused(request, "unknown item or attachment");
+                        return CommandResponse.http(FAILED);
+                    }));
+        }
         return store.item(request.user(), reference.folderId(), reference.itemId())
                 .publishOn(Schedulers.parallel())
                 .map(item -> {

@@ -231,8 +231,22 @@ public final class ItemOperationsHandler implements CommandHandler {
                     .build());
         }
         String range = options == null ? null : options.childText("ItemOperations:Range");
-        return store.item(request.user(), reference.folderId(), reference.itemId())
-                .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer))
+        // a store that can fetch one MIME part (IMAP) does; others hand over the whole message to parse
+        Mono<WbxmlElement> answered = store.attachmentSource()
+                .map(source -> source.attachment(request.user(), reference.folderId(), reference.itemId(),
+                                reference.partIndex())
+                        .map(part -> {
+                            byte[] bytes;
+                            try (java.io.InputStream in = part.content()) {
+                                bytes = in.readAllBytes(); // on the store's thread, where the Mono emits
+                            } catch (java.io.IOException e) {
+                                throw new MailStoreException(MailStoreException.Kind.UNAVAILABLE, e.toString(), e);
+                            }
+                            return sliceAnswer(request, part.contentType(), bytes, fileReference, range, answer);
+                        }))
+                .orElseGet(() -> store.item(request.user(), reference.folderId(), reference.itemId())
+                        .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer)));
+        return answered
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     // the attachment's item is gone: the reference is no longer valid (15, not 6)
                     refused(request, "attachment of an unknown item");
@@ -262,6 +276,12 @@ public final class ItemOperationsHandler implements CommandHandler {
             refused(request, "file reference names no attachment");
             return fetchStatus(INVALID_ATTACHMENT).child("AirSyncBase:FileReference", fileReference).build();
         }
+        return sliceAnswer(request, attachment.contentType(), bytes, fileReference, range, answer);
+    }
+
+    /** The attachment's bytes (the Range of them when asked) with its content type. */
+    private WbxmlElement sliceAnswer(CommandRequest request, String contentType, byte[] bytes, String fileReference,
+                                     String range, Answer answer) {
         int from = 0;
         int to = bytes.length - 1;
         if (range != null) {
@@ -277,12 +297,11 @@ public final class ItemOperationsHandler implements CommandHandler {
         byte[] slice = java.util.Arrays.copyOfRange(bytes, from, Math.max(from, to + 1));
         int first = from;
         int last = to;
-        ParsedEmail.Attachment found = attachment;
         int total = bytes.length;
         return fetchStatus(SUCCESS)
                 .child("AirSyncBase:FileReference", fileReference)
                 .child("Properties", p -> {
-                    p.child("AirSyncBase:ContentType", found.contentType());
+                    p.child("AirSyncBase:ContentType", contentType);
                     if (range != null) {
                         p.child("Range", first + "-" + last);
                     }
