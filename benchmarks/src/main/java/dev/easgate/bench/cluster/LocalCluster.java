@@ -140,7 +140,9 @@ public final class LocalCluster {
                 throw new IllegalStateException(what + " exited with " + process.exitValue());
             }
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                return;
+                if (socket.isConnected()) {
+                    return;
+                }
             } catch (IOException notYet) {
                 Thread.sleep(100);
             }
