@@ -38,7 +38,16 @@ public record MemoryBackend(MemoryAccounts accounts, MemoryMailStore mailStore, 
     /** Demo backends with the given accounts; {@code listener} learns of every write to a mail store. */
     public static MemoryBackend create(Clock clock, MemoryAccounts accounts, String domain,
                                        Consumer<MailboxChange> listener) {
-        MemoryMailStore mailStore = new MemoryMailStore(clock, new DemoMailbox(clock, domain), listener);
+        return create(clock, accounts, new DemoMailbox(clock, domain), listener);
+    }
+
+    /**
+     * Backends whose users start as {@code seeder} makes them: {@link DemoMailbox} for demos,
+     * {@link MailboxSeeder#STANDARD_FOLDERS} (empty folders) for load tests that measure the gateway, not the data.
+     */
+    public static MemoryBackend create(Clock clock, MemoryAccounts accounts, MailboxSeeder seeder,
+                                       Consumer<MailboxChange> listener) {
+        MemoryMailStore mailStore = new MemoryMailStore(clock, seeder, listener);
         return new MemoryBackend(accounts, mailStore, new MemoryStateStore());
     }
 

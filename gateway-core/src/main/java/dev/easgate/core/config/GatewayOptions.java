@@ -27,6 +27,10 @@ public final class GatewayOptions {
                     + "seeded mailbox (for load tests); when empty, only the demo accounts exist");
     public static final ConfigOption MEMORY_DOMAIN = new ConfigOption("memory.domain", "example.com",
             "with the memory backend: the mail domain of the accounts");
+    public static final ConfigOption MEMORY_SEED = new ConfigOption("memory.seed", "demo",
+            "with the memory backend: what a new user's mailbox holds: 'demo' (mail, contacts, events, tasks, "
+                    + "notes) or 'folders' (the standard folders, empty: load tests that measure the gateway, not "
+                    + "the demo data)");
     public static final ConfigOption DEMO_PASSWORD = new ConfigOption("memory.demo-password", "demo",
             "with the memory backend: the password of the demo accounts demo, alice and bob");
     public static final ConfigOption HEARTBEAT_MIN = new ConfigOption("heartbeat.min", "60",
@@ -62,7 +66,7 @@ public final class GatewayOptions {
 
     public static final List<ConfigOption> ALL = concat(List.of(BIND, PORT, BACKEND, REDIS, PUSH_TOKEN,
             MEMORY_PASSWORD, MEMORY_DOMAIN,
-            DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
+            MEMORY_SEED, DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
             dev.easgate.core.limits.LimitOptions.ALL,

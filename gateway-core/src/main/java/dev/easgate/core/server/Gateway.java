@@ -6,6 +6,8 @@ import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ChangePublishingMailStore;
 import dev.easgate.backends.bus.InProcessChangeBus;
 import dev.easgate.backends.memory.MemoryAccounts;
+import dev.easgate.backends.memory.DemoMailbox;
+import dev.easgate.backends.memory.MailboxSeeder;
 import dev.easgate.backends.memory.MemoryBackend;
 import dev.easgate.backends.redis.RedisChangeBus;
 import dev.easgate.backends.redis.RedisStateStore;
@@ -40,6 +42,7 @@ import dev.easgate.core.command.find.FindHandler;
 import dev.easgate.core.command.resolve.ResolveRecipientsHandler;
 import dev.easgate.core.command.validatecert.ValidateCertHandler;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.config.GatewayOptions;
 import dev.easgate.core.dav.DavBackend;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.http.EasEndpoint;
@@ -121,10 +124,16 @@ public final class Gateway implements AutoCloseable {
 
     /** The demo backend of a single node: accounts, seeded mailboxes, state. */
     public static MemoryBackend memoryBackend(GatewayConfig config, Clock clock) {
-        return MemoryBackend.create(clock, MemoryAccounts.of(
-                        config.anyUserMode() ? Optional.of(config.memoryPassword()) : Optional.empty(),
-                        config.memoryDomain(), config.demoPassword()),
-                config.memoryDomain(), change -> { });
+        MemoryAccounts accounts = MemoryAccounts.of(
+                config.anyUserMode() ? Optional.of(config.memoryPassword()) : Optional.empty(),
+                config.memoryDomain(), config.demoPassword());
+        String seed = config.text(GatewayOptions.MEMORY_SEED);
+        MailboxSeeder seeder = switch (seed) {
+            case "demo" -> new DemoMailbox(clock, config.memoryDomain());
+            case "folders" -> MailboxSeeder.STANDARD_FOLDERS;
+            default -> throw new IllegalArgumentException("memory.seed must be demo or folders, got '" + seed + "'");
+        };
+        return MemoryBackend.create(clock, accounts, seeder, change -> { });
     }
 
     private static Services services(GatewayConfig config, MemoryBackend memory, Clock clock) {

@@ -97,6 +97,7 @@ class RequestMdcTest {
                 assertThat(phone.post("Ping", ping(inbox, 99_999)).status()).isEqualTo(200);
                 // a parked Ping woken by a folder created from the tablet: it logs on the tablet request's thread
                 String folder = inbox;
+                server.markSynced("alice", "mdc-phone", folder); // the Ping parks rather than answering at once
                 CompletableFuture<EasTestClient.Response> parked = CompletableFuture.supplyAsync(
                         () -> phone.post("Ping", ping(folder, 300)));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -183,6 +183,7 @@ class DashboardMetricsTest {
             }
         }
         String folder = inbox;
+        server.markSynced("alice", "metrics-phone", folder); // so that the Ping parks rather than answering at once
         CompletableFuture<EasTestClient.Response> parked = CompletableFuture.supplyAsync(() -> phone.post("Ping",
                 el(CodePage.PING, "Ping").child("HeartbeatInterval", 300).child("Folders", f -> f.child("Folder",
                         x -> x.child("Id", folder).child("Class", "Email"))).build()));

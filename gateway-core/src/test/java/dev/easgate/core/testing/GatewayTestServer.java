@@ -42,6 +42,18 @@ public final class GatewayTestServer implements AutoCloseable {
         return new EasTestClient(uri(), user, password, deviceId);
     }
 
+    /**
+     * Records that the device holds {@code folderId} as it is now, as a finished Sync would: a Ping on it then parks
+     * instead of answering at once with the folder's unsynced items.
+     */
+    public void markSynced(String user, String deviceId, String folderId) {
+        var store = gateway.services().mailStore();
+        long now = store.changesSince(user, folderId, 0).block(java.time.Duration.ofSeconds(10)).highestModSeq();
+        gateway.services().stateStore().replaceCollection(new dev.easgate.backends.state.DeviceKey(user, deviceId),
+                folderId, null, new dev.easgate.backends.state.CollectionState("1", now, Map.of(), "0",
+                        new byte[0], new byte[0])).block(java.time.Duration.ofSeconds(10));
+    }
+
     @Override
     public void close() {
         gateway.close();
