@@ -119,6 +119,11 @@ public final class EasBench implements Callable<Integer> {
             description = "JVM options of generator processes (default: ${DEFAULT-VALUE})")
     String workerJvmOpts = "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
+    @Option(names = "--seed", paramLabel = "demo|folders",
+            description = "mailbox of each simulated user on started nodes: 'folders' (empty standard folders: the "
+                    + "figures measure the gateway) or 'demo' (the seeded demo mailbox) (default: ${DEFAULT-VALUE})")
+    String seed = "folders";
+
     @Option(names = "--node-option", paramLabel = "KEY=VALUE",
             description = "extra option for started gateway nodes, e.g. --node-option=request.max-concurrent=20000")
     List<String> nodeOptions = new ArrayList<>();
@@ -177,7 +182,8 @@ public final class EasBench implements Callable<Integer> {
         return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
                 password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, split(nodeJvmOpts),
-                split(workerJvmOpts), nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o).toList(),
+                split(workerJvmOpts), java.util.stream.Stream.concat(java.util.stream.Stream.of("--memory.seed=" + seed),
+                        nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o)).toList(),
                 root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit);
     }
 

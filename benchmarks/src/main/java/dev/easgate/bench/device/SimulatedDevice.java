@@ -88,6 +88,11 @@ public final class SimulatedDevice {
     public Mono<Void> provision() {
         return post("Provision", EasRequests.provision(null)).flatMap(first -> {
             String temporary = policyKeyOf(first.body());
+            if (temporary == null && noPolicyForThisClient(first.body())) {
+                // MS-ASPROV 3.2.5.1.1: Policy Status 2, the server has no policy for this client: nothing to
+                // acknowledge, and later requests go without X-MS-PolicyKey (SOGo answers so)
+                return Mono.<EasResponse>empty();
+            }
             if (temporary == null) {
                 return Mono.error(new DeviceException("Provision phase 1: no policy key (HTTP " + first.httpStatus()
                         + ")"));
@@ -102,6 +107,13 @@ public final class SimulatedDevice {
             policyKey = key;
             return Mono.empty();
         });
+    }
+
+    private static boolean noPolicyForThisClient(WbxmlElement body) {
+        if (body == null || body.child("Policies") == null || body.child("Policies").child("Policy") == null) {
+            return false;
+        }
+        return "2".equals(body.child("Policies").child("Policy").childText("Status"));
     }
 
     /**
