@@ -74,6 +74,11 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public java.util.Optional<dev.easgate.backends.mail.MailSearch> mailSearch() {
+        return store.mailSearch();
+    }
+
+    @Override
     public Mono<Item> item(String user, String folderId, String itemId) {
         return store.item(user, folderId, itemId);
     }

@@ -85,6 +85,15 @@ public final class CompositeMailStore implements MailStore {
         return mail.attachmentSource(); // DAV items have no attachments
     }
 
+    /** The mail side's search, for its folders only: a DAV folder holds no email (NOT_FOUND). */
+    @Override
+    public java.util.Optional<dev.easgate.backends.mail.MailSearch> mailSearch() {
+        return mail.mailSearch().map(search -> (user, folderId, query) -> isDavId(folderId)
+                ? Flux.error(new dev.easgate.backends.mail.MailStoreException(
+                        dev.easgate.backends.mail.MailStoreException.Kind.NOT_FOUND, "no email folder " + folderId))
+                : search.search(user, folderId, query));
+    }
+
     @Override
     public Mono<Item> item(String user, String folderId, String itemId) {
         return of(folderId).item(user, folderId, itemId);

@@ -9,6 +9,7 @@ import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.ItemVersion;
+import dev.easgate.backends.mail.MailSearch;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.mail.MailStoreException.Kind;
@@ -79,7 +80,7 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Every call runs on the given bounded blocking scheduler, on a pooled connection of the user.
  */
-public final class ImapMailStore implements MailStore, AttachmentSource {
+public final class ImapMailStore implements MailStore, AttachmentSource, MailSearch {
     static final int TAG_BITS = 20;
     static final int MODSEQ_BITS = 63 - TAG_BITS;
     static final long MODSEQ_MASK = (1L << MODSEQ_BITS) - 1;
@@ -506,6 +507,113 @@ public final class ImapMailStore implements MailStore, AttachmentSource {
                 }
             });
         }).flatMap(Mono::justOrEmpty);
+    }
+
+    /**
+     * {@code UID SEARCH} in the folder: each free-text word as {@code OR SUBJECT FROM TO CC BODY}, all words ANDed,
+     * the received range as {@code SINCE}/{@code BEFORE} widened by a day (IMAP compares whole days), then
+     * {@code UID FETCH (UID INTERNALDATE MODSEQ)} of the hits, kept when their INTERNALDATE is in the exact range.
+     */
+    @Override
+    public Flux<ItemVersion> search(String user, String folderId, MailQuery query) {
+        return call(() -> {
+            Entry entry = list(user, false).require(folderId);
+            jakarta.mail.search.SearchTerm term = searchTerm(query);
+            return connections.run(user, p -> {
+                MailboxInfo info = p.examine(entry.imapName());
+                try {
+                    if (info.total == 0) {
+                        return List.<ItemVersion>of();
+                    }
+                    long uidValidity = info.uidvalidity;
+                    Argument args = new Argument();
+                    if (term == null) {
+                        args.writeAtom("ALL");
+                    } else {
+                        String charset = org.eclipse.angus.mail.imap.protocol.SearchSequence.isAscii(term) ? null
+                                : "UTF-8";
+                        if (charset != null) {
+                            args.writeAtom("CHARSET").writeAtom(charset);
+                        }
+                        try {
+                            args.append(new org.eclipse.angus.mail.imap.protocol.SearchSequence(p)
+                                    .generateSequence(term, charset));
+                        } catch (jakarta.mail.search.SearchException | IOException e) {
+                            throw new MailStoreException(Kind.INVALID, "cannot express the search in IMAP", e);
+                        }
+                    }
+                    Response[] responses = failureKinds(() -> {
+                        Response[] r = p.command("UID SEARCH", args);
+                        p.handleResult(r[r.length - 1]);
+                        return r;
+                    });
+                    List<Long> uids = new ArrayList<>();
+                    for (Response r : responses) {
+                        if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
+                            long uid;
+                            while ((uid = ir.readLong()) != -1) {
+                                uids.add(uid);
+                            }
+                        }
+                    }
+                    if (uids.isEmpty()) {
+                        return List.<ItemVersion>of();
+                    }
+                    Response[] fetched = p.command("UID FETCH " + UIDSet.toString(UIDSet.createUIDSets(
+                            uids.stream().mapToLong(Long::longValue).sorted().toArray()))
+                            + " (UID INTERNALDATE MODSEQ)", null);
+                    p.handleResult(fetched[fetched.length - 1]);
+                    List<ItemVersion> hits = new ArrayList<>();
+                    for (Response r : fetched) {
+                        if (r instanceof FetchResponse f) {
+                            UID uid = f.getItem(UID.class);
+                            MODSEQ ms = f.getItem(MODSEQ.class);
+                            INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                            if (uid == null || ms == null || date == null) {
+                                continue;
+                            }
+                            Instant received = instant(date);
+                            if ((query.receivedAfter() == null || received.isAfter(query.receivedAfter()))
+                                    && (query.receivedBefore() == null
+                                    || received.isBefore(query.receivedBefore()))) {
+                                hits.add(new ItemVersion(itemId(folderId, uidValidity, uid.uid),
+                                        encode(uidValidity, ms.modseq), received));
+                            }
+                        }
+                    }
+                    return hits;
+                } finally {
+                    unselect(p);
+                }
+            });
+        }).flatMapIterable(list -> list);
+    }
+
+    /** The query as a Jakarta Mail search term, or {@code null} when it has no condition. */
+    static jakarta.mail.search.SearchTerm searchTerm(MailQuery query) {
+        List<jakarta.mail.search.SearchTerm> all = new ArrayList<>();
+        for (String word : query.words()) {
+            all.add(new jakarta.mail.search.OrTerm(new jakarta.mail.search.SearchTerm[] {
+                    new jakarta.mail.search.SubjectTerm(word),
+                    new jakarta.mail.search.FromStringTerm(word),
+                    new jakarta.mail.search.RecipientStringTerm(jakarta.mail.Message.RecipientType.TO, word),
+                    new jakarta.mail.search.RecipientStringTerm(jakarta.mail.Message.RecipientType.CC, word),
+                    new jakarta.mail.search.BodyTerm(word)}));
+        }
+        Duration day = Duration.ofDays(1);
+        if (query.receivedAfter() != null) {
+            all.add(new jakarta.mail.search.ReceivedDateTerm(jakarta.mail.search.ComparisonTerm.GE,
+                    java.util.Date.from(query.receivedAfter().minus(day))));
+        }
+        if (query.receivedBefore() != null) {
+            all.add(new jakarta.mail.search.ReceivedDateTerm(jakarta.mail.search.ComparisonTerm.LT,
+                    java.util.Date.from(query.receivedBefore().plus(day.multipliedBy(2)))));
+        }
+        if (all.isEmpty()) {
+            return null;
+        }
+        return all.size() == 1 ? all.get(0)
+                : new jakarta.mail.search.AndTerm(all.toArray(jakarta.mail.search.SearchTerm[]::new));
     }
 
     private Optional<Attachment> fetchPart(IMAPProtocol p, long uid, int leafIndex) throws ProtocolException {

@@ -84,4 +84,9 @@ public interface MailStore {
     default java.util.Optional<AttachmentSource> attachmentSource() {
         return this instanceof AttachmentSource source ? java.util.Optional.of(source) : java.util.Optional.empty();
     }
+
+    /** This store's {@link MailSearch}, if it has one (wrapping stores pass on the wrapped store's). */
+    default java.util.Optional<MailSearch> mailSearch() {
+        return this instanceof MailSearch search ? java.util.Optional.of(search) : java.util.Optional.empty();
+    }
 }

@@ -227,4 +227,72 @@ class ImapGatewayTest {
         assertThat(imap.messageFetches()).as("no whole-message FETCH for the attachment").isEqualTo(wholeMessages);
         assertThat(imap.partFetches()).isEqualTo(parts + requests);
     }
+
+    @Test
+    void mailboxSearchIsPushedDownToImapSearchAndFindsExactlyTheMatchingMail() {
+        String user = dovecot.nextUser();
+        EasTestClient phone = server.client(user, DovecotProcess.PASSWORD, "IMAPPHONE4").protocolVersion("14.1");
+        assertThat(phone.provision().status()).isEqualTo(200);
+        String[][] mails = {
+                {"Quarterly numbers", "The spreadsheet is attached somewhere.", "dave@example.org"},
+                {"Garden plans", "Plant the zucchini next to the tomatoes.", "erin@example.org"},
+                {"Band practice", "Bring the amplifier on Thursday.", "frank@example.org"}};
+        for (String[] mail : mails) {
+            dovecot.deliver(user, ("From: " + mail[2] + "\r\nTo: " + user + "@example.test\r\nSubject: " + mail[0]
+                    + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.org>\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + mail[1] + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        MailStore store = server.gateway().services().mailStore();
+        assertThat(store.mailSearch()).isPresent();
+        String inbox = store.folders(user).filter(f -> f.type() == FolderType.INBOX).map(Folder::id).blockFirst();
+
+        // a word of the body only
+        WbxmlElement result = searchMailbox(phone, inbox, "ZUCCHINI", null);
+        assertThat(result.childText("Status")).isEqualTo("1");
+        assertThat(result.childText("Total")).isEqualTo("1");
+        List<WbxmlElement> results = result.children("Result");
+        assertThat(results).hasSize(1);
+        WbxmlElement hit = results.get(0);
+        assertThat(hit.childText("AirSync:Class")).isEqualTo("Email");
+        assertThat(hit.childText("AirSync:CollectionId")).isEqualTo(inbox);
+        WbxmlElement properties = hit.child("Properties");
+        assertThat(properties.childText("Email:Subject")).isEqualTo("Garden plans");
+        assertThat(properties.childText("Email:From")).contains("erin@example.org");
+        assertThat(properties.child("AirSyncBase:Body").childText("AirSyncBase:Data"))
+                .contains("Plant the zucchini");
+
+        // a word of a subject, two words that must both occur, a sender
+        assertThat(searchMailbox(phone, inbox, "band", null).child("Result").child("Properties")
+                .childText("Email:Subject")).isEqualTo("Band practice");
+        assertThat(searchMailbox(phone, inbox, "amplifier thursday", null).childText("Total")).isEqualTo("1");
+        assertThat(searchMailbox(phone, inbox, "amplifier zucchini", null).childText("Total")).isEqualTo("0");
+        assertThat(searchMailbox(phone, inbox, "dave", null).child("Result").child("Properties")
+                .childText("Email:Subject")).isEqualTo("Quarterly numbers");
+        // the received range: all three arrived in the last hour, none before it
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(searchMailbox(phone, inbox, null, now.minusSeconds(3600)).childText("Total")).isEqualTo("3");
+        assertThat(searchMailbox(phone, inbox, null, now.plusSeconds(3600)).childText("Total")).isEqualTo("0");
+    }
+
+    private static WbxmlElement searchMailbox(EasTestClient phone, String folder, String freeText,
+                                              java.time.Instant after) {
+        Response response = phone.post("Search", el(CodePage.SEARCH, "Search").child("Store", s -> s
+                .child("Name", "Mailbox")
+                .child("Query", q -> q.child("And", a -> {
+                    a.child("AirSync:Class", "Email").child("AirSync:CollectionId", folder);
+                    if (freeText != null) {
+                        a.child("FreeText", freeText);
+                    }
+                    if (after != null) {
+                        a.child("GreaterThan", g -> g.empty("Email:DateReceived").child("Value", after.toString()));
+                    }
+                }))
+                .child("Options", o -> o.child("Range", "0-9")
+                        .child("AirSyncBase:BodyPreference", b -> b.child("Type", 1).child("TruncationSize", 1000))))
+                .build());
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text("Status")).isEqualTo("1");
+        return response.body().child("Response").child("Store");
+    }
 }

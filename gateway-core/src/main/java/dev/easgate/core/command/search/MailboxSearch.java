@@ -5,6 +5,7 @@ import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.ItemVersion;
+import dev.easgate.backends.mail.MailSearch;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.core.content.ParsedEmail;
@@ -20,7 +21,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs a {@link MailboxQuery} over a user's store: picks the email folders (one, one with its subfolders, or all),
- * reads their items and keeps those whose received date and text match, newest first. MIME parsing is CPU work
+ * reads their items and keeps those whose received date and text match, newest first. A store with a
+ * {@link MailSearch} (IMAP) searches each folder itself and only the hits are read. MIME parsing is CPU work
  * and runs on the parallel scheduler, off the event loop.
  */
 public final class MailboxSearch {
@@ -51,6 +53,9 @@ public final class MailboxSearch {
                     if (scope == null) {
                         return Mono.error(new UnknownFolderException(query.collectionId()));
                     }
+                    if (store.mailSearch().isPresent()) {
+                        return pushedDown(user, scope, query, store.mailSearch().get());
+                    }
                     return Flux.fromIterable(scope)
                             .concatMap(folder -> items(user, folder))
                             .publishOn(Schedulers.parallel())
@@ -62,13 +67,31 @@ public final class MailboxSearch {
                                 return matches(parsed, query.words()) ? List.of(new Hit(item, parsed)) : List.of();
                             })
                             .collectList()
-                            .map(hits -> {
-                                List<Hit> sorted = new ArrayList<>(hits);
-                                sorted.sort(Comparator.comparing((Hit h) -> h.item().date()).reversed()
-                                        .thenComparing(h -> h.item().id()));
-                                return sorted;
-                            });
+                            .map(MailboxSearch::newestFirst);
                 });
+    }
+
+    /**
+     * The store searches each folder (IMAP SEARCH); only the hits are read and parsed. The store decides what a
+     * word matches (its BODY search may see more of the message than the gateway's text would).
+     */
+    private Mono<List<Hit>> pushedDown(String user, List<Folder> scope, MailboxQuery query, MailSearch search) {
+        MailSearch.MailQuery pushed = new MailSearch.MailQuery(String.join(" ", query.words()), query.after(),
+                query.before());
+        return Flux.fromIterable(scope)
+                .concatMap(folder -> search.search(user, folder.id(), pushed).map(ItemVersion::id).collectList()
+                        .flatMapMany(ids -> ids.isEmpty() ? Flux.empty() : store.items(user, folder.id(), ids)))
+                .publishOn(Schedulers.parallel())
+                .filter(item -> item.content() instanceof ItemContent.Email)
+                .map(item -> new Hit(item, ParsedEmail.parse(((ItemContent.Email) item.content()).mime())))
+                .collectList()
+                .map(MailboxSearch::newestFirst);
+    }
+
+    private static List<Hit> newestFirst(List<Hit> hits) {
+        List<Hit> sorted = new ArrayList<>(hits);
+        sorted.sort(Comparator.comparing((Hit h) -> h.item().date()).reversed().thenComparing(h -> h.item().id()));
+        return sorted;
     }
 
     private Flux<Item> items(String user, Folder folder) {
