@@ -42,6 +42,17 @@ public final class GatewayTestServer implements AutoCloseable {
         return new EasTestClient(uri(), user, password, deviceId);
     }
 
+    /** A client for a demo account whose device has completed the two-phase Provision (fails the test if not). */
+    public EasTestClient provisioned(String user, String deviceId) {
+        EasTestClient client = client(user, deviceId);
+        EasTestClient.Response response = client.provision();
+        if (!"1".equals(response.text("Status"))) {
+            throw new AssertionError("Provision of " + user + "/" + deviceId + " answered HTTP " + response.status()
+                    + " status " + response.text("Status"));
+        }
+        return client;
+    }
+
     /**
      * Records that the device holds {@code folderId} as it is now, as a finished Sync would: a Ping on it then parks
      * instead of answering at once with the folder's unsynced items.

@@ -32,9 +32,7 @@ class FolderCommandsIntegrationTest {
     }
 
     private static EasTestClient provisioned(String user, String deviceId) {
-        EasTestClient client = server.client(user, deviceId);
-        assertThat(client.provision().text("Status")).isEqualTo("1");
-        return client;
+        return server.provisioned(user, deviceId);
     }
 
     static EasTestClient.Response folderSync(EasTestClient client, String key) {

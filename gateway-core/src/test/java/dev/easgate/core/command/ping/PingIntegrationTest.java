@@ -46,9 +46,7 @@ class PingIntegrationTest {
     }
 
     private static EasTestClient provisioned(String user, String deviceId) {
-        EasTestClient client = server.client(user, deviceId);
-        assertThat(client.provision().text("Status")).isEqualTo("1");
-        return client;
+        return server.provisioned(user, deviceId);
     }
 
     private static String folderId(String user, String name) {

@@ -41,9 +41,7 @@ class SyncIntegrationTest {
     }
 
     static EasTestClient provisioned(String user, String deviceId) {
-        EasTestClient client = server.client(user, deviceId);
-        assertThat(client.provision().text("Status")).isEqualTo("1");
-        return client;
+        return server.provisioned(user, deviceId);
     }
 
     static Folder folder(String user, FolderType type) {
