@@ -1,8 +1,8 @@
 package dev.easgate.backends.directory;
 
+import dev.easgate.backends.testing.Loopback;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -226,20 +226,12 @@ public final class SlapdProcess implements AutoCloseable {
                 + " .ci/run does");
     }
 
+    /** A port free on the loopback interface now. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+        return Loopback.freePort();
     }
 
     private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Loopback.sleep(millis);
     }
 }

@@ -1,5 +1,6 @@
 package dev.easgate.backends.imap;
 
+import dev.easgate.backends.testing.Loopback;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -321,21 +322,11 @@ public final class DovecotProcess implements AutoCloseable {
 
     /** A port free on the loopback interface now. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+        return Loopback.freePort();
     }
 
     static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Loopback.sleep(millis);
     }
 
     /** A minimal LMTP client (RFC 2033): one message to some local recipients. */
