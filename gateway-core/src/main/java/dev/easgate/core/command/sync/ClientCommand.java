@@ -9,12 +9,24 @@ public sealed interface ClientCommand {
     record Add(String clientId, WbxmlElement applicationData) implements ClientCommand {
     }
 
-    /** A change to an item: only the elements sent (2.2.3.24). */
-    record Change(String serverId, WbxmlElement applicationData) implements ClientCommand {
+    /**
+     * A change to an item: only the elements sent (2.2.3.24). With {@code instanceId} (16.0+, AirSyncBase:InstanceId)
+     * a change of one occurrence of a recurring event, else {@code null}.
+     */
+    record Change(String serverId, WbxmlElement applicationData, String instanceId) implements ClientCommand {
+        public Change(String serverId, WbxmlElement applicationData) {
+            this(serverId, applicationData, null);
+        }
     }
 
-    /** A deletion (2.2.3.42.1); with DeletesAsMoves a move to Deleted Items. */
-    record Delete(String serverId) implements ClientCommand {
+    /**
+     * A deletion (2.2.3.42.1); with DeletesAsMoves a move to Deleted Items. With {@code instanceId} (16.0+) the
+     * deletion of one occurrence of a recurring event, else {@code null}.
+     */
+    record Delete(String serverId, String instanceId) implements ClientCommand {
+        public Delete(String serverId) {
+            this(serverId, null);
+        }
     }
 
     /** A request for an item's full data (2.2.3.67.2). */

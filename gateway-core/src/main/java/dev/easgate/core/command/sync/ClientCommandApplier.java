@@ -183,6 +183,9 @@ final class ClientCommandApplier {
     }
 
     private Mono<WbxmlElement> change(ClientCommand.Change change, Map<String, Long> known) {
+        if (change.instanceId() != null) {
+            return occurrence("Change", change.serverId(), change.instanceId(), change.applicationData(), known);
+        }
         return store.item(user, folder.id(), change.serverId())
                 .flatMap(current -> current.content() instanceof ItemContent.Email email && drafts()
                         ? changeDraft(change, email, known)
@@ -214,6 +217,9 @@ final class ClientCommandApplier {
 
     private Mono<WbxmlElement> delete(ClientCommand.Delete delete, Map<String, Long> known) {
         String id = delete.serverId();
+        if (delete.instanceId() != null) {
+            return occurrence("Delete", id, delete.instanceId(), null, known);
+        }
         boolean move = deletesAsMoves && deletedItemsId != null && folder.type() != FolderType.DELETED_ITEMS
                 && folder.itemClass() == ItemClass.EMAIL;
         return store.item(user, folder.id(), id)
@@ -228,6 +234,122 @@ final class ClientCommandApplier {
                 }))
                 .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Delete", id, statusOf(e))))
                 .filter(response -> response != NO_RESPONSE);
+    }
+
+    /**
+     * A Change or Delete of one occurrence of a recurring event (16.0+, MS-ASCMD 2.2.3.90.2 InstanceId): the
+     * occurrence becomes a Calendar:Exception of the series, keyed by ExceptionStartTime = the instance id; a Change
+     * puts the elements sent into it (merged over an earlier exception of that occurrence), a Delete marks it
+     * Calendar:Deleted. Status 6 for an InstanceId before 16.0, outside a calendar, on an event that does not recur
+     * or that is not a date-time; 8 when the event is gone.
+     */
+    private Mono<WbxmlElement> occurrence(String command, String serverId, String instanceId, WbxmlElement sent,
+                                          Map<String, Long> known) {
+        String start = instanceStart(instanceId);
+        if (start == null || folder.itemClass() != ItemClass.CALENDAR
+                || !content.version().atLeast(ProtocolVersion.V16_0)) {
+            return Mono.just(failure(command, serverId, SyncStatus.CONVERSION_ERROR));
+        }
+        return store.item(user, folder.id(), serverId)
+                .flatMap(current -> {
+                    if (!(current.content() instanceof ItemContent.Pim pim)
+                            || pim.applicationData().child("Calendar:Recurrence") == null) {
+                        return Mono.just(failure(command, serverId, SyncStatus.CONVERSION_ERROR));
+                    }
+                    return store.change(user, folder.id(), serverId, withException(pim, start, sent))
+                            .map(item -> {
+                                known.put(item.id(), item.modSeq());
+                                return NO_RESPONSE;
+                            });
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> failure(command, serverId, SyncStatus.OBJECT_NOT_FOUND)))
+                .onErrorResume(MailStoreException.class, e -> Mono.just(failure(command, serverId, statusOf(e))))
+                .filter(response -> response != NO_RESPONSE);
+    }
+
+    /** Elements of a Change that describe the series, never one occurrence. */
+    private static final Set<String> SERIES_ONLY = Set.of("Calendar:Recurrence", "Calendar:Exceptions",
+            "Calendar:UID", "Calendar:Timezone", "Calendar:OrganizerName", "Calendar:OrganizerEmail",
+            "Calendar:ClientUid", "AirSyncBase:InstanceId");
+
+    /**
+     * The event with its exception for the occurrence starting at {@code start} (compact UTC form): {@code sent}
+     * null marks it deleted, else the elements sent replace the same elements of an earlier exception.
+     */
+    static ItemContent.Pim withException(ItemContent.Pim pim, String start, WbxmlElement sent) {
+        WbxmlElement data = pim.applicationData();
+        WbxmlElement exceptions = data.child("Calendar:Exceptions");
+        List<WbxmlElement> list = new ArrayList<>();
+        WbxmlElement earlier = null;
+        if (exceptions != null) {
+            for (WbxmlElement ex : exceptions.children()) {
+                String when = ex.childText("Calendar:ExceptionStartTime");
+                if (when != null && start.equals(instanceStart(when.strip()))) {
+                    earlier = ex;
+                } else {
+                    list.add(ex);
+                }
+            }
+        }
+        WbxmlElement.Builder exception = WbxmlElement.el("Calendar:Exception");
+        if (sent == null) {
+            exception.child("Calendar:Deleted", "1");
+        } else {
+            Set<dev.easgate.wbxml.codepage.Tag> sentTags = new java.util.HashSet<>();
+            sent.children().forEach(child -> sentTags.add(child.tag()));
+            if (earlier != null) {
+                for (WbxmlElement child : earlier.children()) {
+                    if (!child.matches("Calendar:ExceptionStartTime") && !child.matches("Calendar:Deleted")
+                            && !sentTags.contains(child.tag())) {
+                        exception.child(child);
+                    }
+                }
+            }
+            for (WbxmlElement child : sent.children()) {
+                if (!SERIES_ONLY.contains(child.tag().qualifiedName())) {
+                    exception.child(child);
+                }
+            }
+        }
+        exception.child("Calendar:ExceptionStartTime", start);
+        list.add(exception.build());
+        list.sort(java.util.Comparator.comparing(ex -> String.valueOf(instanceStart(
+                String.valueOf(ex.childText("Calendar:ExceptionStartTime")).strip()))));
+        List<WbxmlElement> children = new ArrayList<>();
+        boolean placed = false;
+        for (WbxmlElement child : data.children()) {
+            if (child.matches("Calendar:Exceptions")) {
+                if (!placed) {
+                    children.add(WbxmlElement.parent(child.tag(), list));
+                    placed = true;
+                }
+            } else {
+                children.add(child);
+            }
+        }
+        if (!placed) {
+            children.add(WbxmlElement.el("Calendar:Exceptions").children(list).build());
+        }
+        return new ItemContent.Pim(pim.itemClass(), WbxmlElement.parent(data.tag(), children));
+    }
+
+    private static final java.time.format.DateTimeFormatter COMPACT = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * An instance id (MS-ASAIRS 2.2.2.25: a date-time, {@code 2030-01-05T09:00:00.000Z}; the compact
+     * {@code 20300105T090000Z} is taken too) in the compact form of ExceptionStartTime, or {@code null}.
+     */
+    static String instanceStart(String instanceId) {
+        try {
+            return COMPACT.format(java.time.Instant.parse(instanceId));
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return COMPACT.format(COMPACT.parse(instanceId, java.time.Instant::from));
+            } catch (java.time.format.DateTimeParseException again) {
+                return null;
+            }
+        }
     }
 
     private Mono<WbxmlElement> fetch(ClientCommand.Fetch fetch) {

@@ -94,13 +94,17 @@ public final class SyncRequestParser {
                 if (serverId == null || data == null) {
                     throw new SyncProtocolException("Change without ServerId or ApplicationData");
                 }
-                return new ClientCommand.Change(serverId, data);
+                String instanceId = text(command, "AirSyncBase:InstanceId");
+                if (instanceId == null) {
+                    instanceId = text(data, "AirSyncBase:InstanceId");
+                }
+                return new ClientCommand.Change(serverId, data, instanceId);
             }
             case "AirSync:Delete" -> {
                 if (serverId == null) {
                     throw new SyncProtocolException("Delete without ServerId");
                 }
-                return new ClientCommand.Delete(serverId);
+                return new ClientCommand.Delete(serverId, text(command, "AirSyncBase:InstanceId"));
             }
             case "AirSync:Fetch" -> {
                 if (serverId == null) {

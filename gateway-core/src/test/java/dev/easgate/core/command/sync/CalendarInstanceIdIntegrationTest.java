@@ -1,0 +1,154 @@
+package dev.easgate.core.command.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easgate.backends.mail.Folder;
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.ItemVersion;
+import dev.easgate.backends.mail.MailStore;
+import dev.easgate.core.testing.EasTestClient;
+import dev.easgate.core.testing.GatewayTestServer;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** 16.0+ Sync Change and Delete of one occurrence (AirSyncBase:InstanceId) become Calendar:Exceptions. */
+class CalendarInstanceIdIntegrationTest {
+    private static final DateTimeFormatter COMPACT =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static GatewayTestServer server;
+    private static MailStore store;
+
+    @BeforeAll
+    static void start() {
+        server = GatewayTestServer.start(Map.of());
+        store = server.gateway().services().mailStore();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static EasTestClient client(String device, String version) {
+        EasTestClient client = server.client("bob", device).protocolVersion(version);
+        assertThat(client.provision().text("Status")).isEqualTo("1");
+        return client;
+    }
+
+    private static WbxmlElement collection(EasTestClient client, String key, String id,
+                                           Consumer<WbxmlElement.Builder> commands) {
+        WbxmlElement request = WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs
+                .child("Collection", c -> {
+                    c.child("SyncKey", key).child("CollectionId", id);
+                    if (commands != null) {
+                        c.child("GetChanges", "0").child("Commands", commands);
+                    }
+                })).build();
+        return client.post("Sync", request).body().child("Collections").child("Collection");
+    }
+
+    private static WbxmlElement fetch(EasTestClient client, String folderId, String serverId) {
+        WbxmlElement request = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
+                .child("Store", "Mailbox").child("AirSync:CollectionId", folderId)
+                .child("AirSync:ServerId", serverId)).build();
+        WbxmlElement fetch = client.post("ItemOperations", request).body().child("Response").child("Fetch");
+        assertThat(fetch.childText("Status")).isEqualTo("1");
+        return fetch.child("Properties");
+    }
+
+    private static Item recurring(Folder calendar) {
+        List<String> ids = store.changesSince("bob", calendar.id(), 0).block().changed().stream()
+                .map(ItemVersion::id).toList();
+        return store.items("bob", calendar.id(), ids).filter(item -> ((ItemContent.Pim) item.content())
+                .applicationData().child("Calendar:Recurrence") != null).blockFirst();
+    }
+
+    @Test
+    void aChangeAndADeleteOfOneOccurrenceBecomeExceptionsOfTheSeries() {
+        Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
+        Item series = recurring(calendar);
+        String serverId = series.id();
+        Instant first = COMPACT.parse(((ItemContent.Pim) series.content()).applicationData()
+                .childText("Calendar:StartTime"), Instant::from);
+        Instant second = first.plusSeconds(7 * 86400);
+        Instant third = first.plusSeconds(14 * 86400);
+
+        EasTestClient phone = client("inst-16", "16.1");
+        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement changed = collection(phone, key, calendar.id(), cmds -> cmds
+                .child("Change", c -> c.child("ServerId", serverId)
+                        .child("AirSyncBase:InstanceId", second.toString())
+                        .child("ApplicationData", d -> d
+                                .child("Calendar:Subject", "Standup (moved)")
+                                .child("Calendar:StartTime", COMPACT.format(second.plusSeconds(3600)))
+                                .child("Calendar:EndTime", COMPACT.format(second.plusSeconds(5400)))))
+                .child("Delete", x -> x.child("ServerId", serverId)
+                        .child("AirSyncBase:InstanceId", third.toString())));
+        assertThat(changed.childText("Status")).isEqualTo("1");
+        assertThat(changed.child("Responses")).isNull();
+
+        WbxmlElement properties = fetch(phone, calendar.id(), serverId);
+        assertThat(properties.child("Calendar:Recurrence")).isNotNull();
+        String seriesSubject = ((ItemContent.Pim) series.content()).applicationData().childText("Calendar:Subject");
+        assertThat(properties.childText("Calendar:Subject")).isEqualTo(seriesSubject);
+        List<WbxmlElement> exceptions = properties.child("Calendar:Exceptions").children("Calendar:Exception");
+        assertThat(exceptions).hasSize(2);
+        WbxmlElement moved = exceptions.get(0);
+        assertThat(moved.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(second));
+        assertThat(moved.childText("Calendar:Subject")).isEqualTo("Standup (moved)");
+        assertThat(moved.childText("Calendar:StartTime")).isEqualTo(COMPACT.format(second.plusSeconds(3600)));
+        assertThat(moved.child("Calendar:Deleted")).isNull();
+        WbxmlElement deleted = exceptions.get(1);
+        assertThat(deleted.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(third));
+        assertThat(deleted.childText("Calendar:Deleted")).isEqualTo("1");
+
+        // a second change of the same occurrence merges into its exception; the item itself is still there
+        String next = changed.childText("SyncKey");
+        WbxmlElement again = collection(phone, next, calendar.id(), cmds -> cmds
+                .child("Change", c -> c.child("ServerId", serverId)
+                        .child("AirSyncBase:InstanceId", second.toString())
+                        .child("ApplicationData", d -> d.child("Calendar:Location", "Room 7"))));
+        assertThat(again.childText("Status")).isEqualTo("1");
+        List<WbxmlElement> after = ((ItemContent.Pim) store.item("bob", calendar.id(), serverId).block()
+                .content()).applicationData().child("Calendar:Exceptions").children("Calendar:Exception");
+        assertThat(after).hasSize(2);
+        assertThat(after.get(0).childText("Calendar:Subject")).isEqualTo("Standup (moved)");
+        assertThat(after.get(0).childText("Calendar:Location")).isEqualTo("Room 7");
+    }
+
+    @Test
+    void anInstanceIdBefore16OrOnAnEventThatDoesNotRecurIsStatus6() {
+        Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
+        Item series = recurring(calendar);
+        EasTestClient old = client("inst-14", "14.1");
+        String key = collection(old, "0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement refused = collection(old, key, calendar.id(), cmds -> cmds
+                .child("Delete", x -> x.child("ServerId", series.id())
+                        .child("AirSyncBase:InstanceId", "2030-01-01T09:00:00.000Z")));
+        assertThat(refused.child("Responses").child("Delete").childText("Status")).isEqualTo("6");
+
+        EasTestClient phone = client("inst-16b", "16.0");
+        String key16 = collection(phone, "0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement added = collection(phone, key16, calendar.id(), cmds -> cmds.child("Add", a -> a
+                .child("ClientId", "one-off").child("ApplicationData", d -> d
+                        .child("Calendar:Subject", "Once").child("Calendar:StartTime", "20300105T090000Z")
+                        .child("Calendar:EndTime", "20300105T100000Z"))));
+        String once = added.child("Responses").child("Add").childText("ServerId");
+        WbxmlElement notRecurring = collection(phone, added.childText("SyncKey"), calendar.id(), cmds -> cmds
+                .child("Delete", x -> x.child("ServerId", once)
+                        .child("AirSyncBase:InstanceId", "2030-01-05T09:00:00.000Z")));
+        assertThat(notRecurring.child("Responses").child("Delete").childText("Status")).isEqualTo("6");
+        assertThat(store.item("bob", calendar.id(), once).block()).isNotNull();
+    }
+}
