@@ -154,6 +154,34 @@ public final class EasTestClient {
     }
 
     /**
+     * A Sync of one collection: SyncKey and CollectionId, and when {@code commands} is not null GetChanges 0 with
+     * those Commands. Returns the answered Collection element.
+     */
+    public WbxmlElement syncCollection(String key, String collectionId,
+                                       java.util.function.Consumer<WbxmlElement.Builder> commands) {
+        WbxmlElement request = WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs
+                .child("Collection", c -> {
+                    c.child("SyncKey", key).child("CollectionId", collectionId);
+                    if (commands != null) {
+                        c.child("GetChanges", "0").child("Commands", commands);
+                    }
+                })).build();
+        return post("Sync", request).body().child("Collections").child("Collection");
+    }
+
+    /** ItemOperations Fetch of one item from the Mailbox store; its Properties (fails unless Status is 1). */
+    public WbxmlElement fetchItem(String collectionId, String serverId) {
+        WbxmlElement request = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
+                .child("Store", "Mailbox").child("AirSync:CollectionId", collectionId)
+                .child("AirSync:ServerId", serverId)).build();
+        WbxmlElement fetch = post("ItemOperations", request).body().child("Response").child("Fetch");
+        if (!"1".equals(fetch.childText("Status"))) {
+            throw new AssertionError("Fetch of " + serverId + " answered status " + fetch.childText("Status"));
+        }
+        return fetch.child("Properties");
+    }
+
+    /**
      * The two-phase Provision of MS-ASPROV 3.1.5.1: download the policy with a temporary key, acknowledge it, keep
      * the final key. Returns the final response.
      */

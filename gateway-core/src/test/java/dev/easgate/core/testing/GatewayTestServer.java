@@ -44,7 +44,12 @@ public final class GatewayTestServer implements AutoCloseable {
 
     /** A client for a demo account whose device has completed the two-phase Provision (fails the test if not). */
     public EasTestClient provisioned(String user, String deviceId) {
-        EasTestClient client = client(user, deviceId);
+        return provisioned(user, deviceId, "16.1");
+    }
+
+    /** The same for a given protocol version (set before Provision, as a phone does). */
+    public EasTestClient provisioned(String user, String deviceId, String version) {
+        EasTestClient client = client(user, deviceId).protocolVersion(version);
         EasTestClient.Response response = client.provision();
         if (!"1".equals(response.text("Status"))) {
             throw new AssertionError("Provision of " + user + "/" + deviceId + " answered HTTP " + response.status()

@@ -32,30 +32,16 @@ class CalendarLocationIntegrationTest {
     }
 
     private static EasTestClient client(String device, String version) {
-        EasTestClient client = server.client("bob", device).protocolVersion(version);
-        assertThat(client.provision().text("Status")).isEqualTo("1");
-        return client;
+        return server.provisioned("bob", device, version);
     }
 
     private static WbxmlElement collection(EasTestClient client, String key, String id,
                                            Consumer<WbxmlElement.Builder> commands) {
-        WbxmlElement request = WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs
-                .child("Collection", c -> {
-                    c.child("SyncKey", key).child("CollectionId", id);
-                    if (commands != null) {
-                        c.child("GetChanges", "0").child("Commands", commands);
-                    }
-                })).build();
-        return client.post("Sync", request).body().child("Collections").child("Collection");
+        return client.syncCollection(key, id, commands);
     }
 
     private static WbxmlElement fetch(EasTestClient client, String folderId, String serverId) {
-        WbxmlElement request = WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
-                .child("Store", "Mailbox").child("AirSync:CollectionId", folderId)
-                .child("AirSync:ServerId", serverId)).build();
-        WbxmlElement fetch = client.post("ItemOperations", request).body().child("Response").child("Fetch");
-        assertThat(fetch.childText("Status")).isEqualTo("1");
-        return fetch.child("Properties");
+        return client.fetchItem(folderId, serverId);
     }
 
     @Test
