@@ -225,13 +225,26 @@ public final class EasAdmin {
         @Option(names = "--device", required = true, description = "the device id")
         String device;
 
+        private final String method;
+        private final String suffix;
+
+        /** @param method the admin API's HTTP method, @param suffix what follows the device's path */
+        DeviceAction(String method, String suffix) {
+            this.method = method;
+            this.suffix = suffix;
+        }
+
         String path() {
             return "/users/" + enc(user) + "/devices/" + enc(device);
         }
 
-        abstract String method();
+        String method() {
+            return method;
+        }
 
-        abstract String suffix();
+        String suffix() {
+            return suffix;
+        }
 
         @Override
         public Integer call() {
@@ -242,24 +255,16 @@ public final class EasAdmin {
         @Command(name = "wipe", description = "remote wipe: the device erases itself at its next Provision "
                 + "(MS-ASPROV); its acknowledgement shows in devices list")
         static final class Wipe extends DeviceAction {
-            String method() {
-                return "POST";
-            }
-
-            String suffix() {
-                return "/wipe";
+            Wipe() {
+                super("POST", "/wipe");
             }
         }
 
         @Command(name = "account-wipe", description = "account-only remote wipe (EAS 16.1 clients): the device "
                 + "removes this account's data only")
         static final class AccountWipe extends DeviceAction {
-            String method() {
-                return "POST";
-            }
-
-            String suffix() {
-                return "/account-wipe";
+            AccountWipe() {
+                super("POST", "/account-wipe");
             }
         }
 
@@ -269,50 +274,39 @@ public final class EasAdmin {
             @Option(names = "--folder", description = "only this folder (collection id)")
             String folder;
 
-            String method() {
-                return "POST";
+            Resync() {
+                super("POST", "/resync");
             }
 
+            @Override
             String suffix() {
-                return "/resync" + (folder == null ? "" : "?folder=" + enc(folder));
+                return super.suffix() + (folder == null ? "" : "?folder=" + enc(folder));
             }
         }
 
         @Command(name = "remove", description = "forget the device and all its state (it must provision again)")
         static final class Remove extends DeviceAction {
-            String method() {
-                return "DELETE";
-            }
-
-            String suffix() {
-                return "";
+            Remove() {
+                super("DELETE", "");
             }
         }
 
         @Command(name = "block", description = "refuse this device (MS-ASCMD status 129)")
         static final class Block extends DeviceAction {
-            String method() {
-                return "POST";
-            }
-
-            String suffix() {
-                return "/block";
+            Block() {
+                super("POST", "/block");
             }
         }
 
         @Command(name = "unblock", description = "lift the block of this device")
         static final class Unblock extends DeviceAction {
+            Unblock() {
+                super("DELETE", "");
+            }
+
             @Override
             String path() {
                 return "/blocks?kind=device&value=" + enc(user + "/" + device);
-            }
-
-            String method() {
-                return "DELETE";
-            }
-
-            String suffix() {
-                return "";
             }
         }
     }
