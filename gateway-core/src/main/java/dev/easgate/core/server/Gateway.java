@@ -211,6 +211,7 @@ public final class Gateway implements AutoCloseable {
         HeartbeatBounds heartbeatBounds = new HeartbeatBounds(config.heartbeatMin(), config.heartbeatMax());
         dev.easgate.backends.directory.Directory directory = DirectoryOptions.directory(config);
         int maxResults = (int) config.number(DirectoryOptions.SEARCH_MAX_RESULTS);
+        Duration searchTimeout = config.seconds(DirectoryOptions.SEARCH_TIMEOUT);
         return List.of(
                 new SyncHandler(store, state, config, new ParkingSyncWait(services.heartbeat(), services.clock())),
                 new SendMailHandler(outgoingMail),
@@ -224,13 +225,13 @@ public final class Gateway implements AutoCloseable {
                 new MoveItemsHandler(store),
                 new GetItemEstimateHandler(store, state),
                 new MeetingResponseHandler(store, outgoingMail.outgoing(), services.clock()),
-                new SearchHandler(store, directory, maxResults),
+                new SearchHandler(store, directory, maxResults, searchTimeout),
                 new SettingsHandler(state),
                 new PingHandler(store, state, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
                         config.parkedMax(), config.retryAfter()),
                 new ItemOperationsHandler(store),
                 new ProvisionHandler(state, PolicyDocument.of(config.policy())),
-                new ResolveRecipientsHandler(store, directory, services.accounts()),
+                new ResolveRecipientsHandler(store, directory, services.accounts(), searchTimeout),
                 ValidateCertHandler.fromConfig(config),
                 new FindHandler(store, directory));
     }

@@ -17,6 +17,7 @@ import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,12 +39,16 @@ import reactor.core.publisher.Mono;
  *
  * <p>Response Status (2.2.3.177.11): 1 one recipient, 2 ambiguous with every suggestion, 3 ambiguous with only
  * MaxAmbiguousRecipients of them, 4 nothing found. The top-level Status is 1, or 5 (protocol error) for a
- * malformed request: no To, more than 100 To, a CertificateRetrieval outside 1..3, an Availability without valid
- * StartTime/EndTime or with EndTime not after StartTime. Availability (14.0+) of a uniquely resolved recipient
- * carries Status 1 and MergedFreeBusy from that account's calendar ({@link FreeBusy}); "4" slots for people who
- * are not accounts of this gateway. Certificates (CertificateRetrieval 2 full, 3 mini: the same DER, since the
- * directory keeps no separate mini form) carry Status 1, or 7 when the recipient has none, 8 when there are more
- * than MaxCertificates. Picture (14.1+) as in Search.
+ * malformed request: no To, more than 100 To (2.2.3.183: the server SHOULD answer a protocol error), a To over
+ * 256 characters, a CertificateRetrieval outside 1..3, an Availability without valid StartTime/EndTime or with
+ * EndTime not after StartTime; 6 (server error) when the directory or store fails or does not answer within
+ * {@code search.timeout-seconds}. Availability (14.0+) of a uniquely resolved recipient carries Status 1 and
+ * MergedFreeBusy from that account's calendar ({@link FreeBusy}), "4" slots for people who are not accounts of
+ * this gateway, or Status 162 (retry later, no MergedFreeBusy) when the calendar cannot be read. Certificates carry
+ * Status 1, or 7 when the recipient has none, 8 when there are more than MaxCertificates; with CertificateRetrieval
+ * 2 every Certificate, with 3 one MiniCertificate (0..1 per 2.2.3.112). The compact encoding Exchange uses for mini
+ * certificates is not published, so the MiniCertificate carries the recipient's first certificate in DER, which
+ * S/MIME clients can encrypt to. Picture (14.1+) as in Search.
  */
 public final class ResolveRecipientsHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ResolveRecipientsHandler.class);
@@ -52,19 +57,24 @@ public final class ResolveRecipientsHandler implements CommandHandler {
     static final int AMBIGUOUS_PARTIAL = 3;
     static final int NOT_RESOLVED = 4;
     static final int PROTOCOL_ERROR = 5;
+    static final int SERVER_ERROR = 6;
+    static final int FREE_BUSY_RETRY = 162;
     static final int NO_CERTIFICATE = 7;
     static final int CERTIFICATE_LIMIT = 8;
     static final int MAX_TO = 100;
+    static final int MAX_TO_LENGTH = 256;
     private static final Pattern ADDRESS = Pattern.compile("<([^>]+)>");
 
     private final MailStore store;
     private final Directory directory;
     private final Accounts accounts;
+    private final Duration timeout;
 
-    public ResolveRecipientsHandler(MailStore store, Directory directory, Accounts accounts) {
+    public ResolveRecipientsHandler(MailStore store, Directory directory, Accounts accounts, Duration timeout) {
         this.store = store;
         this.directory = directory;
         this.accounts = accounts;
+        this.timeout = timeout;
     }
 
     @Override
@@ -91,6 +101,9 @@ public final class ResolveRecipientsHandler implements CommandHandler {
             if (to.isEmpty() || to.size() > MAX_TO || to.stream().anyMatch(String::isEmpty)) {
                 throw new IllegalArgumentException(to.size() + " To elements");
             }
+            if (to.stream().anyMatch(t -> t.length() > MAX_TO_LENGTH)) {
+                throw new IllegalArgumentException("a To over " + MAX_TO_LENGTH + " characters");
+            }
             options = options(request, body.child("ResolveRecipients:Options"));
         } catch (RuntimeException e) {
             LOG.info("resolverecipients refused user={} device={}: {}", request.user(),
@@ -102,11 +115,20 @@ public final class ResolveRecipientsHandler implements CommandHandler {
                 .flatMap(contacts -> Flux.fromIterable(to)
                         .concatMap(name -> resolve(request, name, contacts, options))
                         .collectList())
+                .timeout(timeout)
                 .map(responses -> CommandResponse.ok(WbxmlElement.el(CodePage.RESOLVE_RECIPIENTS,
                                 "ResolveRecipients")
                         .child("Status", SUCCESS)
                         .children(responses)
-                        .build()));
+                        .build()))
+                .onErrorResume(e -> {
+                    LOG.warn("resolverecipients failed user={} device={}: {}", request.user(),
+                            request.deviceKey().deviceId(), e instanceof java.util.concurrent.TimeoutException
+                                    ? "no answer from the directory or store within " + timeout.toSeconds() + " s"
+                                    : e.toString());
+                    return Mono.just(CommandResponse.ok(WbxmlElement.el(CodePage.RESOLVE_RECIPIENTS,
+                            "ResolveRecipients").child("Status", SERVER_ERROR).build()));
+                });
     }
 
     private static Options options(CommandRequest request, WbxmlElement options) {
@@ -123,12 +145,16 @@ public final class ResolveRecipientsHandler implements CommandHandler {
         if (availability != null && request.version().atLeast(ProtocolVersion.V14_0)) {
             try {
                 start = Instant.parse(String.valueOf(availability.childText("ResolveRecipients:StartTime")).strip());
-                end = Instant.parse(String.valueOf(availability.childText("ResolveRecipients:EndTime")).strip());
+                String endText = availability.childText("ResolveRecipients:EndTime");
+                // 2.2.3.61.1: without EndTime the span is the seven days after StartTime
+                end = endText == null ? start.plus(Duration.ofDays(7)) : Instant.parse(endText.strip());
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("malformed Availability times");
             }
-            if (!end.isAfter(start) || java.time.Duration.between(start, end).toDays() > 62) {
-                throw new IllegalArgumentException("Availability EndTime must follow StartTime within 62 days");
+            // 2.2.3.61.1: status 5 when EndTime is less than 30 minutes after StartTime or the span is too long
+            if (end.isBefore(start.plus(Duration.ofMinutes(30))) || Duration.between(start, end).toDays() > 62) {
+                throw new IllegalArgumentException("Availability EndTime must be 30 minutes to 62 days after "
+                        + "StartTime");
             }
         }
         GalProperties.PictureRequest pictures = request.version().atLeast(ProtocolVersion.V14_1)
@@ -232,17 +258,27 @@ public final class ResolveRecipientsHandler implements CommandHandler {
         return new Candidate(1, entry.displayName(), entry.email(), entry);
     }
 
+    /** The Availability of one recipient: Status, and MergedFreeBusy when it is known. */
+    record Availability(int status, String merged) {
+        static final Availability NOT_ASKED = new Availability(0, null);
+    }
+
     private Mono<WbxmlElement> recipient(Candidate candidate, boolean unique, Options options) {
-        Mono<String> freeBusy = unique && options.start() != null
+        Mono<Availability> freeBusy = unique && options.start() != null
                 ? mergedFreeBusy(candidate.email(), options.start(), options.end())
-                : Mono.just("");
-        return freeBusy.map(merged -> {
+                : Mono.just(Availability.NOT_ASKED);
+        return freeBusy.map(availability -> {
             WbxmlElement.Builder r = WbxmlElement.el(CodePage.RESOLVE_RECIPIENTS, "Recipient")
                     .child("Type", candidate.type())
                     .child("DisplayName", candidate.displayName())
                     .child("EmailAddress", candidate.email());
-            if (!merged.isEmpty()) {
-                r.child("Availability", a -> a.child("Status", SUCCESS).child("MergedFreeBusy", merged));
+            if (availability.status() != 0) {
+                r.child("Availability", a -> {
+                    a.child("Status", availability.status());
+                    if (availability.merged() != null) {
+                        a.child("MergedFreeBusy", availability.merged());
+                    }
+                });
             }
             if (options.certificateRetrieval() > 1) {
                 r.child(certificates(candidate, options));
@@ -265,22 +301,31 @@ public final class ResolveRecipientsHandler implements CommandHandler {
             return c.child("Status", CERTIFICATE_LIMIT).child("CertificateCount", certs.size()).build();
         }
         c.child("Status", SUCCESS).child("CertificateCount", certs.size()).child("RecipientCount", 1);
-        String element = options.certificateRetrieval() == 2 ? "Certificate" : "MiniCertificate";
-        for (byte[] der : certs) {
-            c.child(element, Base64.getEncoder().encodeToString(der));
+        if (options.certificateRetrieval() == 2) {
+            for (byte[] der : certs) {
+                c.child("Certificate", Base64.getEncoder().encodeToString(der));
+            }
+        } else {
+            c.child("MiniCertificate", Base64.getEncoder().encodeToString(certs.get(0)));
         }
         return c.build();
     }
 
-    /** The merged free/busy of the account at {@code address}, or "no data" when it is not one of ours. */
-    private Mono<String> mergedFreeBusy(String address, Instant start, Instant end) {
+    /**
+     * The merged free/busy of the account at {@code address}, or "no data" when it is not one of ours; Status 162
+     * (2.2.3.177.11: the free/busy data could not be read now, the client may ask again) when its calendar fails.
+     */
+    private Mono<Availability> mergedFreeBusy(String address, Instant start, Instant end) {
         return accounts.byAddress(address)
                 .flatMap(account -> store.folders(account.user())
                         .filter(f -> f.itemClass() == ItemClass.CALENDAR)
                         .concatMap(f -> items(account.user(), f))
                         .collectList()
-                        .map(items -> FreeBusy.merged(items, start, end)))
-                .onErrorResume(e -> Mono.empty())
-                .defaultIfEmpty(FreeBusy.noData(start, end));
+                        .map(items -> new Availability(SUCCESS, FreeBusy.merged(items, start, end))))
+                .defaultIfEmpty(new Availability(SUCCESS, FreeBusy.noData(start, end)))
+                .onErrorResume(e -> {
+                    LOG.warn("resolverecipients: free/busy of {} unavailable: {}", address, e.toString());
+                    return Mono.just(new Availability(FREE_BUSY_RETRY, null));
+                });
     }
 }

@@ -28,9 +28,12 @@ public final class DirectoryOptions {
                     + "physicalDeliveryOfficeName title o uid jpegPhoto userCertificate;binary)");
     public static final ConfigOption SEARCH_MAX_RESULTS = new ConfigOption("search.max-results", "100",
             "most results one Search or Find answers, whatever Range asks for");
+    public static final ConfigOption SEARCH_TIMEOUT = new ConfigOption("search.timeout-seconds", "30",
+            "longest a Search or ResolveRecipients waits for the store and directory; then Search answers Store "
+                    + "status 10 (timed out), ResolveRecipients status 6 (server error)");
 
     public static final List<ConfigOption> ALL = List.of(DIRECTORY, LDAP_URL, LDAP_BASE, LDAP_BIND_DN,
-            LDAP_PASSWORD, LDAP_FILTER, LDAP_ATTRIBUTES, SEARCH_MAX_RESULTS);
+            LDAP_PASSWORD, LDAP_FILTER, LDAP_ATTRIBUTES, SEARCH_MAX_RESULTS, SEARCH_TIMEOUT);
 
     private DirectoryOptions() {
     }

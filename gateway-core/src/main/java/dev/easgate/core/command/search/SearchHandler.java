@@ -13,6 +13,7 @@ import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,9 +33,11 @@ import reactor.core.publisher.Mono;
  * and the email's properties rendered like Sync.
  *
  * <p>Statuses (MS-ASCMD 2.2.3.177.13): Search/Status is 1 unless the server fails (3); Store/Status is 1, 2 for an
- * invalid request (no or blank query, malformed Range or date, unknown folder, a store this gateway does not
- * serve: DocumentLibrary, or Mailbox before 12.0), 8 for a query too complex (Or, nested And), 12 for a Range
- * that starts past the end of the results, 3 when the store fails.
+ * invalid request (no or blank query, malformed Range or date, a store name the protocol does not know, Mailbox
+ * before 12.0), 8 for a query too complex (Or, nested And), 10 when the store or directory does not answer within
+ * {@code search.timeout-seconds}, 11 for a CollectionId the client's folder hierarchy no longer matches (FolderSync
+ * first), 12 for a Range that starts past the end of the results, 13 for DocumentLibrary (12.0+): this gateway
+ * blocks all access to UNC shares and SharePoint libraries, 3 when the store fails.
  */
 public final class SearchHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SearchHandler.class);
@@ -42,18 +45,23 @@ public final class SearchHandler implements CommandHandler {
     static final int INVALID_REQUEST = 2;
     static final int SERVER_ERROR = 3;
     static final int TOO_COMPLEX = 8;
+    static final int TIMED_OUT = 10;
+    static final int FOLDER_SYNC_REQUIRED = 11;
     static final int END_OF_RANGE = 12;
+    static final int ACCESS_BLOCKED = 13;
 
     private final MailStore store;
     private final Directory directory;
     private final MailboxSearch mailbox;
     private final int maxResults;
+    private final Duration timeout;
 
-    public SearchHandler(MailStore store, Directory directory, int maxResults) {
+    public SearchHandler(MailStore store, Directory directory, int maxResults, Duration timeout) {
         this.store = store;
         this.directory = directory;
         this.mailbox = new MailboxSearch(store);
         this.maxResults = maxResults;
+        this.timeout = timeout;
     }
 
     @Override
@@ -90,8 +98,12 @@ public final class SearchHandler implements CommandHandler {
                     throw new Refusal(INVALID_REQUEST, "Mailbox search needs 12.0 or later");
                 }
                 answer = mailbox(request, store);
+            } else if (name.equalsIgnoreCase("DocumentLibrary") && request.version().atLeast(ProtocolVersion.V12_0)) {
+                // 2.2.3.177.13: 13, access blocked; a hosting gateway never reaches into UNC shares or SharePoint
+                throw new Refusal(ACCESS_BLOCKED, "document libraries are not served");
             } else {
-                throw new Refusal(INVALID_REQUEST, "store '" + name + "' is not served");
+                throw new Refusal(INVALID_REQUEST, "store '" + name + "' is not a Search store of "
+                        + request.version().header());
             }
         } catch (Refusal r) {
             answer = Mono.error(r);
@@ -99,6 +111,8 @@ public final class SearchHandler implements CommandHandler {
             answer = Mono.error(new Refusal(INVALID_REQUEST, "malformed: " + malformed.getMessage()));
         }
         return answer
+                .timeout(timeout, Mono.error(() -> new Refusal(TIMED_OUT, "no answer from the store within "
+                        + timeout.toSeconds() + " s")))
                 .onErrorResume(Refusal.class, r -> {
                     LOG.info("search refused user={} device={}: {} (status {})", request.user(),
                             request.deviceKey().deviceId(), r.getMessage(), r.status);
@@ -177,8 +191,9 @@ public final class SearchHandler implements CommandHandler {
         MailboxQuery parsed = parseQuery(query, deep);
         ContentOptions content = contentOptions(request, options);
         return mailbox.run(request.user(), parsed)
+                // 2.2.3.177.13: 11, the client names a folder its hierarchy should no longer hold
                 .onErrorMap(MailboxSearch.UnknownFolderException.class,
-                        e -> new Refusal(INVALID_REQUEST, e.getMessage()))
+                        e -> new Refusal(FOLDER_SYNC_REQUIRED, e.getMessage()))
                 .map(hits -> {
                     if (hits.isEmpty()) {
                         return storeStatus(SUCCESS).empty("Result").child("Total", 0).build();

@@ -65,6 +65,17 @@ class ResolveRecipientsIntegrationTest {
     }
 
     @Test
+    void theMiniFormAnswersOneMiniCertificate() {
+        WbxmlElement certificates = resolve(List.of("alice@example.com"), o -> o.child("CertificateRetrieval", 3))
+                .body().child("Response").child("Recipient").child("Certificates");
+        assertThat(certificates.childText("Status")).isEqualTo("1");
+        assertThat(certificates.children("Certificate")).isEmpty();
+        assertThat(certificates.children("MiniCertificate")).hasSize(1);
+        assertThat(Base64.getDecoder().decode(certificates.childText("MiniCertificate")))
+                .isEqualTo(MemoryDirectory.DEMO_CERTIFICATE);
+    }
+
+    @Test
     void anAmbiguousNameListsSuggestionsUpToMaxAmbiguousRecipients() {
         WbxmlElement all = resolve(List.of("al"), null).body().child("Response");
         assertThat(all.childText("Status")).isEqualTo("2");
@@ -118,5 +129,21 @@ class ResolveRecipientsIntegrationTest {
                 .child("StartTime", now.toString()).child("EndTime", now.minusSeconds(60).toString())))
                 .text("Status")).isEqualTo("5");
         assertThat(resolve(java.util.Collections.nCopies(101, "bob"), null).text("Status")).isEqualTo("5");
+        // 2.2.3.183: a To holds at most 256 characters
+        assertThat(resolve(List.of("a".repeat(257)), null).text("Status")).isEqualTo("5");
+        // 2.2.3.61.1: EndTime less than 30 minutes after StartTime
+        assertThat(resolve(List.of("alice@example.com"), o -> o.child("Availability", a -> a
+                .child("StartTime", now.toString()).child("EndTime", now.plusSeconds(600).toString())))
+                .text("Status")).isEqualTo("5");
+    }
+
+    @Test
+    void availabilityWithoutEndTimeCoversSevenDays() {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        WbxmlElement availability = resolve(List.of("alice@example.com"), o -> o.child("Availability", a -> a
+                .child("StartTime", start.toString()))).body().child("Response").child("Recipient")
+                .child("Availability");
+        assertThat(availability.childText("Status")).isEqualTo("1");
+        assertThat(availability.childText("MergedFreeBusy")).hasSize(7 * 48);
     }
 }

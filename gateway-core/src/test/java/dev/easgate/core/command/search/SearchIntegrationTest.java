@@ -191,10 +191,10 @@ class SearchIntegrationTest {
     }
 
     @Test
-    void documentLibraryAndUnknownStoresAreInvalidRequests() {
+    void documentLibraryIsBlockedAndUnknownStoresAreInvalidRequests() {
         WbxmlElement library = storeOf(client.post("Search", search("DocumentLibrary", q -> q.child("EqualTo", e -> e
                 .empty("DocumentLibrary:LinkId").child("Value", "\\\\server\\share")), null)));
-        assertThat(library.childText("Status")).isEqualTo("2");
+        assertThat(library.childText("Status")).isEqualTo("13");
         WbxmlElement unknown = storeOf(client.post("Search", gal("x", null).children().isEmpty() ? null
                 : search("Calendar", q -> q.child("FreeText", "x"), null)));
         assertThat(unknown.childText("Status")).isEqualTo("2");
@@ -219,10 +219,10 @@ class SearchIntegrationTest {
         assertThat(storeOf(client.post("Search", search("Mailbox", q -> q.child("And", a -> a
                 .child("GreaterThan", g -> g.empty("Email:DateReceived").child("Value", "yesterday"))), null)))
                 .childText("Status")).isEqualTo("2");
-        // unknown folder: 2
+        // a folder the hierarchy does not hold: 11, FolderSync first
         assertThat(storeOf(client.post("Search", search("Mailbox", q -> q.child("And", a -> a
                 .child("AirSync:CollectionId", "no-such-folder").child("FreeText", "a")), null)))
-                .childText("Status")).isEqualTo("2");
+                .childText("Status")).isEqualTo("11");
         // no Store at all: 2
         assertThat(storeOf(client.post("Search", WbxmlElement.el(CodePage.SEARCH, "Search").build()))
                 .childText("Status")).isEqualTo("2");
