@@ -31,13 +31,15 @@ import reactor.core.publisher.Mono;
  * Importance, Read, From, Preview, HasAttachments; GAL: the gal: properties), Range and Total.
  *
  * <p>Status (2.2.3.177.2): 1; 2 for an invalid request (before 16.1, no SearchId, no or both criteria, blank
- * query, malformed Range or one past 0-999, unknown folder); 4 for a Range not starting at 0 for a SearchId this
+ * query, malformed Range or one past 0-999); 3 for a CollectionId the folder hierarchy does not hold (FolderSync
+ * first); 4 for a Range not starting at 0 for a SearchId this
  * node has not answered before (a search must start with "0-n", 2.2.3.143.1).
  */
 public final class FindHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FindHandler.class);
     static final int SUCCESS = 1;
     static final int INVALID = 2;
+    static final int FOLDER_SYNC_REQUIRED = 3;
     static final int START_WITH_ZERO = 4;
     private static final int MAX_INDEX = 999;
     private static final int PREVIEW = 255;
@@ -143,7 +145,9 @@ public final class FindHandler implements CommandHandler {
         MailboxQuery mailboxQuery = new MailboxQuery(MailboxQuery.words(freeText),
                 collectionId == null || collectionId.isBlank() ? null : collectionId.strip(), deep, null, null);
         return mailbox.run(request.user(), mailboxQuery)
-                .onErrorMap(MailboxSearch.UnknownFolderException.class, e -> new Invalid(INVALID, e.getMessage()))
+                // 2.2.3.177.2: 3, the client's hierarchy is out of date
+                .onErrorMap(MailboxSearch.UnknownFolderException.class,
+                        e -> new Invalid(FOLDER_SYNC_REQUIRED, e.getMessage()))
                 .map(hits -> mailResponse(hits, range));
     }
 

@@ -76,6 +76,11 @@ class FindIntegrationTest {
                 .isEqualTo("2");
         assertThat(client.post("Find", WbxmlElement.el(CodePage.FIND, "Find").child("SearchId", "x").build())
                 .text("Status")).isEqualTo("2");
+        // a folder the hierarchy does not hold: 3, FolderSync first
+        WbxmlElement stale = WbxmlElement.el(CodePage.FIND, "Find").child("SearchId", "n5").child("ExecuteSearch",
+                e -> e.child("MailBoxSearchCriterion", c -> c.child("Query", q -> q
+                        .child("AirSync:CollectionId", "no-such-folder").child("FreeText", "a")))).build();
+        assertThat(client.post("Find", stale).text("Status")).isEqualTo("3");
         EasTestClient old = server.client("demo", "find-device").policyKey(client.policyKey()).protocolVersion("16.0");
         assertThat(old.post("Find", find("n4", "GalSearchCriterion", "bob", null)).text("Status")).isEqualTo("2");
     }
