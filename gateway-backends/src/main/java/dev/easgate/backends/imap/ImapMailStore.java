@@ -106,6 +106,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     private final java.util.concurrent.atomic.LongAdder statusCommands = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder messageFetches = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder partFetches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder slices = new java.util.concurrent.atomic.LongAdder();
 
     public ImapMailStore(ImapConnections connections, Scheduler scheduler) {
         this.connections = connections;
@@ -484,10 +485,18 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     // ---- attachments -----------------------------------------------------------------------------------------------
 
+    /** Encoded bytes one partial {@code BODY.PEEK[section]<offset.length>} fetch asks for. */
+    public static final int ATTACHMENT_SLICE = 256 * 1024;
+    /** Decoded bytes per chunk of an attachment's content. */
+    private static final int ATTACHMENT_CHUNK = 64 * 1024;
+
     /**
      * One attachment without the rest of the message: {@code UID FETCH (BODYSTRUCTURE)} to find the leaf's IMAP
-     * section, then {@code UID FETCH (BODY.PEEK[section])} for that part only, decoded from its transfer encoding.
-     * Only the part is held (not the message).
+     * section, then its content. A part of at most {@link #ATTACHMENT_SLICE} encoded bytes comes in the same call
+     * ({@code BODY.PEEK[section]}), with its exact decoded size. A larger one is streamed: each slice is a partial
+     * fetch {@code BODY.PEEK[section]<offset.length>} on a pooled connection, made only when the reader has taken
+     * the previous one, decoded from its transfer encoding as it goes; at most one slice is held. A UIDVALIDITY
+     * change between slices fails the stream.
      */
     @Override
     public Mono<Attachment> attachment(String user, String folderId, String itemId, int leafIndex) {
@@ -501,7 +510,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
                 MailboxInfo info = p.examine(entry.imapName());
                 try {
                     return info.uidvalidity != ref.get().uidValidity() ? Optional.<Attachment>empty()
-                            : fetchPart(p, ref.get().uid(), leafIndex);
+                            : fetchPart(p, user, entry.imapName(), ref.get(), leafIndex);
                 } finally {
                     unselect(p);
                 }
@@ -616,7 +625,9 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
                 : new jakarta.mail.search.AndTerm(all.toArray(jakarta.mail.search.SearchTerm[]::new));
     }
 
-    private Optional<Attachment> fetchPart(IMAPProtocol p, long uid, int leafIndex) throws ProtocolException {
+    private Optional<Attachment> fetchPart(IMAPProtocol p, String user, String imapName, ItemRef ref, int leafIndex)
+            throws ProtocolException {
+        long uid = ref.uid();
         Response[] r = p.command("UID FETCH " + uid + " (UID BODYSTRUCTURE)", null);
         p.handleResult(r[r.length - 1]);
         BODYSTRUCTURE structure = null;
@@ -634,17 +645,138 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
             return Optional.empty();
         }
         partFetches.increment();
+        String type = (leaf.part().type + "/" + leaf.part().subtype).toLowerCase(Locale.ROOT);
+        String encoding = leaf.part().encoding == null ? "7bit" : leaf.part().encoding.toLowerCase(Locale.ROOT);
+        if (leaf.part().size > ATTACHMENT_SLICE) {
+            return Optional.of(new Attachment(type, -1, streamedPart(user, imapName, ref, leaf.section(),
+                    leaf.part().size, encoding)));
+        }
         r = p.command("UID FETCH " + uid + " (BODY.PEEK[" + leaf.section() + "])", null);
         p.handleResult(r[r.length - 1]);
         for (Response response : r) {
             if (response instanceof FetchResponse f && f.getItem(BODY.class) != null) {
                 org.eclipse.angus.mail.iap.ByteArray encoded = f.getItem(BODY.class).getByteArray();
-                byte[] decoded = encoded == null ? new byte[0] : decode(encoded, leaf.part().encoding);
-                String type = (leaf.part().type + "/" + leaf.part().subtype).toLowerCase(Locale.ROOT);
-                return Optional.of(new Attachment(type, decoded.length, new java.io.ByteArrayInputStream(decoded)));
+                byte[] decoded = encoded == null ? new byte[0] : decode(encoded, encoding);
+                return Optional.of(new Attachment(type, decoded.length, Flux.just(decoded)));
             }
         }
         return Optional.empty();
+    }
+
+    /** The decoded content of a large part, read slice by slice on this store's scheduler as it is requested. */
+    private Flux<byte[]> streamedPart(String user, String imapName, ItemRef ref, String section, long encodedSize,
+                                      String encoding) {
+        return Flux.<byte[], java.io.InputStream>generate(
+                () -> decoding(new PartSlices(user, imapName, ref, section, encodedSize), encoding),
+                (in, sink) -> {
+                    try {
+                        byte[] chunk = in.readNBytes(ATTACHMENT_CHUNK);
+                        if (chunk.length == 0) {
+                            sink.complete();
+                        } else {
+                            sink.next(chunk);
+                        }
+                    } catch (IOException e) {
+                        sink.error(e.getCause() instanceof MailStoreException m ? m
+                                : new MailStoreException(Kind.UNAVAILABLE, "attachment read failed: " + e, e));
+                    }
+                    return in;
+                },
+                in -> {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        // nothing is held: a slice is a byte array
+                    }
+                })
+                .subscribeOn(scheduler);
+    }
+
+    private static java.io.InputStream decoding(java.io.InputStream encoded, String encoding) {
+        try {
+            return jakarta.mail.internet.MimeUtility.decode(encoded, encoding);
+        } catch (jakarta.mail.MessagingException unknownEncoding) {
+            return encoded; // an encoding MIME does not know: the bytes as they are
+        }
+    }
+
+    /** The encoded bytes of one part, fetched {@link #ATTACHMENT_SLICE} at a time when the reader gets there. */
+    private final class PartSlices extends java.io.InputStream {
+        private final String user;
+        private final String imapName;
+        private final ItemRef ref;
+        private final String section;
+        private final long size;
+        private long offset;
+        private byte[] slice = new byte[0];
+        private int position;
+
+        PartSlices(String user, String imapName, ItemRef ref, String section, long size) {
+            this.user = user;
+            this.imapName = imapName;
+            this.ref = ref;
+            this.section = section;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int from, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (position == slice.length && !nextSlice()) {
+                return -1;
+            }
+            int n = Math.min(length, slice.length - position);
+            System.arraycopy(slice, position, buffer, from, n);
+            position += n;
+            return n;
+        }
+
+        private boolean nextSlice() throws IOException {
+            if (offset >= size) {
+                return false;
+            }
+            try {
+                slice = connections.run(user, p -> {
+                    MailboxInfo info = p.examine(imapName);
+                    try {
+                        if (info.uidvalidity != ref.uidValidity()) {
+                            throw new MailStoreException(Kind.NOT_FOUND, "the folder was recreated while an "
+                                    + "attachment was read");
+                        }
+                        Response[] r = p.command("UID FETCH " + ref.uid() + " (BODY.PEEK[" + section + "]<" + offset
+                                + "." + ATTACHMENT_SLICE + ">)", null);
+                        p.handleResult(r[r.length - 1]);
+                        for (Response response : r) {
+                            if (response instanceof FetchResponse f && f.getItem(BODY.class) != null) {
+                                org.eclipse.angus.mail.iap.ByteArray bytes = f.getItem(BODY.class).getByteArray();
+                                return bytes == null ? new byte[0] : bytes.getNewBytes();
+                            }
+                        }
+                        throw new MailStoreException(Kind.NOT_FOUND, "the message is gone");
+                    } finally {
+                        unselect(p);
+                    }
+                });
+            } catch (MailStoreException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            slices.increment();
+            position = 0;
+            offset += slice.length;
+            if (slice.length == 0) {
+                offset = size; // the server holds less than BODYSTRUCTURE said: the part ends here
+                return false;
+            }
+            return true;
+        }
     }
 
     /** The IMAP section of leaf {@code wanted}, leaves numbered depth first, multiparts the only containers. */
@@ -668,11 +800,10 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     }
 
     private static byte[] decode(org.eclipse.angus.mail.iap.ByteArray encoded, String encoding) {
-        try (java.io.InputStream in = jakarta.mail.internet.MimeUtility.decode(encoded.toByteArrayInputStream(),
-                encoding == null ? "7bit" : encoding.toLowerCase(Locale.ROOT))) {
+        try (java.io.InputStream in = decoding(encoded.toByteArrayInputStream(), encoding)) {
             return in.readAllBytes();
-        } catch (jakarta.mail.MessagingException | IOException unknownEncoding) {
-            return encoded.getNewBytes(); // an encoding MIME does not know: the bytes as they are
+        } catch (IOException malformed) {
+            return encoded.getNewBytes(); // undecodable: the bytes as they are
         }
     }
 
@@ -683,6 +814,11 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     public long partFetches() {
         return partFetches.sum();
+    }
+
+    /** Partial fetches ({@code BODY.PEEK[section]<offset.length>}) of streamed large attachments so far. */
+    public long attachmentSlices() {
+        return slices.sum();
     }
 
     // ---- IMAP helpers ---------------------------------------------------------------------------------------------

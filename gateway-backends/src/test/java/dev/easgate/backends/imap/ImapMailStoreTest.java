@@ -224,13 +224,27 @@ class ImapMailStoreTest implements MailStoreContract {
                 .block();
         assertThat(attachment).isNotNull();
         assertThat(attachment.contentType()).isEqualTo("application/octet-stream");
-        assertThat(attachment.size()).isEqualTo(big.length);
-        try (java.io.InputStream in = attachment.content()) {
-            assertThat(in.readAllBytes()).isEqualTo(big);
-        }
+        assertThat(attachment.size()).as("a large base64 part is streamed: its decoded size is not known yet")
+                .isEqualTo(-1);
+        long slicesBefore = store.attachmentSlices();
+        // nothing is read from the server until the content is subscribed, and then a slice at a time
+        assertThat(store.attachmentSlices()).isEqualTo(slicesBefore);
+        java.util.List<byte[]> chunks = attachment.content().collectList().block();
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.length).isLessThanOrEqualTo(64 * 1024));
+        assertThat(attachment.bytes().block()).isEqualTo(big);
+        long encoded = java.util.Base64.getMimeEncoder().encodeToString(big).length();
+        long slicesPerRead = (encoded + ImapMailStore.ATTACHMENT_SLICE - 1) / ImapMailStore.ATTACHMENT_SLICE;
+        assertThat(store.attachmentSlices() - slicesBefore).as("two reads of the part, slice by slice")
+                .isBetween(2 * slicesPerRead, 2 * slicesPerRead + 2);
+        // taking only the first chunk reads only the first slice
+        long beforeFirst = store.attachmentSlices();
+        assertThat(attachment.content().take(1).single().block()).isEqualTo(java.util.Arrays.copyOf(big, 64 * 1024));
+        assertThat(store.attachmentSlices() - beforeFirst).isEqualTo(1);
         // leaves 0 and 1 are the bodies inside the alternative (section 1.1, 1.2): same numbering as the parser
-        assertThat(new String(store.attachment(user, folderId, itemId, 0).block().content().readAllBytes(),
-                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hello");
+        dev.easgate.backends.mail.AttachmentSource.Attachment small = store.attachment(user, folderId, itemId, 0)
+                .block();
+        assertThat(small.size()).isEqualTo(5);
+        assertThat(new String(small.bytes().block(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hello");
         assertThat(store.attachment(user, folderId, itemId, 3).blockOptional()).isEmpty();
         assertThat(store.attachment(user, folderId, folderId + ":1:999", 0).blockOptional()).isEmpty();
         assertThat(store.messageFetches()).as("the whole message is never fetched").isEqualTo(messagesBefore);

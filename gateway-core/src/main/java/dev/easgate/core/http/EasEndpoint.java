@@ -505,6 +505,11 @@ public final class EasEndpoint {
             response.header("Content-Type", result.contentType());
             return response.send(Mono.just(Unpooled.wrappedBuffer(result.raw()))).then();
         }
+        if (result.stream() != null) {
+            // read from the store as the connection drains: one chunk in flight, none held for the whole body
+            response.header("Content-Type", result.contentType());
+            return response.send(result.stream().map(Unpooled::wrappedBuffer), chunk -> true).then();
+        }
         return response.send().then();
     }
 }

@@ -226,6 +226,22 @@ class ImapGatewayTest {
         assertThat(fetched.toByteArray()).isEqualTo(big);
         assertThat(imap.messageFetches()).as("no whole-message FETCH for the attachment").isEqualTo(wholeMessages);
         assertThat(imap.partFetches()).isEqualTo(parts + requests);
+
+        // a 12.1 phone takes it with GetAttachment: streamed from IMAP slice by slice, sent chunked
+        EasTestClient older = server.client(user, DovecotProcess.PASSWORD, "IMAPPHONE3").protocolVersion("12.1")
+                .policyKey(phone.policyKey());
+        long slices = imap.attachmentSlices();
+        EasTestClient.Response download = older.postBytes("GetAttachment", new byte[0], null,
+                java.util.Map.of("AttachmentName", reference));
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.header("Content-Type")).isEqualTo("application/zip");
+        assertThat(download.header("Content-Length")).as("size unknown until decoded: chunked").isNull();
+        assertThat(download.bytes()).isEqualTo(big);
+        long encoded = java.util.Base64.getMimeEncoder().encodeToString(big).length();
+        assertThat(imap.attachmentSlices() - slices).isGreaterThanOrEqualTo(
+                (encoded + dev.easgate.backends.imap.ImapMailStore.ATTACHMENT_SLICE - 1)
+                        / dev.easgate.backends.imap.ImapMailStore.ATTACHMENT_SLICE);
+        assertThat(imap.messageFetches()).isEqualTo(wholeMessages);
     }
 
     @Test

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * GetAttachment (MS-ASCMD 2.2.1.7), the attachment download of 2.5 and 12.x clients:
  * {@code Cmd=GetAttachment&AttachmentName=<FileReference>} answers the attachment's decoded bytes with its
- * Content-Type. The command is not part of 14.0 and later (clients use ItemOperations Fetch): those get HTTP 501.
+ * Content-Type; from a store that fetches single parts (IMAP) a large attachment is streamed (chunked transfer
+ * encoding), never held whole. The command is not part of 14.0 and later (clients use ItemOperations Fetch): those get HTTP 501.
  * An AttachmentName that is missing, not a reference this gateway issued, or names no attachment of an existing
  * email gets HTTP 500, the failure status the specification gives for this command.
  */
@@ -51,17 +52,13 @@ public final class GetAttachmentHandler implements CommandHandler {
             return Mono.just(CommandResponse.http(FAILED));
         }
         if (store.attachmentSource().isPresent()) {
-            // a store that can fetch one MIME part (IMAP) does; the bytes are read on the store's thread
+            // a store that can fetch one MIME part (IMAP) does, and its content is streamed to the phone as the
+            // connection takes it, read slice by slice on the store's scheduler
             return store.attachmentSource().get().attachment(request.user(), reference.folderId(),
                             reference.itemId(), reference.partIndex())
-                    .map(part -> {
-                        try (java.io.InputStream in = part.content()) {
-                            return CommandResponse.raw(in.readAllBytes(), part.contentType());
-                        } catch (java.io.IOException e) {
-                            refused(request, "attachment unreadable: " + e);
-                            return CommandResponse.http(FAILED);
-                        }
-                    })
+                    .map(part -> CommandResponse.stream(part.content()
+                            .doOnError(e -> refused(request, "attachment read failed mid-stream: " + e)),
+                            part.size(), part.contentType()))
                     .onErrorResume(MailStoreException.class, e -> {
                         refused(request, "store: " + e.kind());
                         return Mono.just(CommandResponse.http(FAILED));

@@ -235,15 +235,9 @@ public final class ItemOperationsHandler implements CommandHandler {
         Mono<WbxmlElement> answered = store.attachmentSource()
                 .map(source -> source.attachment(request.user(), reference.folderId(), reference.itemId(),
                                 reference.partIndex())
-                        .map(part -> {
-                            byte[] bytes;
-                            try (java.io.InputStream in = part.content()) {
-                                bytes = in.readAllBytes(); // on the store's thread, where the Mono emits
-                            } catch (java.io.IOException e) {
-                                throw new MailStoreException(MailStoreException.Kind.UNAVAILABLE, e.toString(), e);
-                            }
-                            return sliceAnswer(request, part.contentType(), bytes, fileReference, range, answer);
-                        }))
+                        // the WBXML answer carries Total before Data: the decoded part is held for it
+                        .flatMap(part -> part.bytes().map(bytes -> sliceAnswer(request, part.contentType(), bytes,
+                                fileReference, range, answer))))
                 .orElseGet(() -> store.item(request.user(), reference.folderId(), reference.itemId())
                         .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer)));
         return answered

@@ -127,7 +127,7 @@ public final class PingHandler implements CommandHandler {
         if (hub.parked() >= parkedMax) {
             LOG.warn("503 for Ping of user={} device={}: {} requests parked on this node", request.user(),
                     request.query().deviceId(), parkedMax);
-            return Mono.just(new CommandResponse(503, null, null, null,
+            return Mono.just(new CommandResponse(503, null, null, null, null,
                     java.util.Map.of("Retry-After", Long.toString(retryAfter.toSeconds()))));
         }
         ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(ping.folderIds()),
