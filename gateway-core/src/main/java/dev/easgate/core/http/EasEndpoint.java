@@ -460,7 +460,10 @@ public final class EasEndpoint {
                 return response.status(HttpResponseStatus.BAD_REQUEST).send().then();
             }
         }
-        CommandRequest commandRequest = new CommandRequest(query, version, account, device, decoded, body,
+        // MS-ASHTTP 2.2.1.1.2.5: the plain query form asks for a multipart ItemOperations answer with this header
+        EasQuery handlerQuery = "T".equalsIgnoreCase(request.requestHeaders().get("MS-ASAcceptMultiPart"))
+                ? query.withParameter("AcceptMultiPart", "T") : query;
+        CommandRequest commandRequest = new CommandRequest(handlerQuery, version, account, device, decoded, body,
                 contentType, clock.instant());
         boolean debug = guards.debug().enabled(account.user(), query.deviceId());
         if (debug) {

@@ -35,6 +35,13 @@ public record EasQuery(EasCommand command, String user, String deviceId, String 
         return parameters.get(name);
     }
 
+    /** This query with one more command parameter (e.g. one the plain form carries in a header). */
+    public EasQuery withParameter(String name, String value) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(parameters);
+        more.put(name, value);
+        return new EasQuery(command, user, deviceId, deviceType, version, policyKey, more);
+    }
+
     /** Whether SaveInSent was set (plain: {@code SaveInSent=T}; base64: Options bit 0x01). */
     public boolean saveInSent() {
         return "T".equalsIgnoreCase(parameters.get("SaveInSent"));

@@ -31,6 +31,7 @@ public final class EasTestClient {
     private String protocolVersion = "16.1";
     private String userAgent = "EasTestClient/1.0";
     private String policyKey;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public EasTestClient(URI base, String user, String password, String deviceId) {
         this.base = base;
@@ -61,6 +62,12 @@ public final class EasTestClient {
 
     public String policyKey() {
         return policyKey;
+    }
+
+    /** A header sent on every later request (e.g. MS-ASAcceptMultiPart). */
+    public EasTestClient header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     public String deviceId() {
@@ -136,6 +143,7 @@ public final class EasTestClient {
         if (policyKey != null) {
             request.header("X-MS-PolicyKey", policyKey);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             byte[] bytes = response.body();

@@ -32,9 +32,9 @@ import reactor.core.publisher.Mono;
  * <p>Fetch by airsync:CollectionId and airsync:ServerId renders the item with the request's BodyPreference and
  * MIMESupport, like Sync; Fetch by airsyncbase:FileReference returns the attachment's decoded bytes, the part given
  * by Options/Range ("m-n", zero-based, inclusive) when asked, with Total. Data is base64 text inside the WBXML
- * unless the client accepts a multipart response (query parameter AcceptMultiPart=T, or the base64 query form's
- * flag); then each Data becomes a Part index into the multipart body (2.2.1.10.1). The MS-ASAcceptMultiPart header
- * is not visible to handlers yet and is therefore not honoured.
+ * unless the client accepts a multipart response (the MS-ASAcceptMultiPart: T header, or the base64 query form's
+ * flag, both carried to the handler as the AcceptMultiPart query parameter); then each Data becomes a Part index
+ * into the multipart body (2.2.1.10.1).
  *
  * <p>Attachments: the FileReference a 12.0+ client got in AirSyncBase:Attachments, and the AttachmentName a 12.x
  * client would pass to GetAttachment (the same reference, possibly still percent-encoded as in the query string),

@@ -122,8 +122,9 @@ class ItemOperationsIntegrationTest {
         Item item = seeded();
         EasTestClient client = client("io-multipart");
         String reference = fileReference(client, item);
-        EasTestClient.Response response = client.post("ItemOperations", fetchFile(reference, null),
-                Map.of("AcceptMultiPart", "T"));
+        // MS-ASHTTP: the plain query form asks for it with the MS-ASAcceptMultiPart header
+        EasTestClient.Response response = client.header("MS-ASAcceptMultiPart", "T")
+                .post("ItemOperations", fetchFile(reference, null));
         assertThat(response.header("Content-Type")).startsWith("application/vnd.ms-sync.multipart");
         ByteBuffer in = ByteBuffer.wrap(response.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(in.getInt()).isEqualTo(2);
