@@ -205,6 +205,7 @@ class ImapGatewayTest {
                 store.attachmentSource().orElseThrow();
         long wholeMessages = imap.messageFetches();
         long parts = imap.partFetches();
+        long slicesBefore = imap.attachmentSlices();
         // fetched in ranges as phones do (one WBXML string of the test client holds at most 1 MiB)
         java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
         int chunk = 512 * 1024;
@@ -226,6 +227,12 @@ class ImapGatewayTest {
         assertThat(fetched.toByteArray()).isEqualTo(big);
         assertThat(imap.messageFetches()).as("no whole-message FETCH for the attachment").isEqualTo(wholeMessages);
         assertThat(imap.partFetches()).isEqualTo(parts + requests);
+        // the part is counted once, then each range reads only the slices up to its end: fewer slices than a
+        // whole read per request
+        long slicesPerRead = (java.util.Base64.getMimeEncoder().encodeToString(big).length()
+                + dev.easgate.backends.imap.ImapMailStore.ATTACHMENT_SLICE - 1)
+                / dev.easgate.backends.imap.ImapMailStore.ATTACHMENT_SLICE;
+        assertThat(imap.attachmentSlices() - slicesBefore).isLessThan(requests * slicesPerRead);
 
         // a 12.1 phone takes it with GetAttachment: streamed from IMAP slice by slice, sent chunked
         EasTestClient older = server.client(user, DovecotProcess.PASSWORD, "IMAPPHONE3").protocolVersion("12.1")

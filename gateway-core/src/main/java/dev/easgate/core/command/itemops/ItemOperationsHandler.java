@@ -1,5 +1,6 @@
 package dev.easgate.core.command.itemops;
 
+import dev.easgate.backends.mail.AttachmentSource;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.MailStore;
@@ -19,6 +20,7 @@ import dev.easgate.wbxml.codepage.CodePage;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -54,6 +56,19 @@ public final class ItemOperationsHandler implements CommandHandler {
     static final int NOT_SUPPORTED = 156;
 
     private final MailStore store;
+    /**
+     * Decoded sizes of streamed attachments by user and FileReference, so a phone fetching range by range has the
+     * part counted once. A reference names an IMAP part under its UID, whose content never changes. Bounded LRU.
+     */
+    private final Map<String, Long> streamedSizes = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     public ItemOperationsHandler(MailStore store) {
         this.store = store;
@@ -235,9 +250,11 @@ public final class ItemOperationsHandler implements CommandHandler {
         Mono<WbxmlElement> answered = store.attachmentSource()
                 .map(source -> source.attachment(request.user(), reference.folderId(), reference.itemId(),
                                 reference.partIndex())
-                        // the WBXML answer carries Total before Data: the decoded part is held for it
-                        .flatMap(part -> part.bytes().map(bytes -> sliceAnswer(request, part.contentType(), bytes,
-                                fileReference, range, answer))))
+                        .flatMap(part -> part.size() < 0 && range != null
+                                ? streamedRange(request, part, fileReference, range, answer)
+                                // the whole part is the answer: its decoded bytes are held for the WBXML
+                                : part.bytes().map(bytes -> sliceAnswer(request, part.contentType(), bytes,
+                                        fileReference, range, answer))))
                 .orElseGet(() -> store.item(request.user(), reference.folderId(), reference.itemId())
                         .map(item -> attachmentAnswer(request, item, reference, fileReference, range, answer)));
         return answered
@@ -280,29 +297,88 @@ public final class ItemOperationsHandler implements CommandHandler {
         int to = bytes.length - 1;
         if (range != null) {
             long[] bounds = parseRange(range.strip());
-            // MS-ASCMD 2.2.3.143.2: best effort within the data; a range starting past it is status 8
-            if (bounds == null || (bounds[0] >= bytes.length && bytes.length > 0)) {
-                refused(request, "invalid byte range");
-                return fetchStatus(INVALID_RANGE).child("AirSyncBase:FileReference", fileReference).build();
+            if (!rangeFits(bounds, bytes.length)) {
+                return invalidRange(request, fileReference);
             }
             from = (int) bounds[0];
             to = (int) Math.min(bounds[1], bytes.length - 1L);
         }
         byte[] slice = java.util.Arrays.copyOfRange(bytes, from, Math.max(from, to + 1));
-        int first = from;
-        int last = to;
-        int total = bytes.length;
+        return rangeAnswer(contentType, slice, range == null ? null : from + "-" + to, bytes.length, fileReference,
+                answer);
+    }
+
+    /** MS-ASCMD 2.2.3.143.2: best effort within the data; a range starting past it is status 8. */
+    private static boolean rangeFits(long[] bounds, long total) {
+        return bounds != null && (bounds[0] < total || total == 0);
+    }
+
+    private static WbxmlElement invalidRange(CommandRequest request, String fileReference) {
+        refused(request, "invalid byte range");
+        return fetchStatus(INVALID_RANGE).child("AirSyncBase:FileReference", fileReference).build();
+    }
+
+    private static WbxmlElement rangeAnswer(String contentType, byte[] data, String range, long total,
+                                            String fileReference, Answer answer) {
         return fetchStatus(SUCCESS)
                 .child("AirSyncBase:FileReference", fileReference)
                 .child("Properties", p -> {
                     p.child("AirSyncBase:ContentType", contentType);
                     if (range != null) {
-                        p.child("Range", first + "-" + last);
+                        p.child("Range", range);
                     }
                     p.child("Total", total);
-                    answer.data(p, slice);
+                    answer.data(p, data);
                 })
                 .build();
+    }
+
+    /**
+     * A Range of a part the store streams (its size unknown until read): the decoded size is counted once by
+     * reading the part through and remembered, then only the chunks up to the Range's end are read and only the
+     * Range is held. Phones fetch large attachments range by range, so the node holds one range, not the file.
+     */
+    private Mono<WbxmlElement> streamedRange(CommandRequest request, AttachmentSource.Attachment part,
+                                             String fileReference, String range, Answer answer) {
+        long[] bounds = parseRange(range.strip());
+        if (bounds == null) {
+            return Mono.just(invalidRange(request, fileReference));
+        }
+        String key = request.user() + '\n' + fileReference;
+        Long known = streamedSizes.get(key);
+        Mono<Long> total = known != null ? Mono.just(known)
+                : part.content().reduce(0L, (n, chunk) -> n + chunk.length)
+                        .doOnNext(size -> streamedSizes.put(key, size));
+        return total.flatMap(size -> {
+            if (!rangeFits(bounds, size)) {
+                return Mono.just(invalidRange(request, fileReference));
+            }
+            long from = bounds[0];
+            long to = Math.min(bounds[1], size - 1);
+            return window(part.content(), from, to).map(data -> rangeAnswer(part.contentType(), data,
+                    from + "-" + to, size, fileReference, answer));
+        });
+    }
+
+    /** Bytes {@code from..to} (inclusive) of a chunk stream, which is cancelled once they are read. */
+    static Mono<byte[]> window(Flux<byte[]> chunks, long from, long to) {
+        return Mono.defer(() -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+                    (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, to - from + 1)));
+            long[] position = {0};
+            return chunks
+                    .doOnNext(chunk -> {
+                        long start = position[0];
+                        int a = (int) Math.max(0, from - start);
+                        int b = (int) Math.max(0, Math.min(chunk.length, to + 1 - start));
+                        if (a < b) {
+                            out.write(chunk, a, b - a);
+                        }
+                        position[0] = start + chunk.length;
+                    })
+                    .takeUntil(chunk -> position[0] > to)
+                    .then(Mono.fromSupplier(out::toByteArray));
+        });
     }
 
     /** "m-n" with m <= n, or {@code null}. */
