@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Renders a contact, event, task or note: the stored ApplicationData (already EAS) filtered for the client. Elements
- * a version does not define are dropped (the table below names those introduced after 2.5; the whole AirSyncBase
- * page is 12.0+), and an AirSyncBase:Body is rewritten under the client's BodyPreference, or as the class's own
+ * a version does not define are dropped, at any depth (the table below names those introduced after 2.5; the whole
+ * AirSyncBase page is 12.0+), and an AirSyncBase:Body is rewritten under the client's BodyPreference, or as the class's own
  * 2.5 Body element for a 2.5 client.
  */
 public final class PimRenderer {
@@ -21,6 +21,9 @@ public final class PimRenderer {
     private static final Map<String, ProtocolVersion> INTRODUCED = Map.ofEntries(
             Map.entry("Contacts:Alias", ProtocolVersion.V14_0),
             Map.entry("Contacts:WeightedRank", ProtocolVersion.V14_0),
+            // MS-ASCAL 2.2.2.5, 2.2.2.6: an Attendee's AttendeeStatus and AttendeeType are 12.0+
+            Map.entry("Calendar:AttendeeStatus", ProtocolVersion.V12_0),
+            Map.entry("Calendar:AttendeeType", ProtocolVersion.V12_0),
             Map.entry("Calendar:DisallowNewTimeProposal", ProtocolVersion.V14_0),
             Map.entry("Calendar:ResponseRequested", ProtocolVersion.V14_0),
             Map.entry("Calendar:AppointmentReplyTime", ProtocolVersion.V14_0),
@@ -56,10 +59,26 @@ public final class PimRenderer {
                     out.add(body);
                 }
             } else if (known(element.tag(), version)) {
-                out.add(element);
+                out.add(filtered(element, version));
             }
         }
         return WbxmlElement.parent(pim.applicationData().tag(), out);
+    }
+
+    /** The element without the descendants {@code version} does not define (e.g. an Attendee's AttendeeStatus). */
+    private static WbxmlElement filtered(WbxmlElement element, ProtocolVersion version) {
+        List<WbxmlElement> kept = new ArrayList<>();
+        boolean changed = false;
+        for (WbxmlElement child : element.children()) {
+            if (!known(child.tag(), version)) {
+                changed = true;
+                continue;
+            }
+            WbxmlElement filtered = filtered(child, version);
+            changed |= filtered != child;
+            kept.add(filtered);
+        }
+        return changed ? WbxmlElement.parent(element.tag(), kept) : element;
     }
 
     /**
