@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Renders a contact, event, task or note: the stored ApplicationData (already EAS) filtered for the client. Elements
  * a version does not define are dropped, at any depth (the table below names those introduced after 2.5; the whole
- * AirSyncBase page is 12.0+), and an AirSyncBase:Body is rewritten under the client's BodyPreference, or as the class's own
- * 2.5 Body element for a 2.5 client.
+ * AirSyncBase page is 12.0+, the Notes page 14.0+), and an AirSyncBase:Body is rewritten under the client's
+ * BodyPreference, or as the class's own 2.5 Body element for a 2.5 client.
  */
 public final class PimRenderer {
     /** Elements by the version that introduced them (MS-ASCNTC, MS-ASCAL, MS-ASTASK protocol version tables). */
@@ -106,6 +106,10 @@ public final class PimRenderer {
 
     static boolean known(Tag tag, ProtocolVersion version) {
         if (tag.page() == CodePage.AIR_SYNC_BASE && !version.atLeast(ProtocolVersion.V12_0)) {
+            return false;
+        }
+        // MS-ASNOTE 2.2.2.2-2.2.2.5: the Notes class elements are 14.0+
+        if (tag.page() == CodePage.NOTES && !version.atLeast(ProtocolVersion.V14_0)) {
             return false;
         }
         ProtocolVersion introduced = INTRODUCED.get(tag.qualifiedName());
