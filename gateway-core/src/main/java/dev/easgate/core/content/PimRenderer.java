@@ -14,7 +14,9 @@ import java.util.Map;
  * Renders a contact, event, task or note: the stored ApplicationData (already EAS) filtered for the client. Elements
  * a version does not define are dropped, at any depth (the table below names those introduced after 2.5; the whole
  * AirSyncBase page is 12.0+, the Notes page 14.0+), and an AirSyncBase:Body is rewritten under the client's
- * BodyPreference, or as the class's own 2.5 Body element for a 2.5 client.
+ * BodyPreference, or as the class's own 2.5 Body element for a 2.5 client. The elements of a Calendar:Exception are
+ * treated the same way; the occurrence it replaces is its ExceptionStartTime before 16.0 and its AirSyncBase:InstanceId
+ * from 16.0, whichever of the two is stored.
  */
 public final class PimRenderer {
     /** Elements by the version that introduced them (MS-ASCNTC, MS-ASCAL, MS-ASTASK protocol version tables). */
@@ -42,12 +44,19 @@ public final class PimRenderer {
     }
 
     public static WbxmlElement render(ItemContent.Pim pim, ContentOptions options) {
+        return WbxmlElement.parent(pim.applicationData().tag(), children(pim.applicationData(), pim, options, false));
+    }
+
+    /** The children of the ApplicationData, or of one Calendar:Exception, for the client's version and options. */
+    private static List<WbxmlElement> children(WbxmlElement parent, ItemContent.Pim pim, ContentOptions options,
+                                               boolean exception) {
         ProtocolVersion version = options.version();
         List<WbxmlElement> out = new ArrayList<>();
         boolean calendar = pim.itemClass() == ItemClass.CALENDAR;
-        WbxmlElement structured = pim.applicationData().child("AirSyncBase:Location");
-        WbxmlElement text = pim.applicationData().child("Calendar:Location");
-        for (WbxmlElement element : pim.applicationData().children()) {
+        WbxmlElement structured = parent.child("AirSyncBase:Location");
+        WbxmlElement text = parent.child("Calendar:Location");
+        boolean occurrence = false;
+        for (WbxmlElement element : parent.children()) {
             if (calendar && (element.matches("Calendar:Location") || element.matches("AirSyncBase:Location"))) {
                 WbxmlElement location = location(element, structured, text, version);
                 if (location != null) {
@@ -58,11 +67,32 @@ public final class PimRenderer {
                 if (body != null) {
                     out.add(body);
                 }
+            } else if (calendar && element.matches("Calendar:Exceptions")) {
+                List<WbxmlElement> exceptions = new ArrayList<>();
+                for (WbxmlElement each : element.children()) {
+                    exceptions.add(WbxmlElement.parent(each.tag(), children(each, pim, options, true)));
+                }
+                out.add(WbxmlElement.parent(element.tag(), exceptions));
+            } else if (exception && (element.matches("Calendar:ExceptionStartTime")
+                    || element.matches("AirSyncBase:InstanceId"))) {
+                // MS-ASCAL 2.2.2.23: ExceptionStartTime is 2.5 to 14.1; 16.0+ names the occurrence by
+                // AirSyncBase:InstanceId (MS-ASAIRS 2.2.2.25), the same Compact DateTime
+                if (!occurrence) {
+                    occurrence = true;
+                    out.add(WbxmlElement.text(version.atLeast(ProtocolVersion.V16_0)
+                            ? CodePage.AIR_SYNC_BASE.tag("InstanceId") : CodePage.CALENDAR.tag("ExceptionStartTime"),
+                            element.textOrOpaqueUtf8()));
+                }
+            } else if (exception && element.matches("Calendar:UID")) {
+                // MS-ASCAL 2.2.2.46: UID as a child of Exception is 2.5 only
+                if (!version.atLeast(ProtocolVersion.V12_0)) {
+                    out.add(element);
+                }
             } else if (known(element.tag(), version)) {
                 out.add(filtered(element, version));
             }
         }
-        return WbxmlElement.parent(pim.applicationData().tag(), out);
+        return out;
     }
 
     /** The element without the descendants {@code version} does not define (e.g. an Attendee's AttendeeStatus). */

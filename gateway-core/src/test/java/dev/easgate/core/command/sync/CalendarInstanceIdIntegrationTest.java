@@ -91,13 +91,20 @@ class CalendarInstanceIdIntegrationTest {
         List<WbxmlElement> exceptions = properties.child("Calendar:Exceptions").children("Calendar:Exception");
         assertThat(exceptions).hasSize(2);
         WbxmlElement moved = exceptions.get(0);
-        assertThat(moved.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(second));
+        // 16.x names the occurrence by AirSyncBase:InstanceId, not ExceptionStartTime (MS-ASCAL 2.2.2.23: 2.5-14.1)
+        assertThat(moved.childText("AirSyncBase:InstanceId")).isEqualTo(COMPACT.format(second));
+        assertThat(moved.child("Calendar:ExceptionStartTime")).isNull();
         assertThat(moved.childText("Calendar:Subject")).isEqualTo("Standup (moved)");
         assertThat(moved.childText("Calendar:StartTime")).isEqualTo(COMPACT.format(second.plusSeconds(3600)));
         assertThat(moved.child("Calendar:Deleted")).isNull();
         WbxmlElement deleted = exceptions.get(1);
-        assertThat(deleted.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(third));
+        assertThat(deleted.childText("AirSyncBase:InstanceId")).isEqualTo(COMPACT.format(third));
         assertThat(deleted.childText("Calendar:Deleted")).isEqualTo("1");
+        // a 14.1 client gets the same occurrence as ExceptionStartTime
+        WbxmlElement older = fetch(client("inst-141", "14.1"), calendar.id(), serverId).child("Calendar:Exceptions")
+                .children("Calendar:Exception").get(0);
+        assertThat(older.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(second));
+        assertThat(older.child("AirSyncBase:InstanceId")).isNull();
 
         // a second change of the same occurrence merges into its exception; the item itself is still there
         String next = changed.childText("SyncKey");
