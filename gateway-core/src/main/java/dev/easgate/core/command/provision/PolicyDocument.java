@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  * forbidden, no filters. Emitted by default (MS-ASPROV section in brackets):
  * <ul>
  *   <li>12.0+: DevicePasswordEnabled 0 [2.2.2.25] (no password required), AlphanumericDevicePasswordRequired 0
- *       [2.2.2.20], PasswordRecoveryEnabled 0 [2.2.2.39], RequireStorageCardEncryption 0 [2.2.2.48],
- *       AttachmentsEnabled 1 [2.2.2.23], AllowSimpleDevicePassword 1 [2.2.2.12]</li>
- *   <li>12.1+: AllowStorageCard 1, AllowCamera 1, RequireDeviceEncryption 0, AllowUnsignedApplications 1,
+ *       [2.2.2.20], PasswordRecoveryEnabled 0 [2.2.2.39], AttachmentsEnabled 1 [2.2.2.23],
+ *       AllowSimpleDevicePassword 1 [2.2.2.12]</li>
+ *   <li>12.1+: RequireStorageCardEncryption 0 [2.2.2.52], AllowStorageCard 1, AllowCamera 1, RequireDeviceEncryption 0, AllowUnsignedApplications 1,
  *       AllowUnsignedInstallationPackages 1, AllowWiFi 1, AllowTextMessaging 1, AllowPOPIMAPEmail 1,
  *       AllowBluetooth 2 (allow all), AllowIrDA 1, RequireManualSyncWhenRoaming 0, AllowDesktopSync 1,
  *       MaxCalendarAgeFilter 0 (all), AllowHTMLEmail 1, MaxEmailAgeFilter 0 (all), RequireSignedSMIMEMessages 0,
@@ -108,7 +108,7 @@ public final class PolicyDocument {
         ProtocolVersion v121 = ProtocolVersion.V12_1;
         m.put("DevicePasswordEnabled", new Spec(Kind.BOOLEAN, v12));
         m.put("AlphanumericDevicePasswordRequired", new Spec(Kind.BOOLEAN, v12));
-        m.put("RequireStorageCardEncryption", new Spec(Kind.BOOLEAN, v12));
+        m.put("RequireStorageCardEncryption", new Spec(Kind.BOOLEAN, v121)); // MS-ASPROV 2.2.2.52: 12.1+
         m.put("PasswordRecoveryEnabled", new Spec(Kind.BOOLEAN, v12));
         m.put("AttachmentsEnabled", new Spec(Kind.BOOLEAN, v12));
         m.put("MinDevicePasswordLength", new Spec(Kind.NUMBER, v12));

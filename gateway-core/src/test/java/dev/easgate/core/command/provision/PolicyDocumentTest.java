@@ -41,6 +41,9 @@ class PolicyDocumentTest {
         assertThat(doc.child("DevicePasswordEnabled")).isNotNull();
         assertThat(doc.child("AllowCamera")).isNull();
         assertThat(doc.child("AllowBluetooth")).isNull();
+        assertThat(doc.child("RequireStorageCardEncryption")).isNull(); // MS-ASPROV 2.2.2.52: 12.1+
+        assertThat(PolicyDocument.defaults().easProvisionDoc(ProtocolVersion.V12_1)
+                .child("RequireStorageCardEncryption")).isNotNull();
     }
 
     @Test
