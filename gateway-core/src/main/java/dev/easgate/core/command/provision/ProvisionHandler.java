@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
  *       An account-only wipe cannot be expressed before 16.1; rather than escalate to a full wipe such clients get
  *       Provision Status 3 and a warning is logged.</li>
  *   <li>Settings:DeviceInformation in the request (14.1+) is recorded and answered with its Status 1
- *       (3.2.5.1.1).</li>
+ *       (3.2.5.1.1); before 14.1 it is ignored.</li>
  *   <li>A request without Policies, PolicyType or a wipe acknowledgement gets Provision Status 2 (MS-ASCMD 3.1.5.1).</li>
  * </ul>
  */
@@ -67,7 +67,9 @@ public final class ProvisionHandler implements CommandHandler {
         if (!body.matches("Provision:Provision")) {
             return refuse(request, "root is not Provision", status(2).build()).map(CommandResponse::ok);
         }
-        WbxmlElement deviceInfoElement = body.child("Settings:DeviceInformation");
+        // MS-ASPROV 2.2.2.53: DeviceInformation in Provision is 14.1+; before, it is neither recorded nor answered
+        WbxmlElement deviceInfoElement = request.version().atLeast(ProtocolVersion.V14_1)
+                ? body.child("Settings:DeviceInformation") : null;
         DeviceInformation info = deviceInfoElement == null ? null : DeviceInformation.from(deviceInfoElement);
         Mono<Void> recordInfo = info == null ? Mono.empty() : update(request, info::applyTo);
         WbxmlElement infoStatus = deviceInfoElement == null ? null : WbxmlElement.el(CodePage.SETTINGS,

@@ -191,6 +191,20 @@ class ProvisionIntegrationTest {
     }
 
     @Test
+    void deviceInformationInProvisionBefore141IsIgnored() {
+        EasTestClient client = server.client("demo", "prov-info-140").protocolVersion("14.0");
+        WbxmlElement request = WbxmlElement.el(CodePage.PROVISION, "Provision")
+                .child("Settings:DeviceInformation", info -> info.child("Set", set -> set.child("Model", "Old phone")))
+                .child("Policies", p -> p.child("Policy", x -> x.child("PolicyType", ProvisionHandler.EAS_WBXML)))
+                .build();
+        EasTestClient.Response response = client.post("Provision", request);
+        // MS-ASPROV 2.2.2.53: 14.1+ only, so no DeviceInformation Status in the answer and nothing recorded
+        assertThat(response.body().child("Settings:DeviceInformation")).isNull();
+        assertThat(response.body().child("Policies").child("Policy").childText("Status")).isEqualTo("1");
+        assertThat(device("demo", "prov-info-140").model()).isNotEqualTo("Old phone");
+    }
+
+    @Test
     void remoteWipeIsDeliveredAndAcknowledged() {
         EasTestClient client = server.client("bob", "wipe-1");
         client.provision();
