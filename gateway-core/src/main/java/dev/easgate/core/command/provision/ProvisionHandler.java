@@ -81,7 +81,9 @@ public final class ProvisionHandler implements CommandHandler {
 
     private Mono<WbxmlElement> respond(CommandRequest request, DeviceRecord device, WbxmlElement body) {
         WbxmlElement wipeAck = body.child("Provision:RemoteWipe");
-        WbxmlElement accountWipeAck = body.child("Provision:AccountOnlyRemoteWipe");
+        // MS-ASPROV 2.2.2.1: AccountOnlyRemoteWipe is 16.1 only; an earlier client's is not an acknowledgement
+        WbxmlElement accountWipeAck = request.version().atLeast(ProtocolVersion.V16_1)
+                ? body.child("Provision:AccountOnlyRemoteWipe") : null;
         if (wipeAck != null || accountWipeAck != null) {
             return wipeAcknowledgement(request, device, wipeAck != null, wipeAck != null ? wipeAck : accountWipeAck);
         }

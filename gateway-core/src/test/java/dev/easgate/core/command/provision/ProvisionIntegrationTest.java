@@ -240,6 +240,21 @@ class ProvisionIntegrationTest {
     }
 
     @Test
+    void anAccountOnlyWipeAcknowledgementBefore161IsNotTaken() {
+        EasTestClient client = server.client("bob", "wipe-3").protocolVersion("16.0");
+        client.provision();
+        state().putDevice(device("bob", "wipe-3").withWipe(DeviceRecord.WipeState.ACCOUNT_WIPE_REQUESTED))
+                .block(Duration.ofSeconds(5));
+        EasTestClient.Response response = client.post("Provision", WbxmlElement.el(CodePage.PROVISION, "Provision")
+                .child("AccountOnlyRemoteWipe", w -> w.child("Status", "1")).build());
+        // MS-ASPROV 2.2.2.1: the element is 16.1 only, so it is neither taken as acknowledgement nor echoed; the
+        // request is answered like any Provision of a 16.0 device with an account-only wipe pending (Status 3)
+        assertThat(response.body().childText("Status")).isEqualTo("3");
+        assertThat(response.body().child("AccountOnlyRemoteWipe")).isNull();
+        assertThat(device("bob", "wipe-3").wipe()).isEqualTo(DeviceRecord.WipeState.ACCOUNT_WIPE_REQUESTED);
+    }
+
+    @Test
     void unknownPolicyOptionStopsTheGateway() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         GatewayTestServer.start(Map.of("policy.AllowTeleportation", "1")).close())
