@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  *       stored, whatever BodyType the Get asks for.</li>
  *   <li>DevicePassword/Set (the recovery password): acknowledged with Status 1 and neither stored nor logged; the
  *       policy never enables password recovery.</li>
- *   <li>RightsManagementInformation/Get (14.1+): Status 1 and no templates, since the gateway has no IRM.</li>
+ *   <li>RightsManagementInformation/Get (14.1+): Status 1 and no templates, since the gateway has no IRM; before
+ *       14.1 the part is unknown.</li>
  * </ul>
  * A body that is not Settings, or a child that is none of these, gets only the overall Status 2.
  */
@@ -53,7 +54,7 @@ public final class SettingsHandler implements CommandHandler {
     public Mono<CommandResponse> handle(CommandRequest request) {
         WbxmlElement body = request.body();
         if (body == null || !body.matches("Settings:Settings") || body.children().isEmpty()
-                || !body.children().stream().allMatch(c -> c.page() == CodePage.SETTINGS && KNOWN.contains(c.name()))) {
+                || !body.children().stream().allMatch(c -> known(c, request.version()))) {
             LOG.info("Settings status 2 for user={} device={}: not a Settings request of known parts",
                     request.user(), request.query().deviceId());
             return Mono.just(CommandResponse.ok(settings(2, List.of())));
@@ -68,6 +69,12 @@ public final class SettingsHandler implements CommandHandler {
                 })
                 .collectList()
                 .map(parts -> CommandResponse.ok(settings(1, parts)));
+    }
+
+    /** A part this version defines: RightsManagementInformation only from 14.1 (MS-ASCMD 2.2.3.156). */
+    private static boolean known(WbxmlElement part, ProtocolVersion version) {
+        return part.page() == CodePage.SETTINGS && KNOWN.contains(part.name())
+                && (!part.name().equals("RightsManagementInformation") || version.atLeast(ProtocolVersion.V14_1));
     }
 
     private static WbxmlElement settings(int status, List<WbxmlElement> parts) {

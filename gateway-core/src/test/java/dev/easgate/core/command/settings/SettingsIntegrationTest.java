@@ -120,6 +120,16 @@ class SettingsIntegrationTest {
     }
 
     @Test
+    void rightsManagementInformationBefore141IsUnknown() {
+        EasTestClient client = provisioned("demo", "set-rm-140", "14.0");
+        EasTestClient.Response response = settings(client, s -> s
+                .child("RightsManagementInformation", r -> r.empty("Get")));
+        // MS-ASCMD 2.2.3.156, MS-ASRM 2.2.2.17: 14.1+, so no RightsManagementInformation nor templates before
+        assertThat(response.text("Status")).isEqualTo("2");
+        assertThat(response.body().child("RightsManagementInformation")).isNull();
+    }
+
+    @Test
     void malformedSettingsGetStatus2() {
         EasTestClient client = provisioned("demo", "set-bad", "16.1");
         assertThat(client.post("Settings", null).text("Status")).isEqualTo("2");
