@@ -15,6 +15,7 @@ import dev.easgate.core.content.ContentOptions;
 import dev.easgate.core.content.ContentRenderer;
 import dev.easgate.core.content.ParsedEmail;
 import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.util.ArrayList;
@@ -130,22 +131,27 @@ public final class ItemOperationsHandler implements CommandHandler {
         Mono<WbxmlElement> result = switch (name) {
             case "ItemOperations:Fetch" -> fetch(request, operation, answer);
             case "ItemOperations:EmptyFolderContents" -> emptyFolder(request, operation);
-            case "ItemOperations:Move" -> {
-                // 14.0+ conversation move (MS-ASCMD 2.2.3.117.1): not implemented by this gateway
-                refused(request, "conversation move is not supported");
-                yield Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Move").child("Status", NOT_SUPPORTED)
-                        .optional("ConversationId", operation.childText("ItemOperations:ConversationId"))
-                        .build());
-            }
-            default -> {
-                refused(request, "unknown operation " + name);
-                yield Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Fetch").child("Status", PROTOCOL_ERROR)
-                        .build());
-            }
+            // MS-ASCMD 2.2.3.117.1: the conversation Move is 14.0+; before, it is an unknown operation
+            case "ItemOperations:Move" -> request.version().atLeast(ProtocolVersion.V14_0)
+                    ? conversationMove(request, operation) : unknown(request, name);
+            default -> unknown(request, name);
         };
         return result.onErrorResume(MailStoreException.class, e -> Mono.just(
                 WbxmlElement.el(operation.tag()).child("Status", e.kind() == MailStoreException.Kind.NOT_FOUND
                         ? NOT_FOUND : SERVER_ERROR).build()));
+    }
+
+    /** The 14.0+ conversation move (MS-ASCMD 2.2.3.117.1): not implemented by this gateway. */
+    private static Mono<WbxmlElement> conversationMove(CommandRequest request, WbxmlElement operation) {
+        refused(request, "conversation move is not supported");
+        return Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Move").child("Status", NOT_SUPPORTED)
+                .optional("ConversationId", operation.childText("ItemOperations:ConversationId"))
+                .build());
+    }
+
+    private static Mono<WbxmlElement> unknown(CommandRequest request, String name) {
+        refused(request, "unknown operation " + name);
+        return Mono.just(WbxmlElement.el(CodePage.ITEM_OPERATIONS, "Fetch").child("Status", PROTOCOL_ERROR).build());
     }
 
     private Mono<WbxmlElement> fetch(CommandRequest request, WbxmlElement fetch, Answer answer) {

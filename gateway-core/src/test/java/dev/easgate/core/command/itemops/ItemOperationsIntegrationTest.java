@@ -220,4 +220,23 @@ class ItemOperationsIntegrationTest {
         store.delete("bob", item.folderId(), item.id()).block();
         assertThat(fetchStatusOf(client, request)).isEqualTo("6");
     }
+
+    @Test
+    void theConversationMoveIs156From14AndAnUnknownOperationBefore() {
+        for (String version : new String[] {"12.1", "14.0"}) {
+            EasTestClient client = server.client("bob", "io-move-" + version.replace(".", "")).protocolVersion(version);
+            client.provision();
+            WbxmlElement response = client.post("ItemOperations", WbxmlElement.el(CodePage.ITEM_OPERATIONS,
+                    "ItemOperations").child("Move", m -> m.child("ConversationId", "c-1").child("DstFldId", "1")
+                    .child("Options", o -> o.empty("MoveAlways"))).build()).body().child("Response");
+            if (version.equals("14.0")) {
+                assertThat(response.child("Move").childText("Status")).isEqualTo("156");
+                assertThat(response.child("Move").childText("ConversationId")).isEqualTo("c-1");
+            } else {
+                // MS-ASCMD 2.2.3.117.1: Move is 14.0+, so no Move element before
+                assertThat(response.child("Move")).isNull();
+                assertThat(response.child("Fetch").childText("Status")).isEqualTo("2");
+            }
+        }
+    }
 }
