@@ -22,12 +22,10 @@ import dev.easgate.wbxml.WbxmlEncoder;
 import dev.easgate.wbxml.WbxmlException;
 import dev.easgate.wbxml.WbxmlLimits;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -207,14 +205,18 @@ public final class EasEndpoint {
         String address = clientAddress(request);
         // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
         String command = query.command().wireName();
+        Exchange exchange = new Exchange();
+        exchange.onEnd(inFlight::decrementAndGet);
         return Mono.defer(() -> login(credentials, address))
                 .flatMap(account -> account.isPresent()
-                        ? admitted(request, response, query, negotiated, account.get())
+                        ? admitted(request, response, query, negotiated, account.get(), exchange)
                                 .contextWrite(c -> account.get().user().equals(credentials.user()) ? c
                                         : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
                         : unauthorized(response, credentials, command, address))
                 .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
-                .doFinally(signal -> inFlight.decrementAndGet())
+                // a parked request's pipeline above has completed and is let go; its answer waits and is sent here
+                .then(Mono.defer(exchange::takeLater))
+                .doFinally(signal -> exchange.end())
                 // a parked request holds no worker: it leaves the in-flight count while parked
                 .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {
                     @Override
@@ -253,7 +255,7 @@ public final class EasEndpoint {
      * (HTTP 503 + Retry-After); otherwise served while holding a slot of both.
      */
     private Mono<Void> admitted(HttpServerRequest request, HttpServerResponse response, EasQuery query,
-                                ProtocolVersion version, Account account) {
+                                ProtocolVersion version, Account account, Exchange exchange) {
         String userAgent = headerOr(request, "User-Agent", "");
         String blocked = guards.blocks().blocked(account.user(), query.deviceId(), query.deviceType(), userAgent);
         if (blocked != null) {
@@ -278,12 +280,13 @@ public final class EasEndpoint {
                     .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
                     .send().then();
         }
-        return authorized(request, response, query, version, account)
-                .doFinally(signal -> guards.concurrency().release(account.user(), query.deviceId()));
+        // the slots are held until the answer is sent, a parked request's too
+        exchange.onEnd(() -> guards.concurrency().release(account.user(), query.deviceId()));
+        return authorized(request, response, query, version, account, exchange);
     }
 
     private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, EasQuery query,
-                                  ProtocolVersion version, Account account) {
+                                  ProtocolVersion version, Account account, Exchange exchange) {
         CommandHandler handler = commands.handler(query.command());
         if (handler == null) {
             LOG.info("501 for user={} device={}: command {} is not implemented", account.user(), query.deviceId(),
@@ -300,7 +303,7 @@ public final class EasEndpoint {
                 return mustProvision(response, query, version, device, verdict);
             }
             return withBody(request, response, query, body -> dispatch(handler, request, response, query, version,
-                    account, device, body));
+                    account, device, body, exchange));
         }).onErrorResume(TooManyDevicesException.class, e -> tooManyDevices(response, query, version, key))
                 .onErrorResume(StateStoreUnavailableException.class,
                         e -> stateUnavailable(response, query, account.user(), e));
@@ -418,27 +421,15 @@ public final class EasEndpoint {
 
     private Mono<ByteBuf> readBody(HttpServerRequest request) {
         return Mono.defer(() -> {
-            CompositeByteBuf composite = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-            AtomicBoolean released = new AtomicBoolean();
-            Runnable release = () -> {
-                if (released.compareAndSet(false, true)) {
-                    composite.release();
-                }
-            };
-            return request.receive().retain()
-                    .doOnNext(chunk -> {
-                        composite.addComponent(true, chunk);
-                        if (composite.readableBytes() > config.maxRequestBytes()) {
-                            throw new BodyTooLargeException();
-                        }
-                    })
-                    .then(Mono.fromSupplier(() -> (ByteBuf) composite))
-                    .doOnError(e -> release.run())
-                    .doOnCancel(release);
+            // read by a subscriber of its own: the connection keeps a reference to whoever read its body, and that
+            // must not be this request's pipeline, which a parked request lets go
+            BodyReader reader = new BodyReader(config.maxRequestBytes());
+            request.receive().retain().subscribe(reader);
+            return reader.body();
         });
     }
 
-    private static final class BodyTooLargeException extends RuntimeException {
+    static final class BodyTooLargeException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         BodyTooLargeException() {
@@ -448,7 +439,7 @@ public final class EasEndpoint {
 
     private Mono<Void> dispatch(CommandHandler handler, HttpServerRequest request, HttpServerResponse response,
                                 EasQuery query, ProtocolVersion version, Account account, DeviceRecord device,
-                                ByteBuf body) {
+                                ByteBuf body, Exchange exchange) {
         String contentType = headerOr(request, "Content-Type", "");
         WbxmlElement decoded = null;
         if (body.isReadable() && isWbxml(contentType, body)) {
@@ -469,14 +460,34 @@ public final class EasEndpoint {
         if (debug) {
             guards.debug().log(account.user(), query.deviceId(), query.command().wireName(), "request", decoded);
         }
-        return handler.handle(commandRequest)
-                .doOnNext(result -> {
+        return answer(handler.handle(commandRequest), response, query, account, debug, exchange);
+    }
+
+    /**
+     * Sends what the handler answers. A parked answer ({@link CommandResponse#parked}) is handed to the exchange
+     * with this request's Context, and this pipeline completes without sending: the exchange subscribes to it
+     * once this pipeline is gone. {@code exchange} is null for a parked answer's own response (no second park).
+     */
+    private Mono<Void> answer(Mono<CommandResponse> results, HttpServerResponse response, EasQuery query,
+                              Account account, boolean debug, Exchange exchange) {
+        return results
+                .flatMap(result -> {
+                    if (result.parked() != null) {
+                        if (exchange == null) {
+                            return Mono.error(new IllegalStateException("a parked answer parked again"));
+                        }
+                        return Mono.deferContextual(context -> {
+                            exchange.later(answer(result.parked(), response, query, account, debug, null)
+                                    .contextWrite(context));
+                            return Mono.<Void>empty();
+                        });
+                    }
                     if (debug) {
                         guards.debug().log(account.user(), query.deviceId(), query.command().wireName(),
                                 "response", result.body());
                     }
+                    return send(response, result);
                 })
-                .flatMap(result -> send(response, result))
                 .onErrorResume(StateStoreUnavailableException.class,
                         e -> stateUnavailable(response, query, account.user(), e))
                 .onErrorResume(e -> {

@@ -135,21 +135,30 @@ public final class PingHandler implements CommandHandler {
                 changes.changed(request.deviceKey(), ping.folderIds()).<Set<String>>map(Set::copyOf)
                         // state store down: park anyway; the bus gap on reconnect wakes it with every folder
                         .onErrorResume(StateStoreUnavailableException.class, e -> Mono.just(Set.of())));
-        return hub.park(parkRequest).flatMap(outcome -> answer(request, ping, outcome));
+        // the request's pipeline is let go while parked: the answer keeps only the device and the folder ids
+        String user = request.user();
+        String deviceId = request.query().deviceId();
+        List<String> folderIds = ping.folderIds();
+        return Mono.just(CommandResponse.parked(hub.park(parkRequest)
+                .map(outcome -> answer(user, deviceId, folderIds, outcome))));
     }
 
-    private Mono<CommandResponse> answer(CommandRequest request, PingRequest ping, ParkOutcome outcome) {
-        LOG.debug("Ping of user={} device={} unparked: {}", request.user(), request.query().deviceId(),
-                outcome.reason());
+    private static CommandResponse answer(String user, String deviceId, List<String> folderIds, ParkOutcome outcome) {
+        LOG.debug("Ping of user={} device={} unparked: {}", user, deviceId, outcome.reason());
         return switch (outcome.reason()) {
             case CHANGED, BUS_GAP -> {
                 // in the order the device listed them
-                List<String> changed = ping.folderIds().stream().filter(outcome.changedFolders()::contains).toList();
-                yield ok(ping(2).child("Folders", folders -> changed.forEach(id -> folders.child("Folder", id))));
+                List<String> changed = folderIds.stream().filter(outcome.changedFolders()::contains).toList();
+                yield CommandResponse.ok(ping(2).child("Folders", folders -> changed.forEach(id -> folders
+                        .child("Folder", id))).build());
             }
-            case HIERARCHY_CHANGED -> refuse(request, 7, "the folder hierarchy changed while parked");
+            case HIERARCHY_CHANGED -> {
+                LOG.info("Ping status 7 for user={} device={}: the folder hierarchy changed while parked", user,
+                        deviceId);
+                yield CommandResponse.ok(ping(7).build());
+            }
             // MS-ASCMD 2.2.3.177.12 status 1: the heartbeat expired (also: superseded by a newer request, draining)
-            case EXPIRED, SUPERSEDED, DRAINED -> ok(ping(1));
+            case EXPIRED, SUPERSEDED, DRAINED -> CommandResponse.ok(ping(1).build());
         };
     }
 
