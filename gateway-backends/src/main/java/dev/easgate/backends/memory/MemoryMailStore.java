@@ -486,7 +486,8 @@ public final class MemoryMailStore implements MailStore {
         final Map<String, Item> items = new HashMap<>();
         /** The current items by the sequence of their last change: each write takes a sequence of its own. */
         final TreeMap<Long, Item> byModSeq = new TreeMap<>();
-        final ArrayDeque<Tombstone> tombstones = new ArrayDeque<>();
+        /** Made on the first removal: most folders of an idle mailbox never have one. */
+        ArrayDeque<Tombstone> tombstones;
         /** The highest sequence of a pruned tombstone: callers from before it cannot be answered incrementally. */
         long prunedUpTo;
 
@@ -512,6 +513,9 @@ public final class MemoryMailStore implements MailStore {
         void remove(String itemId, long atModSeq, int tombstoneLimit) {
             Item removed = items.remove(itemId);
             byModSeq.remove(removed.modSeq());
+            if (tombstones == null) {
+                tombstones = new ArrayDeque<>();
+            }
             tombstones.addLast(new Tombstone(itemId, atModSeq));
             while (tombstones.size() > tombstoneLimit) {
                 prunedUpTo = Math.max(prunedUpTo, tombstones.removeFirst().modSeq());
@@ -528,7 +532,7 @@ public final class MemoryMailStore implements MailStore {
                 return new FolderChanges(modSeq, versions(byModSeq.values()), List.of(), true);
             }
             List<String> vanished = new ArrayList<>();
-            if (since > 0) {
+            if (since > 0 && tombstones != null) {
                 for (var it = tombstones.descendingIterator(); it.hasNext(); ) {
                     Tombstone tombstone = it.next();
                     if (tombstone.modSeq() <= since) {
