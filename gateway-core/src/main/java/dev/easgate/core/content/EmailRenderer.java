@@ -188,7 +188,10 @@ public final class EmailRenderer {
         long limit = ContentOptions.truncationBytes(options.truncation());
         boolean cut = limit >= 0 && bytes.length > limit;
         data.child("Email:BodyTruncated", cut ? "1" : "0");
-        data.child("Email:BodySize", bytes.length);
+        if (cut) {
+            // MS-ASEMAIL 2.2.2.12: BodySize is present only when BodyTruncated is 1 (the size before truncation)
+            data.child("Email:BodySize", bytes.length);
+        }
         data.child("Email:Body", cut ? Utf8.truncate(bytes, limit) : plain);
     }
 

@@ -153,6 +153,18 @@ class ContentRendererTest {
         assertThat(data.childText("Email:BodyTruncated")).isEqualTo("1");
         assertThat(data.childText("Email:Body")).isEmpty();
         assertThat(data.child("Email:InternetCPID")).isNull();
+        int full = "Grüße aus München".getBytes(StandardCharsets.UTF_8).length;
+        assertThat(data.childText("Email:BodySize")).isEqualTo(Integer.toString(full));
+    }
+
+    @Test
+    void protocol25SendsBodySizeOnlyForATruncatedBody() {
+        // MS-ASEMAIL 2.2.2.12: BodySize is present only when BodyTruncated is 1
+        ContentOptions whole = new ContentOptions(ProtocolVersion.V2_5, List.of(), 0, 8, -1); // 8: nothing truncated
+        WbxmlElement data = ContentRenderer.applicationData(item(ALTERNATIVE, EmailFlags.UNREAD), whole);
+        assertThat(data.childText("Email:BodyTruncated")).isEqualTo("0");
+        assertThat(data.childText("Email:Body")).startsWith("Grüße aus München");
+        assertThat(data.child("Email:BodySize")).isNull();
     }
 
     @Test
