@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes an AirSyncBase:Body (MS-ASAIRS 2.2.2.9) of a chosen type under a BodyPreference: sizes in UTF-8 bytes of
- * the data in that type, truncation at a character boundary, AllOrNone, and the plain-text Preview of 14.0+.
+ * the data in that type, truncation at a character boundary, AllOrNone, and the plain-text Preview of 14.0+ (not
+ * beside plain-text Data).
  */
 public final class BodyRenderer {
     private static final Pattern TAGS = Pattern.compile("(?is)<(script|style)[^>]*>.*?</\\1>|<[^>]+>");
@@ -36,13 +37,20 @@ public final class BodyRenderer {
         if (truncated) {
             body.child("Truncated", "1");
         }
+        String sent = null;
         if (!truncated) {
-            body.child("Data", data);
+            sent = data;
         } else if (!preference.allOrNone()) {
             // MS-ASAIRS 2.2.2.40.1: TruncationSize counts bytes; never split a UTF-8 sequence
-            body.child("Data", Utf8.truncate(bytes, preference.truncationSize()));
+            sent = Utf8.truncate(bytes, preference.truncationSize());
         } // MS-ASAIRS 2.2.2.3.1 AllOrNone: a body that would be truncated is sent without data
-        if (preference.preview() > 0 && version.atLeast(ProtocolVersion.V14_0)) {
+        if (sent != null) {
+            body.child("Data", sent);
+        }
+        // MS-ASAIRS 2.2.2.35.1: no Preview beside plain-text (Type 1) Data; a Type 1 body without data (AllOrNone,
+        // or TruncationSize 0) or a body of another type gets one
+        boolean plainData = type == BodyPreference.PLAIN && sent != null && !sent.isEmpty();
+        if (preference.preview() > 0 && version.atLeast(ProtocolVersion.V14_0) && !plainData) {
             body.child("Preview", Utf8.firstChars(collapse(previewText), preference.preview()));
         }
         return body.build();

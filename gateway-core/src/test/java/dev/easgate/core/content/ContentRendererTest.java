@@ -107,7 +107,31 @@ class ContentRendererTest {
         assertThat(data.child("Email:Categories").childText("Category")).isEqualTo("Work");
         assertThat(data.child("Email2:ConversationId").opaque().length()).isEqualTo(16);
         assertThat(data.child("Email2:ConversationIndex").opaque().length()).isEqualTo(5);
-        assertThat(data.child("AirSyncBase:Body").childText("Preview")).isEqualTo("Grüß");
+        // MS-ASAIRS 2.2.2.35.1: plain-text (Type 1) Data comes without a Preview
+        assertThat(data.child("AirSyncBase:Body").childText("Data")).startsWith("Grüße");
+        assertThat(data.child("AirSyncBase:Body").child("Preview")).isNull();
+    }
+
+    @Test
+    void previewIsSentExceptBesidePlainTextData() {
+        // MS-ASAIRS 2.2.2.35.1: no Preview when a Type 1 body returns data; other types, or no data, get one
+        WbxmlElement html = ContentRenderer.applicationData(item(ALTERNATIVE, EmailFlags.UNREAD),
+                options(ProtocolVersion.V14_1, 0, new BodyPreference(2, -1, false, 4))).child("AirSyncBase:Body");
+        assertThat(html.childText("Type")).isEqualTo("2");
+        assertThat(html.childText("Preview")).isEqualTo("Grüß");
+        WbxmlElement previewOnly = ContentRenderer.applicationData(item(ALTERNATIVE, EmailFlags.UNREAD),
+                options(ProtocolVersion.V14_1, 0, new BodyPreference(1, 0, false, 4))).child("AirSyncBase:Body");
+        assertThat(previewOnly.childText("Type")).isEqualTo("1");
+        assertThat(previewOnly.childText("Data")).isNullOrEmpty();
+        assertThat(previewOnly.childText("Preview")).isEqualTo("Grüß");
+        WbxmlElement allOrNone = ContentRenderer.applicationData(item(ALTERNATIVE, EmailFlags.UNREAD),
+                options(ProtocolVersion.V14_1, 0, new BodyPreference(1, 5, true, 4))).child("AirSyncBase:Body");
+        assertThat(allOrNone.child("Data")).isNull();
+        assertThat(allOrNone.childText("Preview")).isEqualTo("Grüß");
+        WbxmlElement cut = ContentRenderer.applicationData(item(ALTERNATIVE, EmailFlags.UNREAD),
+                options(ProtocolVersion.V14_1, 0, new BodyPreference(1, 5, false, 4))).child("AirSyncBase:Body");
+        assertThat(cut.childText("Data")).isEqualTo("Grü");
+        assertThat(cut.child("Preview")).isNull();
     }
 
     @Test
