@@ -2,6 +2,7 @@ package dev.easgate.core.command.itemops;
 
 import dev.easgate.backends.mail.AttachmentSource;
 import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
@@ -188,7 +189,7 @@ public final class ItemOperationsHandler implements CommandHandler {
                     return fetchStatus(SUCCESS)
                             .child("AirSync:CollectionId", item.folderId())
                             .child("AirSync:ServerId", item.id())
-                            .child("AirSync:Class", item.content().itemClass().easName())
+                            .optional("AirSync:Class", classOf(item, request.version()))
                             .child("Properties", p -> p.children(data.children()))
                             .build();
                 })
@@ -216,7 +217,7 @@ public final class ItemOperationsHandler implements CommandHandler {
                     WbxmlElement data = ContentRenderer.applicationData(item, options);
                     return fetchStatus(SUCCESS)
                             .child("Search:LongId", echoed)
-                            .child("AirSync:Class", item.content().itemClass().easName())
+                            .optional("AirSync:Class", classOf(item, request.version()))
                             .child("Properties", p -> p.children(data.children()))
                             .build();
                 })
@@ -227,6 +228,19 @@ public final class ItemOperationsHandler implements CommandHandler {
                     refused(request, "fetch of an unknown LongId");
                     return fetchStatus(NOT_FOUND).child("Search:LongId", echoed).build();
                 }));
+    }
+
+    /**
+     * The airsync:Class of a fetched item, or {@code null} when the value does not exist at the request's version:
+     * MS-ASCMD 2.2.3.27.3 makes "Notes" valid only from 14.0 (Email, Contacts, Calendar, Tasks from 12.0), so a note
+     * fetched by a 12.x client is answered without the (optional) Class.
+     */
+    static String classOf(Item item, ProtocolVersion version) {
+        ItemClass itemClass = item.content().itemClass();
+        if (itemClass == ItemClass.NOTES && !version.atLeast(ProtocolVersion.V14_0)) {
+            return null;
+        }
+        return itemClass.easName();
     }
 
     /** MS-ASCMD 2.2.3.125.3 ItemOperations Options: BodyPreference and MIMESupport as in Sync. */

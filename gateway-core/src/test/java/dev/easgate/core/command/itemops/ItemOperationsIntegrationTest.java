@@ -64,10 +64,14 @@ class ItemOperationsIntegrationTest {
     }
 
     private static WbxmlElement fetchItem(Item item) {
+        return fetchItem(item.folderId(), item.id());
+    }
+
+    private static WbxmlElement fetchItem(String folderId, String serverId) {
         return WbxmlElement.el(CodePage.ITEM_OPERATIONS, "ItemOperations").child("Fetch", f -> f
                 .child("Store", "Mailbox")
-                .child("AirSync:CollectionId", item.folderId())
-                .child("AirSync:ServerId", item.id())
+                .child("AirSync:CollectionId", folderId)
+                .child("AirSync:ServerId", serverId)
                 .child("Options", o -> o.child("AirSyncBase:BodyPreference", b -> b.child("Type", 1)))).build();
     }
 
@@ -219,6 +223,31 @@ class ItemOperationsIntegrationTest {
         assertThat(answer.childText("Search:LongId")).isEqualTo("not-a-long-id");
         store.delete("bob", item.folderId(), item.id()).block();
         assertThat(fetchStatusOf(client, request)).isEqualTo("6");
+    }
+
+    @Test
+    void aNoteIsClassNotesFrom14AndHasNoClassBefore() {
+        Folder notes = store.folders("bob").filter(f -> f.type() == FolderType.NOTES).blockFirst();
+        String noteId = store.changesSince("bob", notes.id(), 0).block().changed().get(0).id();
+        Folder inbox = store.folders("bob").filter(f -> f.type() == FolderType.INBOX).blockFirst();
+        String mailId = store.changesSince("bob", inbox.id(), 0).block().changed().get(0).id();
+        for (String version : new String[] {"12.0", "12.1", "14.0", "14.1", "16.0", "16.1"}) {
+            EasTestClient client = server.client("bob", "io-class-" + version.replace(".", ""))
+                    .protocolVersion(version);
+            client.provision();
+            WbxmlElement note = client.post("ItemOperations", fetchItem(notes.id(), noteId)).body()
+                    .child("Response").child("Fetch");
+            assertThat(note.childText("Status")).as(version).isEqualTo("1");
+            if (version.startsWith("12.")) {
+                // MS-ASCMD 2.2.3.27.3: the "Notes" value is valid only from 14.0
+                assertThat(note.child("AirSync:Class")).as(version).isNull();
+            } else {
+                assertThat(note.childText("AirSync:Class")).as(version).isEqualTo("Notes");
+            }
+            WbxmlElement mail = client.post("ItemOperations", fetchItem(inbox.id(), mailId)).body()
+                    .child("Response").child("Fetch");
+            assertThat(mail.childText("AirSync:Class")).as(version).isEqualTo("Email");
+        }
     }
 
     @Test
