@@ -205,14 +205,38 @@ final class ClientCommandApplier {
                     ItemContent next = current.content() instanceof ItemContent.Email email
                             ? email.withFlags(
                                     ApplicationDataReader.changedEmailFlags(email.flags(), change.applicationData()))
-                            : ApplicationDataReader.changedPim((ItemContent.Pim) current.content(),
-                                    change.applicationData(), supported);
+                            : changedPim((ItemContent.Pim) current.content(), change.applicationData());
                     return store.change(user, folder.id(), change.serverId(), next);
                 })
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
                     return NO_RESPONSE;
                 });
+    }
+
+    /**
+     * A contact, event, task or note after a Change. From 16.0 a client MUST NOT send Calendar:Exceptions to change
+     * an exception; it names the occurrence by AirSyncBase:InstanceId instead (MS-ASCAL 2.2.2.22). So for a 16.0+
+     * client the Exceptions of an event are never written by a series Change: one that carries them has them
+     * ignored (the rest is applied), and one that leaves them out does not delete them, even when the client
+     * declared Calendar:Exceptions supported.
+     */
+    private ItemContent.Pim changedPim(ItemContent.Pim current, WbxmlElement sent) {
+        if (current.itemClass() != ItemClass.CALENDAR || !content.version().atLeast(ProtocolVersion.V16_0)) {
+            return ApplicationDataReader.changedPim(current, sent, supported);
+        }
+        List<WbxmlElement> kept = new ArrayList<>();
+        for (WbxmlElement child : sent.children()) {
+            if (!child.matches("Calendar:Exceptions")) {
+                kept.add(child);
+            }
+        }
+        Set<String> declared = supported;
+        if (declared != null && declared.contains("Calendar:Exceptions")) {
+            declared = new java.util.HashSet<>(declared);
+            declared.remove("Calendar:Exceptions");
+        }
+        return ApplicationDataReader.changedPim(current, WbxmlElement.parent(sent.tag(), kept), declared);
     }
 
     private Mono<WbxmlElement> delete(ClientCommand.Delete delete, Map<String, Long> known) {

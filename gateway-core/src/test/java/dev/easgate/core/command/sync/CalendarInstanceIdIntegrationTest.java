@@ -120,6 +120,77 @@ class CalendarInstanceIdIntegrationTest {
         assertThat(after.get(0).childText("Calendar:Location")).isEqualTo("Room 7");
     }
 
+    /** A weekly event of its own, with one exception (the second occurrence moved to 10:00). */
+    private static Item seriesWithAnException(Folder calendar, String subject) {
+        WbxmlElement data = WbxmlElement.el(CodePage.AIR_SYNC, "ApplicationData")
+                .child("Calendar:Subject", subject)
+                .child("Calendar:StartTime", "20300107T090000Z")
+                .child("Calendar:EndTime", "20300107T093000Z")
+                .child("Calendar:Recurrence", r -> r.child("Type", 1).child("Interval", 1).child("DayOfWeek", 2))
+                .child("Calendar:Exceptions", x -> x.child("Exception", e -> e
+                        .child("ExceptionStartTime", "20300114T090000Z")
+                        .child("StartTime", "20300114T100000Z")
+                        .child("EndTime", "20300114T103000Z")))
+                .build();
+        return store.add("bob", calendar.id(), new ItemContent.Pim(dev.easgate.backends.mail.ItemClass.CALENDAR,
+                data)).block();
+    }
+
+    private static WbxmlElement storedData(Folder calendar, String serverId) {
+        return ((ItemContent.Pim) store.item("bob", calendar.id(), serverId).block().content()).applicationData();
+    }
+
+    private static Consumer<WbxmlElement.Builder> changeWithExceptions(String serverId, String subject) {
+        return cmds -> cmds.child("Change", c -> c.child("ServerId", serverId).child("ApplicationData", d -> d
+                .child("Calendar:Subject", subject)
+                .child("Calendar:Exceptions", x -> x.child("Exception", e -> e
+                        .child("ExceptionStartTime", "20300121T090000Z")
+                        .child("Deleted", "1")))));
+    }
+
+    @Test
+    void from16ASeriesChangeIgnoresCalendarExceptionsAndKeepsTheStoredOnes() {
+        Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
+        Item series = seriesWithAnException(calendar, "Weekly review");
+        WbxmlElement before = storedData(calendar, series.id()).child("Calendar:Exceptions");
+
+        // MS-ASCAL 2.2.2.22: a 16.0+ client MUST NOT send Exceptions to change an exception (InstanceId does that);
+        // the element is ignored, the rest of the Change applies
+        EasTestClient phone = client("exc-16", "16.1");
+        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement changed = collection(phone, key, calendar.id(),
+                changeWithExceptions(series.id(), "Weekly review (16)"));
+        assertThat(changed.childText("Status")).isEqualTo("1");
+        assertThat(changed.child("Responses")).isNull();
+        WbxmlElement after = storedData(calendar, series.id());
+        assertThat(after.childText("Calendar:Subject")).isEqualTo("Weekly review (16)");
+        assertThat(after.child("Calendar:Exceptions")).isEqualTo(before);
+
+        // a 16.0 client that declared Exceptions supported and leaves them out of a Change does not delete them
+        EasTestClient declared = client("exc-16-supported", "16.0");
+        WbxmlElement first = declared.post("Sync", WbxmlElement.el(CodePage.AIR_SYNC, "Sync").child("Collections",
+                cs -> cs.child("Collection", c -> c.child("SyncKey", "0").child("CollectionId", calendar.id())
+                        .child("Supported", s -> s.empty("Calendar:Subject").empty("Calendar:Exceptions")))).build())
+                .body().child("Collections").child("Collection");
+        WbxmlElement subjectOnly = collection(declared, first.childText("SyncKey"), calendar.id(), cmds -> cmds
+                .child("Change", c -> c.child("ServerId", series.id()).child("ApplicationData", d -> d
+                        .child("Calendar:Subject", "Weekly review (supported)"))));
+        assertThat(subjectOnly.childText("Status")).isEqualTo("1");
+        WbxmlElement kept = storedData(calendar, series.id());
+        assertThat(kept.childText("Calendar:Subject")).isEqualTo("Weekly review (supported)");
+        assertThat(kept.child("Calendar:Exceptions")).isEqualTo(before);
+
+        // before 16.0 the Exceptions of a Change are the event's exceptions
+        EasTestClient older = client("exc-141", "14.1");
+        String key14 = collection(older, "0", calendar.id(), null).childText("SyncKey");
+        collection(older, key14, calendar.id(), changeWithExceptions(series.id(), "Weekly review (14)"));
+        List<WbxmlElement> replaced = storedData(calendar, series.id()).child("Calendar:Exceptions")
+                .children("Calendar:Exception");
+        assertThat(replaced).hasSize(1);
+        assertThat(replaced.get(0).childText("Calendar:ExceptionStartTime")).isEqualTo("20300121T090000Z");
+        assertThat(replaced.get(0).childText("Calendar:Deleted")).isEqualTo("1");
+    }
+
     @Test
     void anInstanceIdBefore16OrOnAnEventThatDoesNotRecurIsStatus6() {
         Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
