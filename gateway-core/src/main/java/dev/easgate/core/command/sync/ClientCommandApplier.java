@@ -219,7 +219,8 @@ final class ClientCommandApplier {
      * an exception; it names the occurrence by AirSyncBase:InstanceId instead (MS-ASCAL 2.2.2.22). So for a 16.0+
      * client the Exceptions of an event are never written by a series Change: one that carries them has them
      * ignored (the rest is applied), and one that leaves them out does not delete them, even when the client
-     * declared Calendar:Exceptions supported.
+     * declared Calendar:Exceptions supported. A Change of the recurrence pattern or of the start or end time of a
+     * recurring event deletes its exceptions (same section).
      */
     private ItemContent.Pim changedPim(ItemContent.Pim current, WbxmlElement sent) {
         if (current.itemClass() != ItemClass.CALENDAR || !content.version().atLeast(ProtocolVersion.V16_0)) {
@@ -236,7 +237,48 @@ final class ClientCommandApplier {
             declared = new java.util.HashSet<>(declared);
             declared.remove("Calendar:Exceptions");
         }
-        return ApplicationDataReader.changedPim(current, WbxmlElement.parent(sent.tag(), kept), declared);
+        ItemContent.Pim next = ApplicationDataReader.changedPim(current, WbxmlElement.parent(sent.tag(), kept),
+                declared);
+        WbxmlElement before = current.applicationData();
+        WbxmlElement after = next.applicationData();
+        // MS-ASCAL 2.2.2.22: in 16.0 and 16.1, changing the recurrence pattern or the start/end times of a
+        // recurring series deletes any exceptions of the event
+        boolean reshaped = !recurrence(before).equals(recurrence(after))
+                || !sameTime(before.childText("Calendar:StartTime"), after.childText("Calendar:StartTime"))
+                || !sameTime(before.childText("Calendar:EndTime"), after.childText("Calendar:EndTime"));
+        if (!reshaped || before.child("Calendar:Recurrence") == null || after.child("Calendar:Exceptions") == null) {
+            return next;
+        }
+        List<WbxmlElement> withoutExceptions = new ArrayList<>();
+        for (WbxmlElement child : after.children()) {
+            if (!child.matches("Calendar:Exceptions")) {
+                withoutExceptions.add(child);
+            }
+        }
+        return new ItemContent.Pim(next.itemClass(), WbxmlElement.parent(after.tag(), withoutExceptions));
+    }
+
+    /** An event's recurrence pattern as element name to value (empty when it does not recur). */
+    private static Map<String, String> recurrence(WbxmlElement data) {
+        Map<String, String> pattern = new HashMap<>();
+        WbxmlElement recurrence = data.child("Calendar:Recurrence");
+        if (recurrence != null) {
+            for (WbxmlElement child : recurrence.children()) {
+                String value = child.textOrOpaqueUtf8();
+                pattern.put(child.tag().qualifiedName(), value == null ? "" : value.strip());
+            }
+        }
+        return pattern;
+    }
+
+    /** Two Calendar date-times naming the same instant (compact or extended form), or both absent. */
+    private static boolean sameTime(String a, String b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        String left = instanceStart(a.strip());
+        String right = instanceStart(b.strip());
+        return left != null && right != null ? left.equals(right) : a.strip().equals(b.strip());
     }
 
     private Mono<WbxmlElement> delete(ClientCommand.Delete delete, Map<String, Long> known) {

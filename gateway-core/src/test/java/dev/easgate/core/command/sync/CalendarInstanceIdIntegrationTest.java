@@ -192,6 +192,54 @@ class CalendarInstanceIdIntegrationTest {
     }
 
     @Test
+    void from16ChangingThePatternOrTheTimesOfTheSeriesDeletesItsExceptions() {
+        // MS-ASCAL 2.2.2.22: in 16.0 and 16.1, changing the recurrence pattern or the start/end times of a recurring
+        // series deletes its exceptions
+        Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
+        EasTestClient phone = client("reshape-16", "16.0");
+        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
+
+        Item same = seriesWithAnException(calendar, "Same times");
+        WbxmlElement sent = collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+                .child("ServerId", same.id()).child("ApplicationData", d -> d
+                        .child("Calendar:Subject", "Same times, new subject")
+                        .child("Calendar:StartTime", "20300107T090000Z")
+                        .child("Calendar:EndTime", "20300107T093000Z")
+                        .child("Calendar:Recurrence", r -> r.child("Type", 1).child("Interval", 1)
+                                .child("DayOfWeek", 2)))));
+        key = sent.childText("SyncKey");
+        assertThat(storedData(calendar, same.id()).child("Calendar:Exceptions")).isNotNull();
+
+        Item moved = seriesWithAnException(calendar, "Moved series");
+        key = collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+                .child("ServerId", moved.id()).child("ApplicationData", d -> d
+                        .child("Calendar:StartTime", "20300107T110000Z")
+                        .child("Calendar:EndTime", "20300107T113000Z")))).childText("SyncKey");
+        WbxmlElement movedData = storedData(calendar, moved.id());
+        assertThat(movedData.childText("Calendar:StartTime")).isEqualTo("20300107T110000Z");
+        assertThat(movedData.child("Calendar:Exceptions")).isNull();
+
+        Item repatterned = seriesWithAnException(calendar, "Every other week");
+        collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+                .child("ServerId", repatterned.id()).child("ApplicationData", d -> d
+                        .child("Calendar:Recurrence", r -> r.child("Type", 1).child("Interval", 2)
+                                .child("DayOfWeek", 2)))));
+        WbxmlElement repatternedData = storedData(calendar, repatterned.id());
+        assertThat(repatternedData.child("Calendar:Recurrence").childText("Calendar:Interval")).isEqualTo("2");
+        assertThat(repatternedData.child("Calendar:Exceptions")).isNull();
+
+        // before 16.0 a moved series keeps its exceptions
+        Item older = seriesWithAnException(calendar, "Moved by 14.1");
+        EasTestClient old = client("reshape-141", "14.1");
+        String key14 = collection(old, "0", calendar.id(), null).childText("SyncKey");
+        collection(old, key14, calendar.id(), cmds -> cmds.child("Change", c -> c
+                .child("ServerId", older.id()).child("ApplicationData", d -> d
+                        .child("Calendar:StartTime", "20300107T110000Z")
+                        .child("Calendar:EndTime", "20300107T113000Z"))));
+        assertThat(storedData(calendar, older.id()).child("Calendar:Exceptions")).isNotNull();
+    }
+
+    @Test
     void anInstanceIdBefore16OrOnAnEventThatDoesNotRecurIsStatus6() {
         Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
         Item series = recurring(calendar);
