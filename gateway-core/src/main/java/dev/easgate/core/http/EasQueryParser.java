@@ -107,7 +107,9 @@ public final class EasQueryParser {
     private static EasQuery parseBase64(String rawQuery) {
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(decode(rawQuery));
+            // percent-decoded only: '+' belongs to the base64 alphabet and is not a space here, whether or not the
+            // client escaped it as %2B
+            bytes = Base64.getDecoder().decode(decode(rawQuery.replace("+", "%2B")));
         } catch (IllegalArgumentException e) {
             throw new BadQueryException("query is neither plain nor valid base64");
         }

@@ -63,6 +63,19 @@ class EasQueryParserTest {
     }
 
     @Test
+    void aBase64QueryKeepsItsPlusSignsWhetherEscapedOrNot() {
+        // policy key 0xFEFEFEFE makes the encoded query contain "+" and "/"
+        byte[] raw = base64Query(141, 0x00, "PLUS", 0xFEFEFEFEL, "Phone");
+        String encoded = Base64.getEncoder().encodeToString(raw);
+        assertThat(encoded).contains("+");
+        for (String query : new String[] {encoded, java.net.URLEncoder.encode(encoded, StandardCharsets.UTF_8)}) {
+            EasQuery parsed = EasQueryParser.parse(query);
+            assertThat(parsed.policyKey()).isEqualTo(0xFEFEFEFEL);
+            assertThat(parsed.deviceId()).isEqualTo("PLUS");
+        }
+    }
+
+    @Test
     void parsesTheBase64Form() {
         byte[] raw = base64Query(141, 0x03, "DEV1", 0xFEDCBA98L, "Android",
                 parameter(1, "f3".getBytes(StandardCharsets.US_ASCII)),
