@@ -460,7 +460,25 @@ public final class EasEndpoint {
         if (debug) {
             guards.debug().log(account.user(), query.deviceId(), query.command().wireName(), "request", decoded);
         }
-        return answer(handler.handle(commandRequest), response, query, account, debug, exchange);
+        return answer(handler.handle(commandRequest), response, query, account, debug, exchange,
+                () -> dropRequestHeaders(request));
+    }
+
+    /** Headers the connection still reads after the request was served: framing and keep-alive. */
+    private static final java.util.Set<String> CONNECTION_HEADERS = java.util.Set.of("connection", "keep-alive",
+            "host", "content-length", "transfer-encoding", "te", "upgrade", "expect");
+
+    /**
+     * A parked request's headers were all read before it parked; dropping the EAS ones (Authorization, User-Agent,
+     * MS-ASProtocolVersion, X-MS-PolicyKey, Content-Type, ...) keeps them from being held for the whole heartbeat.
+     */
+    private static void dropRequestHeaders(HttpServerRequest request) {
+        io.netty.handler.codec.http.HttpHeaders headers = request.requestHeaders();
+        for (String name : java.util.List.copyOf(headers.names())) {
+            if (!CONNECTION_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                headers.remove(name);
+            }
+        }
     }
 
     /**
@@ -469,7 +487,7 @@ public final class EasEndpoint {
      * once this pipeline is gone. {@code exchange} is null for a parked answer's own response (no second park).
      */
     private Mono<Void> answer(Mono<CommandResponse> results, HttpServerResponse response, EasQuery query,
-                              Account account, boolean debug, Exchange exchange) {
+                              Account account, boolean debug, Exchange exchange, Runnable onParked) {
         return results
                 .flatMap(result -> {
                     if (result.parked() != null) {
@@ -477,8 +495,9 @@ public final class EasEndpoint {
                             return Mono.error(new IllegalStateException("a parked answer parked again"));
                         }
                         return Mono.deferContextual(context -> {
-                            exchange.later(answer(result.parked(), response, query, account, debug, null)
+                            exchange.later(answer(result.parked(), response, query, account, debug, null, null)
                                     .contextWrite(context));
+                            onParked.run();
                             return Mono.<Void>empty();
                         });
                     }
