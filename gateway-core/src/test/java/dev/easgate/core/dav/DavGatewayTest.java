@@ -9,6 +9,10 @@ import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,5 +118,44 @@ class DavGatewayTest {
         assertThat(commands).isNotNull();
         assertThat(commands.children("Add")).anySatisfy(item -> assertThat(item.child("ApplicationData")
                 .childText("Contacts:Email1Address")).contains("otto@example.org"));
+    }
+
+    @Test
+    void resolveRecipientsReadsFreeBusyAndContactsFromTheDavServer() throws Exception {
+        Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(3, ChronoUnit.DAYS);
+        DateTimeFormatter ical = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+        // written straight into Radicale by another client: a busy hour 10:00-11:00 UTC, and a contact
+        assertThat(radicale.request("PUT", "demo/calendar/resolve-busy.ics", "text/calendar",
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//easgate test//EN\r\nBEGIN:VEVENT\r\n"
+                        + "UID:resolve-busy\r\nDTSTAMP:20260101T000000Z\r\n"
+                        + "DTSTART:" + ical.format(day.plus(10, ChronoUnit.HOURS)) + "\r\n"
+                        + "DTEND:" + ical.format(day.plus(11, ChronoUnit.HOURS)) + "\r\n"
+                        + "SUMMARY:Busy hour\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").statusCode()).isBetween(200, 299);
+        assertThat(radicale.request("PUT", "demo/contacts/resolve-rita.vcf", "text/vcard",
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:resolve-rita\r\nFN:Rita Remote\r\nN:Remote;Rita;;;\r\n"
+                        + "EMAIL;TYPE=INTERNET:rita@example.org\r\nEND:VCARD\r\n").statusCode()).isBetween(200, 299);
+
+        EasTestClient phone = server.client("demo", "DAVRESOLVE");
+        phone.provision();
+        WbxmlElement answer = phone.post("ResolveRecipients", el(CodePage.RESOLVE_RECIPIENTS, "ResolveRecipients")
+                .child("To", "demo@example.com")
+                .child("To", "Remote")
+                .child("Options", o -> o.child("Availability", a -> a
+                        .child("StartTime", day.toString())
+                        .child("EndTime", day.plus(1, ChronoUnit.DAYS).toString())))
+                .build()).body();
+        assertThat(answer.childText("Status")).isEqualTo("1");
+        List<WbxmlElement> responses = answer.children("Response");
+        WbxmlElement availability = responses.get(0).child("Recipient").child("Availability");
+        assertThat(availability.childText("Status")).isEqualTo("1");
+        String merged = availability.childText("MergedFreeBusy");
+        assertThat(merged).hasSize(48);
+        assertThat(merged.substring(20, 22)).as("10:00-11:00 busy, from the DAV calendar").isEqualTo("22");
+        assertThat(merged.substring(0, 20) + merged.substring(22)).matches("0+");
+        WbxmlElement rita = responses.get(1);
+        assertThat(rita.childText("Status")).isEqualTo("1");
+        assertThat(rita.child("Recipient").childText("Type")).as("a contact of the user's DAV address book")
+                .isEqualTo("2");
+        assertThat(rita.child("Recipient").childText("EmailAddress")).isEqualTo("rita@example.org");
     }
 }
