@@ -296,6 +296,19 @@ class ImapGatewayTest {
         java.time.Instant now = java.time.Instant.now();
         assertThat(searchMailbox(phone, inbox, null, now.minusSeconds(3600)).childText("Total")).isEqualTo("3");
         assertThat(searchMailbox(phone, inbox, null, now.plusSeconds(3600)).childText("Total")).isEqualTo("0");
+
+        // Find (16.1) runs the same IMAP search
+        EasTestClient newer = server.client(user, DovecotProcess.PASSWORD, "IMAPPHONE4").protocolVersion("16.1")
+                .policyKey(phone.policyKey());
+        WbxmlElement found = newer.post("Find", el(CodePage.FIND, "Find").child("SearchId", "imap-find")
+                .child("ExecuteSearch", e -> e.child("MailBoxSearchCriterion", c -> c
+                        .child("Query", q -> q.child("AirSync:Class", "Email").child("AirSync:CollectionId", inbox)
+                                .child("FreeText", "zucchini"))
+                        .child("Options", o -> o.child("Range", "0-9"))))
+                .build()).body().child("Response");
+        assertThat(found.childText("Status")).isEqualTo("1");
+        assertThat(found.childText("Total")).isEqualTo("1");
+        assertThat(found.child("Result").child("Properties").childText("Email:Subject")).isEqualTo("Garden plans");
     }
 
     private static WbxmlElement searchMailbox(EasTestClient phone, String folder, String freeText,
