@@ -163,4 +163,39 @@ class LimitsIntegrationTest {
             assertThat(parked2.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aParkedPingWhoseClientGoesAwayGivesItsSlotBack() throws Exception {
+        try (GatewayTestServer server = GatewayTestServer.start(Map.of("device.max-concurrent", "1"))) {
+            String inbox = server.gateway().services().mailStore().folders("alice")
+                    .filter(f -> f.type() == FolderType.INBOX).map(Folder::id).blockFirst();
+            EasTestClient phone = server.client("alice", "gone-1");
+            phone.provision();
+            caughtUp(phone, inbox);
+            byte[] body = dev.easgate.wbxml.WbxmlEncoder.encode(ping(inbox));
+            String head = "POST /Microsoft-Server-ActiveSync?Cmd=Ping&User=alice&DeviceId=gone-1&DeviceType=TestPhone"
+                    + " HTTP/1.1\r\nHost: " + server.uri().getAuthority() + "\r\nAuthorization: Basic "
+                    + java.util.Base64.getEncoder().encodeToString("alice:demo".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    + "\r\nMS-ASProtocolVersion: 16.1\r\nX-MS-PolicyKey: " + phone.policyKey()
+                    + "\r\nContent-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: " + body.length + "\r\n\r\n";
+            try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+                awaitParked(server, 1);
+                // the parked Ping holds the device's only slot
+                assertThat(phone.post("FolderSync", folderSync()).status()).isEqualTo(503);
+            }
+            // the phone went away: its parked Ping ends and the slot comes back
+            awaitParked(server, 0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int status;
+            while ((status = phone.post("FolderSync", folderSync()).status()) != 200
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(status).isEqualTo(200);
+        }
+    }
 }
