@@ -1,5 +1,6 @@
 package dev.easgate.backends.redis;
 
+import dev.easgate.backends.auth.LoginFailures;
 import dev.easgate.backends.state.CollectionState;
 import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +50,7 @@ import reactor.core.publisher.Mono;
  * connections open on first use, up to 10,000 commands wait for their node) and time out after 5 s when an answer
  * does not come; Lettuce reconnects in the background.
  */
-public final class RedisStateStore implements StateStore, AutoCloseable {
+public final class RedisStateStore implements StateStore, LoginFailures, AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final byte[] NO = new byte[0];
     private static final String RECORD = "record";
@@ -84,6 +86,33 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               end
             end
             return 1
+            """);
+
+    /**
+     * KEYS: the login record. ARGV: now (ms), max failures, lockout (ms). {@link LoginFailures#afterFailure} in one
+     * atomic step; the record expires a lockout after its last failure or the end of its lock. Returns 1 when this
+     * failure locked the key.
+     */
+    private static final Script LOGIN_FAILURE = new Script("""
+            local now = tonumber(ARGV[1])
+            local lockout = tonumber(ARGV[3])
+            local count = tonumber(redis.call('HGET', KEYS[1], 'c') or '0')
+            local last = tonumber(redis.call('HGET', KEYS[1], 'l') or '-1')
+            local locked = tonumber(redis.call('HGET', KEYS[1], 'u') or '-1')
+            if last >= 0 and now - last > lockout then
+              count = 0
+              locked = -1
+            end
+            count = count + 1
+            local result = 0
+            if count >= tonumber(ARGV[2]) and (locked < 0 or now >= locked) then
+              locked = now + lockout
+              count = 0
+              result = 1
+            end
+            redis.call('HSET', KEYS[1], 'c', count, 'l', now, 'u', locked)
+            redis.call('PEXPIRE', KEYS[1], math.max(locked, now) - now + lockout)
+            return result
             """);
 
     private final RedisClusterReactiveCommands<String, byte[]> redis;
@@ -241,6 +270,36 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public void close() {
         shutdown.run();
+    }
+
+    // ---- failed logins ------------------------------------------------------------------------------------------
+
+    @Override
+    public Mono<Record> read(String key) {
+        return redis.hmget(RedisNames.loginFailures(key), "c", "l", "u").collectList()
+                .map(fields -> {
+                    if (fields.isEmpty() || !fields.get(1).hasValue()) {
+                        return Record.NONE;
+                    }
+                    long locked = Long.parseLong(text(fields.get(2).getValueOrElse(utf8("-1"))));
+                    return new Record(Integer.parseInt(text(fields.get(0).getValueOrElse(utf8("0")))),
+                            Instant.ofEpochMilli(Long.parseLong(text(fields.get(1).getValue()))),
+                            locked < 0 ? null : Instant.ofEpochMilli(locked));
+                })
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<Boolean> fail(String key, Instant now, int maxFailures, Duration lockout) {
+        return LOGIN_FAILURE.run(redis, List.of(RedisNames.loginFailures(key)), utf8(Long.toString(now.toEpochMilli())),
+                        utf8(Integer.toString(maxFailures)), utf8(Long.toString(lockout.toMillis())))
+                .map(locked -> locked == 1L)
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<Void> clear(String key) {
+        return redis.del(RedisNames.loginFailures(key)).then().onErrorMap(RedisStateStore::unavailable);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

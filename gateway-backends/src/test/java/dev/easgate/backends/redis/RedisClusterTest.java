@@ -80,9 +80,14 @@ class RedisClusterTest {
     }
 
     @Nested
-    class StateStoreOnACluster implements StateStoreContract {
+    class StateStoreOnACluster implements StateStoreContract, dev.easgate.backends.auth.LoginFailuresContract {
         @Override
         public StateStore stateStore() {
+            return store;
+        }
+
+        @Override
+        public dev.easgate.backends.auth.LoginFailures loginFailures() {
             return store;
         }
     }

@@ -2,6 +2,8 @@ package dev.easgate.backends.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easgate.backends.auth.LoginFailures;
+import dev.easgate.backends.auth.LoginFailuresContract;
 import dev.easgate.backends.state.CollectionState;
 import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The state store contract on a real redis-server, plus two gateway nodes racing on one device. */
-class RedisStateStoreTest implements StateStoreContract {
+class RedisStateStoreTest implements StateStoreContract, LoginFailuresContract {
     private static RedisServerProcess redis;
     private static RedisStateStore store;
 
@@ -44,6 +46,29 @@ class RedisStateStoreTest implements StateStoreContract {
     @Override
     public StateStore stateStore() {
         return store;
+    }
+
+    @Override
+    public LoginFailures loginFailures() {
+        return store;
+    }
+
+    /** Failures counted by two nodes (separate connections) add up to one lockout; the record expires by itself. */
+    @Test
+    void twoNodesCountTheSameFailuresAndTheRecordExpires() {
+        try (RedisStateStore otherNode = RedisStateStore.standalone(redis.uri())) {
+            String key = "u:shared-" + java.util.UUID.randomUUID();
+            java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            java.time.Duration lockout = java.time.Duration.ofSeconds(30);
+            assertThat(store.fail(key, now, 4, lockout).block()).isFalse();
+            assertThat(otherNode.fail(key, now.plusMillis(1), 4, lockout).block()).isFalse();
+            assertThat(store.fail(key, now.plusMillis(2), 4, lockout).block()).isFalse();
+            assertThat(otherNode.fail(key, now.plusMillis(3), 4, lockout).block()).as("the fourth, on any node")
+                    .isTrue();
+            assertThat(store.read(key).block().lockedUntil()).isEqualTo(now.plusMillis(3).plus(lockout));
+            long ttl = Long.parseLong(redis.command("PTTL", RedisNames.loginFailures(key)).replaceAll("[^0-9-]", ""));
+            assertThat(ttl).isBetween(lockout.toMillis(), 2 * lockout.toMillis() + 1000);
+        }
     }
 
     /** Two nodes (separate stores and connections) advance the same keys at once: exactly one wins each step. */
