@@ -47,29 +47,36 @@ public final class ThrottledLogin {
         if (credentials == null) {
             return Mono.just(Optional.empty());
         }
-        LoginThrottle.Verdict verdict = guards.logins().check(credentials.user(), address);
-        if (verdict.refused()) {
-            return Mono.error(new RefusedException(verdict));
-        }
-        Mono<Optional<Account>> check = accounts.authenticate(credentials.user(), credentials.password())
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .doOnNext(account -> {
-                    if (account.isPresent()) {
-                        guards.logins().succeeded(credentials.user());
-                    } else {
-                        metrics.loginFailure();
-                        if (guards.logins().failed(credentials.user(), address)) {
-                            LOG.warn("logins locked out after repeated failures: user={} from={}",
-                                    credentials.user(), address);
+        return guards.logins().check(credentials.user(), address).flatMap(check -> {
+            LoginThrottle.Verdict verdict = check.verdict();
+            if (verdict.refused()) {
+                return Mono.error(new RefusedException(verdict));
+            }
+            Mono<Optional<Account>> attempt = accounts.authenticate(credentials.user(), credentials.password())
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(account -> {
+                        if (account.isPresent()) {
+                            // only a user with failures on record costs a write
+                            return check.userHasRecord()
+                                    ? guards.logins().succeeded(credentials.user()).thenReturn(account)
+                                    : Mono.just(account);
                         }
-                    }
-                });
-        if (verdict.delay().isZero()) {
-            return check;
-        }
-        metrics.refusal("login_delayed");
-        return Mono.delay(verdict.delay()).then(check);
+                        metrics.loginFailure();
+                        return guards.logins().failed(credentials.user(), address).map(locked -> {
+                            if (locked) {
+                                LOG.warn("logins locked out after repeated failures: user={} from={}",
+                                        credentials.user(), address);
+                            }
+                            return account;
+                        });
+                    });
+            if (verdict.delay().isZero()) {
+                return attempt;
+            }
+            metrics.refusal("login_delayed");
+            return Mono.delay(verdict.delay()).then(attempt);
+        });
     }
 
     /** Too many failed logins: HTTP 429 with Retry-After until the lockout ends; the attempt is not checked. */

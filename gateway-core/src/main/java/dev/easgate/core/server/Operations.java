@@ -55,9 +55,13 @@ final class Operations implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        // with the state in Redis, failed logins count across every node; alone, in this node's memory
+        dev.easgate.backends.auth.LoginFailures failures =
+                services.stateStore() instanceof dev.easgate.backends.auth.LoginFailures shared ? shared
+                        : new dev.easgate.backends.memory.MemoryLoginFailures();
         LoginThrottle logins = new LoginThrottle((int) config.number(LimitOptions.LOGIN_DELAY_AFTER),
                 config.seconds(LimitOptions.LOGIN_MAX_DELAY), (int) config.number(LimitOptions.LOGIN_MAX_FAILURES),
-                config.seconds(LimitOptions.LOGIN_LOCKOUT), services.clock());
+                config.seconds(LimitOptions.LOGIN_LOCKOUT), services.clock(), failures);
         ConcurrencyLimits concurrency = new ConcurrencyLimits((int) config.number(LimitOptions.DEVICE_MAX_CONCURRENT),
                 (int) config.number(LimitOptions.USER_MAX_CONCURRENT));
         BlockList blocks = new BlockList(services.stateStore());
