@@ -71,6 +71,32 @@ public final class WbxmlElement {
         return text;
     }
 
+    /**
+     * This tree with every opaque value copied into its own array: decoded opaque values view the decoder's input,
+     * so a tree that must outlive that input (its buffer released) is detached first. A tree without opaque values
+     * is returned as it is.
+     */
+    public WbxmlElement detached() {
+        if (value instanceof Opaque opaque) {
+            return new WbxmlElement(tag, children, Opaque.of(opaque.toByteArray()));
+        }
+        if (children.isEmpty()) {
+            return this;
+        }
+        List<WbxmlElement> copies = null;
+        for (int i = 0; i < children.size(); i++) {
+            WbxmlElement child = children.get(i);
+            WbxmlElement copy = child.detached();
+            if (copy != child && copies == null) {
+                copies = new java.util.ArrayList<>(children.subList(0, i));
+            }
+            if (copies != null) {
+                copies.add(copy);
+            }
+        }
+        return copies == null ? this : new WbxmlElement(tag, List.copyOf(copies), value);
+    }
+
     // ---- accessors ----------------------------------------------------------------------------------------------
 
     public Tag tag() {

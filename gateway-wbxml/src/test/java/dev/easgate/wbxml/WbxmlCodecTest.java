@@ -135,4 +135,22 @@ class WbxmlCodecTest {
                 .satisfies(e -> assertThat(((WbxmlException) e).reason()).isEqualTo(WbxmlException.Reason.TOO_DEEP))
                 .satisfies(e -> assertThat(((WbxmlException) e).offset()).isEqualTo(14));
     }
+
+    @Test
+    void aDetachedTreeKeepsItsOpaqueValuesAfterTheDecodedBufferIsReleased() {
+        WbxmlElement sent = el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs.child("Collection", c -> c
+                .child("SyncKey", "7").child("Options", o -> o.opaque("AirSyncBase:BodyPreference",
+                        "opaque bytes".getBytes(StandardCharsets.US_ASCII))))).build();
+        ByteBuf buffer = Unpooled.directBuffer();
+        buffer.writeBytes(WbxmlEncoder.encode(sent));
+        WbxmlElement decoded = WbxmlDecoder.DEFAULT.decode(buffer);
+        WbxmlElement detached = decoded.detached();
+        assertThat(detached).isEqualTo(decoded);
+        buffer.release();
+        assertThat(detached.child("Collections").child("Collection").child("Options")
+                .child("AirSyncBase:BodyPreference").opaque().toUtf8()).isEqualTo("opaque bytes");
+        // a tree without opaque values is its own detached copy
+        WbxmlElement plain = el(CodePage.AIR_SYNC, "SyncKey").text("1").build();
+        assertThat(plain.detached()).isSameAs(plain);
+    }
 }

@@ -47,4 +47,10 @@ public record CommandRequest(EasQuery query, ProtocolVersion version, Account ac
     public boolean hasBody() {
         return body != null;
     }
+
+    /** This request without its body, for work that outlives the request's buffer (a parked answer). */
+    public CommandRequest withoutBody() {
+        return new CommandRequest(query, version, account, device, null, io.netty.buffer.Unpooled.EMPTY_BUFFER,
+                contentType, receivedAt);
+    }
 }

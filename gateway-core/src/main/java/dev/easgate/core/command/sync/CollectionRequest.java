@@ -48,4 +48,11 @@ public record CollectionRequest(String syncKey, String collectionId, String clas
         return new CollectionRequest(syncKey, collectionId, className, getChanges, windowSize, deletesAsMoves,
                 options, supported, List.of());
     }
+
+    /** This request without commands and with its Options and Supported copied out of the request's buffer. */
+    public CollectionRequest detached() {
+        return new CollectionRequest(syncKey, collectionId, className, getChanges, windowSize, deletesAsMoves,
+                options.stream().map(WbxmlElement::detached).toList(), supported == null ? null : supported.detached(),
+                List.of());
+    }
 }

@@ -29,6 +29,11 @@ public final class ParkingSyncWait implements SyncWait {
     }
 
     @Override
+    public boolean parks() {
+        return true;
+    }
+
+    @Override
     public Mono<SyncHandler.Result> await(SyncHandler.Context context, Duration limit,
                                           Supplier<Mono<SyncHandler.Result>> attempt) {
         if (limit.isZero() || limit.isNegative()) {

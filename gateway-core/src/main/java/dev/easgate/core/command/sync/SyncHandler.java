@@ -90,15 +90,24 @@ public final class SyncHandler implements CommandHandler {
             if (invalid != null) {
                 return Mono.just(CommandResponse.ok(invalid));
             }
-            Context context = new Context(command, request);
             Duration limit = request.waitMinutes() != null ? Duration.ofMinutes(request.waitMinutes())
                     : request.heartbeatSeconds() != null ? Duration.ofSeconds(request.heartbeatSeconds())
                     : Duration.ZERO;
-            return wait.await(context, limit, () -> attempt(command, request))
-                    .flatMap(result -> remember(command, request, result)
-                            .then(touchDevice(command))
-                            .thenReturn(result.empty() ? CommandResponse.empty() : CommandResponse.ok(result.body())));
+            if (wait.parks() && !limit.isZero() && !limit.isNegative() && !request.hasClientCommands()) {
+                // nothing to apply, everything to wait for: the wait (its first check included) is the parked
+                // answer, and the request's pipeline, body and WBXML tree are let go while it waits
+                return Mono.just(CommandResponse.parked(waitAndAnswer(command.withoutBody(), request.detached(),
+                        limit)));
+            }
+            return waitAndAnswer(command, request, limit);
         });
+    }
+
+    private Mono<CommandResponse> waitAndAnswer(CommandRequest command, SyncRequest request, Duration limit) {
+        return wait.await(new Context(command, request), limit, () -> attempt(command, request))
+                .flatMap(result -> remember(command, request, result)
+                        .then(touchDevice(command))
+                        .thenReturn(result.empty() ? CommandResponse.empty() : CommandResponse.ok(result.body())));
     }
 
     private record Resolved(SyncRequest request, WbxmlElement refusal) {

@@ -21,4 +21,10 @@ public record SyncRequest(List<CollectionRequest> collections, Integer windowSiz
     public boolean hasClientCommands() {
         return collections.stream().anyMatch(c -> !c.commands().isEmpty());
     }
+
+    /** This request, without client commands, holding nothing of the request's buffer (to outlive it). */
+    public SyncRequest detached() {
+        return new SyncRequest(collections.stream().map(CollectionRequest::detached).toList(), windowSize,
+                waitMinutes, heartbeatSeconds, partial);
+    }
 }

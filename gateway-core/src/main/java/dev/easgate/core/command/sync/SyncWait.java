@@ -16,6 +16,11 @@ public interface SyncWait {
     Mono<SyncHandler.Result> await(SyncHandler.Context context, Duration limit,
                                    Supplier<Mono<SyncHandler.Result>> attempt);
 
+    /** Whether waiting parks the request (then the handler answers it as a parked answer, its pipeline let go). */
+    default boolean parks() {
+        return false;
+    }
+
     /** Answers immediately with the first attempt. */
     SyncWait IMMEDIATE = (context, limit, attempt) -> attempt.get();
 }
