@@ -44,15 +44,6 @@ class CalendarInstanceIdIntegrationTest {
         return server.provisioned("bob", device, version);
     }
 
-    private static WbxmlElement collection(EasTestClient client, String key, String id,
-                                           Consumer<WbxmlElement.Builder> commands) {
-        return client.syncCollection(key, id, commands);
-    }
-
-    private static WbxmlElement fetch(EasTestClient client, String folderId, String serverId) {
-        return client.fetchItem(folderId, serverId);
-    }
-
     private static Item recurring(Folder calendar) {
         List<String> ids = store.changesSince("bob", calendar.id(), 0).block().changed().stream()
                 .map(ItemVersion::id).toList();
@@ -71,8 +62,8 @@ class CalendarInstanceIdIntegrationTest {
         Instant third = first.plusSeconds(14 * 86400);
 
         EasTestClient phone = client("inst-16", "16.1");
-        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement changed = collection(phone, key, calendar.id(), cmds -> cmds
+        String key = phone.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement changed = phone.syncCollection(key, calendar.id(), cmds -> cmds
                 .child("Change", c -> c.child("ServerId", serverId)
                         .child("AirSyncBase:InstanceId", second.toString())
                         .child("ApplicationData", d -> d
@@ -84,7 +75,7 @@ class CalendarInstanceIdIntegrationTest {
         assertThat(changed.childText("Status")).isEqualTo("1");
         assertThat(changed.child("Responses")).isNull();
 
-        WbxmlElement properties = fetch(phone, calendar.id(), serverId);
+        WbxmlElement properties = phone.fetchItem(calendar.id(), serverId);
         assertThat(properties.child("Calendar:Recurrence")).isNotNull();
         String seriesSubject = ((ItemContent.Pim) series.content()).applicationData().childText("Calendar:Subject");
         assertThat(properties.childText("Calendar:Subject")).isEqualTo(seriesSubject);
@@ -101,14 +92,14 @@ class CalendarInstanceIdIntegrationTest {
         assertThat(deleted.childText("AirSyncBase:InstanceId")).isEqualTo(COMPACT.format(third));
         assertThat(deleted.childText("Calendar:Deleted")).isEqualTo("1");
         // a 14.1 client gets the same occurrence as ExceptionStartTime
-        WbxmlElement older = fetch(client("inst-141", "14.1"), calendar.id(), serverId).child("Calendar:Exceptions")
+        WbxmlElement older = client("inst-141", "14.1").fetchItem(calendar.id(), serverId).child("Calendar:Exceptions")
                 .children("Calendar:Exception").get(0);
         assertThat(older.childText("Calendar:ExceptionStartTime")).isEqualTo(COMPACT.format(second));
         assertThat(older.child("AirSyncBase:InstanceId")).isNull();
 
         // a second change of the same occurrence merges into its exception; the item itself is still there
         String next = changed.childText("SyncKey");
-        WbxmlElement again = collection(phone, next, calendar.id(), cmds -> cmds
+        WbxmlElement again = phone.syncCollection(next, calendar.id(), cmds -> cmds
                 .child("Change", c -> c.child("ServerId", serverId)
                         .child("AirSyncBase:InstanceId", second.toString())
                         .child("ApplicationData", d -> d.child("Calendar:Location", "Room 7"))));
@@ -157,8 +148,8 @@ class CalendarInstanceIdIntegrationTest {
         // MS-ASCAL 2.2.2.22: a 16.0+ client MUST NOT send Exceptions to change an exception (InstanceId does that);
         // the element is ignored, the rest of the Change applies
         EasTestClient phone = client("exc-16", "16.1");
-        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement changed = collection(phone, key, calendar.id(),
+        String key = phone.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement changed = phone.syncCollection(key, calendar.id(),
                 changeWithExceptions(series.id(), "Weekly review (16)"));
         assertThat(changed.childText("Status")).isEqualTo("1");
         assertThat(changed.child("Responses")).isNull();
@@ -172,7 +163,7 @@ class CalendarInstanceIdIntegrationTest {
                 cs -> cs.child("Collection", c -> c.child("SyncKey", "0").child("CollectionId", calendar.id())
                         .child("Supported", s -> s.empty("Calendar:Subject").empty("Calendar:Exceptions")))).build())
                 .body().child("Collections").child("Collection");
-        WbxmlElement subjectOnly = collection(declared, first.childText("SyncKey"), calendar.id(), cmds -> cmds
+        WbxmlElement subjectOnly = declared.syncCollection(first.childText("SyncKey"), calendar.id(), cmds -> cmds
                 .child("Change", c -> c.child("ServerId", series.id()).child("ApplicationData", d -> d
                         .child("Calendar:Subject", "Weekly review (supported)"))));
         assertThat(subjectOnly.childText("Status")).isEqualTo("1");
@@ -182,8 +173,8 @@ class CalendarInstanceIdIntegrationTest {
 
         // before 16.0 the Exceptions of a Change are the event's exceptions
         EasTestClient older = client("exc-141", "14.1");
-        String key14 = collection(older, "0", calendar.id(), null).childText("SyncKey");
-        collection(older, key14, calendar.id(), changeWithExceptions(series.id(), "Weekly review (14)"));
+        String key14 = older.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        older.syncCollection(key14, calendar.id(), changeWithExceptions(series.id(), "Weekly review (14)"));
         List<WbxmlElement> replaced = storedData(calendar, series.id()).child("Calendar:Exceptions")
                 .children("Calendar:Exception");
         assertThat(replaced).hasSize(1);
@@ -197,10 +188,10 @@ class CalendarInstanceIdIntegrationTest {
         // series deletes its exceptions
         Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
         EasTestClient phone = client("reshape-16", "16.0");
-        String key = collection(phone, "0", calendar.id(), null).childText("SyncKey");
+        String key = phone.syncCollection("0", calendar.id(), null).childText("SyncKey");
 
         Item same = seriesWithAnException(calendar, "Same times");
-        WbxmlElement sent = collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+        WbxmlElement sent = phone.syncCollection(key, calendar.id(), cmds -> cmds.child("Change", c -> c
                 .child("ServerId", same.id()).child("ApplicationData", d -> d
                         .child("Calendar:Subject", "Same times, new subject")
                         .child("Calendar:StartTime", "20300107T090000Z")
@@ -211,7 +202,7 @@ class CalendarInstanceIdIntegrationTest {
         assertThat(storedData(calendar, same.id()).child("Calendar:Exceptions")).isNotNull();
 
         Item moved = seriesWithAnException(calendar, "Moved series");
-        key = collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+        key = phone.syncCollection(key, calendar.id(), cmds -> cmds.child("Change", c -> c
                 .child("ServerId", moved.id()).child("ApplicationData", d -> d
                         .child("Calendar:StartTime", "20300107T110000Z")
                         .child("Calendar:EndTime", "20300107T113000Z")))).childText("SyncKey");
@@ -220,7 +211,7 @@ class CalendarInstanceIdIntegrationTest {
         assertThat(movedData.child("Calendar:Exceptions")).isNull();
 
         Item repatterned = seriesWithAnException(calendar, "Every other week");
-        collection(phone, key, calendar.id(), cmds -> cmds.child("Change", c -> c
+        phone.syncCollection(key, calendar.id(), cmds -> cmds.child("Change", c -> c
                 .child("ServerId", repatterned.id()).child("ApplicationData", d -> d
                         .child("Calendar:Recurrence", r -> r.child("Type", 1).child("Interval", 2)
                                 .child("DayOfWeek", 2)))));
@@ -231,8 +222,8 @@ class CalendarInstanceIdIntegrationTest {
         // before 16.0 a moved series keeps its exceptions
         Item older = seriesWithAnException(calendar, "Moved by 14.1");
         EasTestClient old = client("reshape-141", "14.1");
-        String key14 = collection(old, "0", calendar.id(), null).childText("SyncKey");
-        collection(old, key14, calendar.id(), cmds -> cmds.child("Change", c -> c
+        String key14 = old.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        old.syncCollection(key14, calendar.id(), cmds -> cmds.child("Change", c -> c
                 .child("ServerId", older.id()).child("ApplicationData", d -> d
                         .child("Calendar:StartTime", "20300107T110000Z")
                         .child("Calendar:EndTime", "20300107T113000Z"))));
@@ -244,20 +235,20 @@ class CalendarInstanceIdIntegrationTest {
         Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
         Item series = recurring(calendar);
         EasTestClient old = client("inst-14", "14.1");
-        String key = collection(old, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement refused = collection(old, key, calendar.id(), cmds -> cmds
+        String key = old.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement refused = old.syncCollection(key, calendar.id(), cmds -> cmds
                 .child("Delete", x -> x.child("ServerId", series.id())
                         .child("AirSyncBase:InstanceId", "2030-01-01T09:00:00.000Z")));
         assertThat(refused.child("Responses").child("Delete").childText("Status")).isEqualTo("6");
 
         EasTestClient phone = client("inst-16b", "16.0");
-        String key16 = collection(phone, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement added = collection(phone, key16, calendar.id(), cmds -> cmds.child("Add", a -> a
+        String key16 = phone.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement added = phone.syncCollection(key16, calendar.id(), cmds -> cmds.child("Add", a -> a
                 .child("ClientId", "one-off").child("ApplicationData", d -> d
                         .child("Calendar:Subject", "Once").child("Calendar:StartTime", "20300105T090000Z")
                         .child("Calendar:EndTime", "20300105T100000Z"))));
         String once = added.child("Responses").child("Add").childText("ServerId");
-        WbxmlElement notRecurring = collection(phone, added.childText("SyncKey"), calendar.id(), cmds -> cmds
+        WbxmlElement notRecurring = phone.syncCollection(added.childText("SyncKey"), calendar.id(), cmds -> cmds
                 .child("Delete", x -> x.child("ServerId", once)
                         .child("AirSyncBase:InstanceId", "2030-01-05T09:00:00.000Z")));
         assertThat(notRecurring.child("Responses").child("Delete").childText("Status")).isEqualTo("6");

@@ -10,7 +10,6 @@ import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,22 +34,13 @@ class CalendarLocationIntegrationTest {
         return server.provisioned("bob", device, version);
     }
 
-    private static WbxmlElement collection(EasTestClient client, String key, String id,
-                                           Consumer<WbxmlElement.Builder> commands) {
-        return client.syncCollection(key, id, commands);
-    }
-
-    private static WbxmlElement fetch(EasTestClient client, String folderId, String serverId) {
-        return client.fetchItem(folderId, serverId);
-    }
-
     @Test
     void locationIsAStructureFor16AndTextBefore() {
         Folder calendar = store.folders("bob").filter(f -> f.type() == FolderType.CALENDAR).blockFirst();
         EasTestClient v16 = client("loc-16", "16.1");
         EasTestClient v14 = client("loc-14", "14.1");
-        String key = collection(v16, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement added = collection(v16, key, calendar.id(), cmds -> cmds.child("Add", a -> a
+        String key = v16.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement added = v16.syncCollection(key, calendar.id(), cmds -> cmds.child("Add", a -> a
                 .child("ClientId", "ev-1")
                 .child("ApplicationData", d -> d
                         .child("Calendar:Subject", "Offsite")
@@ -65,24 +55,24 @@ class CalendarLocationIntegrationTest {
         String serverId = added.child("Responses").child("Add").childText("ServerId");
         key = added.childText("SyncKey");
 
-        WbxmlElement structured = fetch(v16, calendar.id(), serverId);
+        WbxmlElement structured = v16.fetchItem(calendar.id(), serverId);
         assertThat(structured.child("Calendar:Location")).isNull();
         WbxmlElement location = structured.child("AirSyncBase:Location");
         assertThat(location.childText("DisplayName")).isEqualTo("Harbour House");
         assertThat(location.childText("City")).isEqualTo("Bristol");
         assertThat(location.childText("Annotation")).isEqualTo("second floor");
 
-        WbxmlElement text = fetch(v14, calendar.id(), serverId);
+        WbxmlElement text = v14.fetchItem(calendar.id(), serverId);
         assertThat(text.childText("Calendar:Location")).isEqualTo("Harbour House");
         assertThat(text.child("AirSyncBase:Location")).isNull();
 
         // a 14.1 client changes the text: the stale structure goes, 16.1 sees the new text as DisplayName
-        String key14 = collection(v14, "0", calendar.id(), null).childText("SyncKey");
-        WbxmlElement changed = collection(v14, key14, calendar.id(), cmds -> cmds.child("Change", c -> c
+        String key14 = v14.syncCollection("0", calendar.id(), null).childText("SyncKey");
+        WbxmlElement changed = v14.syncCollection(key14, calendar.id(), cmds -> cmds.child("Change", c -> c
                 .child("ServerId", serverId)
                 .child("ApplicationData", d -> d.child("Calendar:Location", "Room 4"))));
         assertThat(changed.childText("Status")).isEqualTo("1");
-        WbxmlElement after = fetch(v16, calendar.id(), serverId).child("AirSyncBase:Location");
+        WbxmlElement after = v16.fetchItem(calendar.id(), serverId).child("AirSyncBase:Location");
         assertThat(after.childText("DisplayName")).isEqualTo("Room 4");
         assertThat(after.child("City")).isNull();
     }
