@@ -33,6 +33,21 @@ public final class GatewayTestServer implements AutoCloseable {
         return gateway;
     }
 
+    /** The id of the user's first folder of {@code type} in the gateway's store. */
+    public String folderId(String user, dev.easgate.backends.mail.FolderType type) {
+        return gateway.services().mailStore().folders(user).filter(f -> f.type() == type).blockFirst().id();
+    }
+
+    /** Every item of the user's first folder of {@code type}, read from the gateway's store. */
+    public java.util.List<dev.easgate.backends.mail.Item> items(String user,
+                                                              dev.easgate.backends.mail.FolderType type) {
+        var store = gateway.services().mailStore();
+        String folder = folderId(user, type);
+        java.util.List<String> ids = store.changesSince(user, folder, 0).block().changed().stream()
+                .map(dev.easgate.backends.mail.ItemVersion::id).toList();
+        return store.items(user, folder, ids).collectList().block();
+    }
+
     /** A client for a demo account ({@code demo}, {@code alice}, {@code bob}; password {@code demo}). */
     public EasTestClient client(String user, String deviceId) {
         return new EasTestClient(uri(), user, "demo", deviceId);

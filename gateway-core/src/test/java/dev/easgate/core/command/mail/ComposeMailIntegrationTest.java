@@ -6,7 +6,6 @@ import dev.easgate.backends.mail.EmailFlags;
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemContent;
-import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
@@ -18,7 +17,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -51,16 +49,6 @@ class ComposeMailIntegrationTest {
         return server.gateway().services().mailStore();
     }
 
-    private static String folderId(String user, FolderType type) {
-        return store().folders(user).filter(f -> f.type() == type).blockFirst().id();
-    }
-
-    private static List<Item> items(String user, FolderType type) {
-        String folder = folderId(user, type);
-        List<String> ids = store().changesSince(user, folder, 0).block().changed().stream()
-                .map(ItemVersion::id).toList();
-        return store().items(user, folder, ids).collectList().block();
-    }
 
     private static MimeMessage parse(byte[] mime) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(mime));
@@ -69,7 +57,7 @@ class ComposeMailIntegrationTest {
     /** The one email in the folder whose subject contains {@code marker}, or null. */
     private static Item find(String user, FolderType type, String marker) throws Exception {
         Item found = null;
-        for (Item item : items(user, type)) {
+        for (Item item : server.items(user, type)) {
             if (item.content() instanceof ItemContent.Email email
                     && String.valueOf(parse(email.mime()).getSubject()).contains(marker)) {
                 assertThat(found).as("one message with " + marker).isNull();
@@ -242,7 +230,7 @@ class ComposeMailIntegrationTest {
 
     @Test
     void smartReplyToAMissingItemAnswersStatus150() {
-        String inbox = folderId("demo", FolderType.INBOX);
+        String inbox = server.folderId("demo", FolderType.INBOX);
         EasTestClient.Response response = demo.post("SmartReply", WbxmlElement.el(CodePage.COMPOSE_MAIL,
                         "SmartReply")
                 .child("ClientId", UUID.randomUUID().toString())

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemContent;
-import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
@@ -15,7 +14,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -42,16 +40,6 @@ class MeetingResponseIntegrationTest {
         return server.gateway().services().mailStore();
     }
 
-    private static String folderId(String user, FolderType type) {
-        return store().folders(user).filter(f -> f.type() == type).blockFirst().id();
-    }
-
-    private static List<Item> items(String user, FolderType type) {
-        String folder = folderId(user, type);
-        List<String> ids = store().changesSince(user, folder, 0).block().changed().stream()
-                .map(ItemVersion::id).toList();
-        return store().items(user, folder, ids).collectList().block();
-    }
 
     /** A meeting request from alice to demo, as an organizer's mail program writes it (RFC 6047). */
     private static byte[] invitation(String uid, String subject) {
@@ -75,7 +63,7 @@ class MeetingResponseIntegrationTest {
     }
 
     private static Item deliverToDemo(byte[] mime) {
-        return store().add("demo", folderId("demo", FolderType.INBOX),
+        return store().add("demo", server.folderId("demo", FolderType.INBOX),
                 new ItemContent.Email(mime, dev.easgate.backends.mail.EmailFlags.UNREAD)).block();
     }
 
@@ -92,7 +80,7 @@ class MeetingResponseIntegrationTest {
     }
 
     private static Item calendarItem(String user, String uid) {
-        return items(user, FolderType.CALENDAR).stream()
+        return server.items(user, FolderType.CALENDAR).stream()
                 .filter(i -> i.content() instanceof ItemContent.Pim pim
                         && uid.equals(pim.applicationData().childText("Calendar:UID")))
                 .findFirst().orElse(null);
@@ -126,7 +114,7 @@ class MeetingResponseIntegrationTest {
         // the answered request left the Inbox for Deleted Items
         assertThat(store().item("demo", request.folderId(), request.id()).block()).isNull();
         // the iMIP REPLY reached alice, the organizer
-        Item reply = items("alice", FolderType.INBOX).stream()
+        Item reply = server.items("alice", FolderType.INBOX).stream()
                 .filter(i -> new String(((ItemContent.Email) i.content()).mime(), StandardCharsets.UTF_8)
                         .contains("UID:" + uid))
                 .findFirst().orElse(null);
@@ -156,7 +144,7 @@ class MeetingResponseIntegrationTest {
         assertThat(result.childText("Status")).isEqualTo("1");
         assertThat(result.child("CalendarId")).isNull();
         assertThat(calendarItem("demo", uid)).isNull();
-        assertThat(items("alice", FolderType.INBOX)).noneMatch(i -> new String(
+        assertThat(server.items("alice", FolderType.INBOX)).noneMatch(i -> new String(
                 ((ItemContent.Email) i.content()).mime(), StandardCharsets.UTF_8).contains("UID:" + uid));
     }
 
@@ -180,7 +168,7 @@ class MeetingResponseIntegrationTest {
     @Test
     void theOrganizerCannotAnswerTheirOwnMeetingOnTheCalendar() {
         // the demo calendar's meeting with attendees is organized by the demo user (MS-ASCMD 2.2.3.177.9, 2)
-        Item own = items("demo", FolderType.CALENDAR).stream()
+        Item own = server.items("demo", FolderType.CALENDAR).stream()
                 .filter(i -> ((ItemContent.Pim) i.content()).applicationData().child("Calendar:Attendees") != null
                         && "demo@example.com".equals(((ItemContent.Pim) i.content()).applicationData()
                         .childText("Calendar:OrganizerEmail")))
