@@ -17,16 +17,29 @@ public sealed interface BusEvent permits BusEvent.FolderChanged, BusEvent.Device
      * @param hierarchy whether the folder list itself changed (created, renamed, deleted folders)
      * @param publishedAtMillis when the change was published (epoch milliseconds; 0 when the publisher did not say),
      *                  for the wake latency metric from publication to the woken device's response
+     * @param originDevice the id of the user's device whose own request made the change, or {@code null} (another
+     *                  client, the mail server): that device's parked requests do not wake for it, since what it
+     *                  wrote itself is nothing new to it
      */
-    record FolderChanged(String user, String folderId, boolean hierarchy, long publishedAtMillis)
-            implements BusEvent {
+    record FolderChanged(String user, String folderId, boolean hierarchy, long publishedAtMillis,
+                         String originDevice) implements BusEvent {
         public FolderChanged {
             Objects.requireNonNull(user, "user");
         }
 
-        /** A change published now. */
+        /** A change of unknown origin. */
+        public FolderChanged(String user, String folderId, boolean hierarchy, long publishedAtMillis) {
+            this(user, folderId, hierarchy, publishedAtMillis, null);
+        }
+
+        /** A change of unknown origin published now. */
         public FolderChanged(String user, String folderId, boolean hierarchy) {
             this(user, folderId, hierarchy, System.currentTimeMillis());
+        }
+
+        /** Whether the device {@code deviceId} of this channel's user made the change itself. */
+        public boolean madeBy(String deviceId) {
+            return originDevice != null && originDevice.equals(deviceId);
         }
 
         /** Whether a device watching {@code watchedFolderId} must wake. */

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       null) means "some folder, unknown which" and wakes every waiting device of the user for all its folders;
  *       {@code "h":true} means the folder list itself changed (created, renamed, deleted folders); {@code "h"}
  *       defaults to false; {@code "at"} (optional) is the publication time in epoch milliseconds, for the gateway's
- *       wake latency metric. The smallest wake-up a mail server can send is therefore {@code {"t":"folder"}}.</li>
+ *       wake latency metric; {@code "d"} (optional, gateway-internal) is the id of the user's device whose own
+ *       request made the change, whose parked requests do not wake for it. The smallest wake-up a mail server can
+ *       send is therefore {@code {"t":"folder"}}.</li>
  *   <li>{@code {"t":"parked","d":"<deviceId>","p":"<parkId>"}}: a device parked a new Ping or long Sync on some
  *       gateway node (gateway-internal).</li>
  * </ul>
@@ -47,6 +49,9 @@ public final class ChangePayload {
             json.put("h", changed.hierarchy());
             if (changed.publishedAtMillis() != 0) {
                 json.put("at", changed.publishedAtMillis());
+            }
+            if (changed.originDevice() != null) {
+                json.put("d", changed.originDevice());
             }
         } else if (event instanceof BusEvent.DeviceParked parked) {
             json.put("t", "parked").put("d", parked.deviceId()).put("p", parked.parkId());
@@ -101,8 +106,12 @@ public final class ChangePayload {
             JsonNode at = fields.path("at");
             // a whole number of epoch milliseconds; anything else (a fraction, out of range) counts as absent
             long publishedAt = at.isIntegralNumber() && at.canConvertToLong() ? at.longValue() : 0;
+            JsonNode origin = fields.path("d");
+            if (!origin.isMissingNode() && !origin.isNull() && !origin.isTextual()) {
+                throw new IllegalArgumentException("\"d\" is not a string");
+            }
             return new BusEvent.FolderChanged(user, folder.textValue(), fields.path("h").booleanValue(),
-                    publishedAt);
+                    publishedAt, origin.textValue());
         }
         if ("parked".equals(type)) {
             JsonNode device = fields.path("d");

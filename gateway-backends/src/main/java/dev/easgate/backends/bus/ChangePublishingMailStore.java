@@ -1,35 +1,62 @@
 package dev.easgate.backends.bus;
 
+import dev.easgate.backends.mail.AttachmentSource;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.ItemContent;
+import dev.easgate.backends.mail.MailSearch;
 import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.state.DeviceKey;
 import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * A mail store that publishes a {@link BusEvent.FolderChanged} on the change bus after every successful write, so
  * that the user's other devices wake, whatever the store. A bus failure never fails the write: it is logged, and
  * the devices learn of the change at their next heartbeat or bus gap.
+ *
+ * <p>A write made for a device's own request (the device is read from the Reactor context of the write) is tagged
+ * with that device ({@link BusEvent.FolderChanged#originDevice}), so that its own parked Ping does not wake for what
+ * it wrote itself; a write into another user's store (a delivery) is not tagged.
  */
 public final class ChangePublishingMailStore implements MailStore {
     private static final Logger LOG = LoggerFactory.getLogger(ChangePublishingMailStore.class);
 
     private final MailStore store;
     private final ChangeBus bus;
+    private final Function<ContextView, Optional<DeviceKey>> origin;
 
+    /** Publishes every change untagged. */
     public ChangePublishingMailStore(MailStore store, ChangeBus bus) {
-        this.store = store;
-        this.bus = bus;
+        this(store, bus, context -> Optional.empty());
+    }
+
+    /**
+     * @param origin the device whose request a write's Reactor context belongs to, if any
+     */
+    public ChangePublishingMailStore(MailStore store, ChangeBus bus,
+                                     Function<ContextView, Optional<DeviceKey>> origin) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.origin = Objects.requireNonNull(origin, "origin");
     }
 
     private Mono<Void> publish(String user, String folderId, boolean hierarchy) {
-        return bus.publish(new BusEvent.FolderChanged(user, folderId, hierarchy))
+        return Mono.deferContextual(context -> {
+                    String device = origin.apply(context).filter(key -> key.user().equals(user))
+                            .map(DeviceKey::deviceId).orElse(null);
+                    return bus.publish(new BusEvent.FolderChanged(user, folderId, hierarchy,
+                            System.currentTimeMillis(), device));
+                })
                 .onErrorResume(e -> {
                     LOG.warn("change of user={} folder={} not published: {}", user, folderId, e.toString());
                     return Mono.empty();
@@ -69,12 +96,12 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
-    public java.util.Optional<dev.easgate.backends.mail.AttachmentSource> attachmentSource() {
+    public Optional<AttachmentSource> attachmentSource() {
         return store.attachmentSource();
     }
 
     @Override
-    public java.util.Optional<dev.easgate.backends.mail.MailSearch> mailSearch() {
+    public Optional<MailSearch> mailSearch() {
         return store.mailSearch();
     }
 

@@ -16,6 +16,9 @@ class ChangePayloadTest {
         BusEvent parked = new BusEvent.DeviceParked("alice", "DEV1", "p-1");
         assertThat(ChangePayload.encode(parked)).isEqualTo("{\"t\":\"parked\",\"d\":\"DEV1\",\"p\":\"p-1\"}");
         assertThat(ChangePayload.decode("alice", ChangePayload.encode(parked))).isEqualTo(parked);
+        BusEvent own = new BusEvent.FolderChanged("alice", "f1", false, 5L, "DEV1");
+        assertThat(ChangePayload.encode(own)).isEqualTo("{\"t\":\"folder\",\"f\":\"f1\",\"h\":false,\"at\":5,\"d\":\"DEV1\"}");
+        assertThat(ChangePayload.decode("alice", ChangePayload.encode(own))).isEqualTo(own);
     }
 
     @Test
@@ -40,7 +43,7 @@ class ChangePayloadTest {
     @Test
     void whatIsNotAPayloadIsRefusedWithAReason() {
         for (String bad : new String[] {"", "[]", "\"folder\"", "{\"t\":\"folder\"} x", "{\"t\":\"folder\",}",
-                "{\"t\":\"nope\"}", "{\"t\":\"folder\",\"f\":7}", "{\"t\":\"parked\",\"d\":\"x\"}",
+                "{\"t\":\"nope\"}", "{\"t\":\"folder\",\"f\":7}", "{\"t\":\"folder\",\"d\":[]}", "{\"t\":\"parked\",\"d\":\"x\"}",
                 "{\"t\":\"folder\",\"f\":\"a\u0001b\"}", "{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}"}) {
             assertThatThrownBy(() -> ChangePayload.decode("u", bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class);

@@ -204,6 +204,9 @@ public final class HeartbeatHub implements ParkedUsers {
         @Override
         public void onEvent(BusEvent event) {
             if (event instanceof BusEvent.FolderChanged changed) {
+                if (changed.madeBy(request.device().deviceId())) {
+                    return; // the device's own write: nothing new to it (its next Sync would bring nothing)
+                }
                 if (changed.hierarchy()) {
                     wakingEventPublishedAt = changed.publishedAtMillis();
                     end(ParkOutcome.of(ParkOutcome.Reason.HIERARCHY_CHANGED));

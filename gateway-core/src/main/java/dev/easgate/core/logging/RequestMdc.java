@@ -1,7 +1,9 @@
 package dev.easgate.core.logging;
 
+import dev.easgate.backends.state.DeviceKey;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 import reactor.core.publisher.Hooks;
@@ -60,6 +62,18 @@ public final class RequestMdc {
     /** The tags in {@code context}, or null. */
     public static Tags of(ContextView context) {
         return context.getOrDefault(CONTEXT_KEY, null);
+    }
+
+    /**
+     * The device a Reactor context's request comes from, when it names one: the origin of the changes its writes
+     * publish ({@link dev.easgate.backends.bus.ChangePublishingMailStore}).
+     */
+    public static Optional<DeviceKey> device(ContextView context) {
+        Tags tags = of(context);
+        if (tags == null || tags.user().equals("-") || tags.device().equals("-")) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeviceKey(tags.user(), tags.device()));
     }
 
     /** The tags of the current thread's request, or null. */

@@ -31,7 +31,9 @@ import dev.easgate.core.command.itemops.ItemOperationsHandler;
 import dev.easgate.core.command.ping.HeartbeatBounds;
 import dev.easgate.core.command.ping.PingHandler;
 import dev.easgate.core.command.settings.SettingsHandler;
+import dev.easgate.core.command.sync.KnownItems;
 import dev.easgate.core.command.sync.ParkingSyncWait;
+import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.command.sync.SyncHandler;
 import dev.easgate.core.command.provision.PolicyDocument;
 import dev.easgate.core.command.provision.ProvisionHandler;
@@ -49,6 +51,7 @@ import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
 import dev.easgate.core.http.MetricsEndpoint;
 import dev.easgate.core.http.PushEndpoint;
+import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,8 +175,8 @@ public final class Gateway implements AutoCloseable {
             ImapBackend.watcher(config, imap.mailStore(), bus, hub).ifPresent(resources::add);
         }
         baseStore = DavBackend.wrap(config, baseStore, bus, hub, clock, resources::add);
-        // every write through the gateway wakes the user's other devices, whatever the store
-        MailStore mailStore = new ChangePublishingMailStore(baseStore, bus);
+        // every write through the gateway wakes the user's other devices (not the writing one), whatever the store
+        MailStore mailStore = new ChangePublishingMailStore(baseStore, bus, RequestMdc::device);
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
         metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);
@@ -208,6 +211,7 @@ public final class Gateway implements AutoCloseable {
                 .map(outgoing -> new OutgoingMailService(store, outgoing, services.clock()))
                 .orElseGet(() -> OutgoingMailService.local(services.accounts(), store, services.clock()));
         FolderHierarchy hierarchy = new FolderHierarchy(store, state);
+        PendingChanges pending = new PendingChanges(store, state, services.clock());
         HeartbeatBounds heartbeatBounds = new HeartbeatBounds(config.heartbeatMin(), config.heartbeatMax());
         dev.easgate.backends.directory.Directory directory = DirectoryOptions.directory(config);
         int maxResults = (int) config.number(DirectoryOptions.SEARCH_MAX_RESULTS);
@@ -222,12 +226,12 @@ public final class Gateway implements AutoCloseable {
                 new FolderCreateHandler(hierarchy),
                 new FolderDeleteHandler(hierarchy),
                 new FolderUpdateHandler(hierarchy),
-                new MoveItemsHandler(store),
-                new GetItemEstimateHandler(store, state),
+                new MoveItemsHandler(store, new KnownItems(state)),
+                new GetItemEstimateHandler(store, state, pending),
                 new MeetingResponseHandler(store, outgoingMail.outgoing(), services.clock()),
                 new SearchHandler(store, directory, maxResults, searchTimeout),
                 new SettingsHandler(state),
-                new PingHandler(store, state, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
+                new PingHandler(store, state, pending, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
                         config.parkedMax(), config.retryAfter()),
                 new ItemOperationsHandler(store),
                 new ProvisionHandler(state, PolicyDocument.of(config.policy())),

@@ -8,7 +8,7 @@ import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.sync.CollectionOptions;
-import dev.easgate.core.command.sync.SyncDiff;
+import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.command.sync.SyncProtocolException;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import reactor.core.publisher.Mono;
 /**
  * GetItemEstimate (MS-ASCMD 2.2.1.9): one Response per requested collection with its Status (2.2.3.177.7: 1
  * success, 2 unknown collection, 3 sync state not primed (SyncKey 0: no Sync since the initial one), 4 invalid sync
- * key) and the Estimate of changes pending against the device's {@link CollectionState}. A FilterType in the
+ * key) and the Estimate of changes pending against the device's {@link CollectionState}, by the rule Ping and Sync
+ * use ({@link PendingChanges}). A FilterType in the
  * request's Options (or, in 12.x, in the Collection) counts with that window; otherwise the collection's stored
  * Sync options apply. The sync key is never moved.
  */
@@ -42,10 +44,12 @@ public final class GetItemEstimateHandler implements CommandHandler {
 
     private final MailStore store;
     private final StateStore state;
+    private final PendingChanges pending;
 
-    public GetItemEstimateHandler(MailStore store, StateStore state) {
-        this.store = store;
-        this.state = state;
+    public GetItemEstimateHandler(MailStore store, StateStore state, PendingChanges pending) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.state = Objects.requireNonNull(state, "state");
+        this.pending = Objects.requireNonNull(pending, "pending");
     }
 
     @Override
@@ -124,9 +128,7 @@ public final class GetItemEstimateHandler implements CommandHandler {
                     } catch (SyncProtocolException | IllegalArgumentException e) {
                         return Mono.just(refuse(request, wanted, INVALID_COLLECTION, "malformed options"));
                     }
-                    return store.changesSince(request.user(), folder.id(), current.watermark())
-                            .map(changes -> SyncDiff.compute(current.watermark(), current.known(), changes, cutoff, 0)
-                                    .pending())
+                    return pending.count(request.user(), folder, current, cutoff)
                             .map(count -> response(SUCCESS, wanted.collectionId(), count));
                 });
     }

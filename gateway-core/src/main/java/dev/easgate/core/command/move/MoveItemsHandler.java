@@ -3,9 +3,11 @@ package dev.easgate.core.command.move;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.sync.KnownItems;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
@@ -21,7 +23,8 @@ import reactor.core.publisher.Mono;
 /**
  * MoveItems (MS-ASCMD 2.2.1.12): every Move element is answered by one Response with its own Status
  * (2.2.3.177.10); moves are independent, so one that fails does not stop the others. They run one after another,
- * in request order, so that the responses keep that order.
+ * in request order, so that the responses keep that order. A moved item is recorded as the device's own
+ * ({@link KnownItems}): its next Sync neither deletes nor adds what it moved itself.
  */
 public final class MoveItemsHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MoveItemsHandler.class);
@@ -29,9 +32,11 @@ public final class MoveItemsHandler implements CommandHandler {
     static final int INVALID_XML = 103;
 
     private final MailStore mailStore;
+    private final KnownItems knownItems;
 
-    public MoveItemsHandler(MailStore mailStore) {
+    public MoveItemsHandler(MailStore mailStore, KnownItems knownItems) {
         this.mailStore = Objects.requireNonNull(mailStore, "mailStore");
+        this.knownItems = Objects.requireNonNull(knownItems, "knownItems");
     }
 
     @Override
@@ -74,18 +79,28 @@ public final class MoveItemsHandler implements CommandHandler {
         String user = request.user();
         return mailStore.folders(user)
                 .collectMap(Folder::id, Function.identity())
-                .flatMapMany(folders -> Flux.fromIterable(moves).concatMap(move -> move(user, move, folders)))
+                .flatMapMany(folders -> Flux.fromIterable(moves)
+                        .concatMap(move -> move(request.deviceKey(), move, folders)))
                 .collectList()
                 .map(MoveItemsHandler::response);
     }
 
-    private Mono<Outcome> move(String user, Move move, Map<String, Folder> folders) {
+    private Mono<Outcome> move(DeviceKey device, Move move, Map<String, Folder> folders) {
         MoveStatus refusal = check(move, folders);
         if (refusal != null) {
             return Mono.just(Outcome.failed(move, refusal));
         }
+        String user = device.user();
         return mailStore.move(user, move.srcFldId(), move.srcMsgId(), move.dstFldId())
-                .map(moved -> new Outcome(move.srcMsgId(), MoveStatus.SUCCESS, moved.id()))
+                .flatMap(moved -> knownItems.moved(device, move.srcFldId(), move.srcMsgId(), move.dstFldId(),
+                                moved.id(), moved.modSeq())
+                        .onErrorResume(e -> {
+                            // the move happened; the device merely gets a delete and an add it does not need
+                            LOG.warn("move of user={} device={} not recorded in its sync state: {}", user,
+                                    device.deviceId(), e.toString());
+                            return Mono.empty();
+                        })
+                        .thenReturn(new Outcome(move.srcMsgId(), MoveStatus.SUCCESS, moved.id())))
                 .switchIfEmpty(Mono.fromSupplier(() -> Outcome.failed(move, MoveStatus.INVALID_SOURCE)))
                 .onErrorResume(MailStoreException.class, e -> {
                     LOG.debug("move refused by the store for user={}: {}", user, e.getMessage());

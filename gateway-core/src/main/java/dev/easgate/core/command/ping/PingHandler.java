@@ -1,5 +1,6 @@
 package dev.easgate.core.command.ping;
 
+import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.StateStore;
@@ -7,16 +8,21 @@ import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.heartbeat.ParkOutcome;
 import dev.easgate.core.heartbeat.ParkRequest;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
-import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -33,7 +39,8 @@ import reactor.core.publisher.Mono;
  *   <li>More folders than ping.max-folders: Status 6 with MaxFolders.</li>
  *   <li>The request is kept as the last Ping, and the device's lastPing set.</li>
  *   <li>A folder id the user's store does not have: Status 7, the device runs FolderSync.</li>
- *   <li>Folders with changes ({@link FolderChangeCheck}): Status 2 listing exactly those; otherwise Status 1.</li>
+ *   <li>Folders that hold something for the device ({@link PendingChanges}, the rule Sync and GetItemEstimate
+ *       use too, so a device's own writes never count): Status 2 listing exactly those; otherwise Status 1.</li>
  * </ol>
  * A store failure gives Status 8.
  */
@@ -44,13 +51,13 @@ public final class PingHandler implements CommandHandler {
     private final StateStore state;
     private final HeartbeatBounds bounds;
     private final int maxFolders;
-    private final FolderChangeCheck changes;
+    private final PendingChanges pending;
     private final HeartbeatHub hub;
     private final int parkedMax;
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
 
-    public PingHandler(MailStore store, StateStore state, HeartbeatBounds bounds, int maxFolders, HeartbeatHub hub,
-                       int parkedMax, java.time.Duration retryAfter) {
+    public PingHandler(MailStore store, StateStore state, PendingChanges pending, HeartbeatBounds bounds,
+                       int maxFolders, HeartbeatHub hub, int parkedMax, Duration retryAfter) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.parkedMax = parkedMax;
         this.retryAfter = retryAfter;
@@ -58,7 +65,7 @@ public final class PingHandler implements CommandHandler {
         this.state = Objects.requireNonNull(state, "state");
         this.bounds = Objects.requireNonNull(bounds, "bounds");
         this.maxFolders = maxFolders;
-        this.changes = new FolderChangeCheck(store, state);
+        this.pending = Objects.requireNonNull(pending, "pending");
     }
 
     @Override
@@ -76,8 +83,8 @@ public final class PingHandler implements CommandHandler {
         }
         Mono<PingRequest> merged = asked.complete() ? Mono.just(asked)
                 : state.value(request.deviceKey(), PingRequest.VALUE)
-                        .map(bytes -> java.util.Optional.ofNullable(PingRequest.decode(bytes)))
-                        .defaultIfEmpty(java.util.Optional.empty())
+                        .map(bytes -> Optional.ofNullable(PingRequest.decode(bytes)))
+                        .defaultIfEmpty(Optional.empty())
                         .map(last -> asked.orElse(last.orElse(null)));
         return merged.flatMap(ping -> validated(request, ping))
                 .onErrorResume(MailStoreException.class, e -> refuse(request, 8, "store failed: " + e.kind()));
@@ -108,14 +115,13 @@ public final class PingHandler implements CommandHandler {
                             request.query().deviceId(), e.getMessage());
                     return Mono.empty();
                 });
-        return remember.then(store.folders(request.user()).map(folder -> folder.id()).collect(HashSet<String>::new,
-                        Set::add))
+        return remember.then(store.folders(request.user()).collectMap(Folder::id, Function.identity()))
                 .flatMap(existing -> {
-                    List<String> unknown = ping.folderIds().stream().filter(id -> !existing.contains(id)).toList();
+                    List<String> unknown = ping.folderIds().stream().filter(id -> !existing.containsKey(id)).toList();
                     if (!unknown.isEmpty()) {
                         return refuse(request, 7, unknown.size() + " folder(s) not in the store");
                     }
-                    return park(request, ping);
+                    return park(request, ping, existing);
                 });
     }
 
@@ -123,16 +129,17 @@ public final class PingHandler implements CommandHandler {
      * Parks the Ping: the hub subscribes to the user's changes first and then runs the store check, so a change
      * landing in between still wakes it (MS-ASCMD 3.2.5.8: status 2 lists exactly the changed folders).
      */
-    private Mono<CommandResponse> park(CommandRequest request, PingRequest ping) {
+    private Mono<CommandResponse> park(CommandRequest request, PingRequest ping, Map<String, Folder> folders) {
         if (hub.parked() >= parkedMax) {
             LOG.warn("503 for Ping of user={} device={}: {} requests parked on this node", request.user(),
                     request.query().deviceId(), parkedMax);
             return Mono.just(new CommandResponse(503, null, null, null, null,
-                    java.util.Map.of("Retry-After", Long.toString(retryAfter.toSeconds()))));
+                    Map.of("Retry-After", Long.toString(retryAfter.toSeconds()))));
         }
         ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(ping.folderIds()),
-                java.time.Duration.ofSeconds(ping.heartbeatSeconds()),
-                changes.changed(request.deviceKey(), ping.folderIds()).<Set<String>>map(Set::copyOf)
+                Duration.ofSeconds(ping.heartbeatSeconds()),
+                pending.pendingFolders(request.deviceKey(), ping.folderIds(), watched(ping, folders))
+                        .<Set<String>>map(Set::copyOf)
                         // state store down: park anyway; the bus gap on reconnect wakes it with every folder
                         .onErrorResume(StateStoreUnavailableException.class, e -> Mono.just(Set.of())));
         // the request's pipeline is let go while parked: the answer keeps only the device and the folder ids
@@ -141,6 +148,12 @@ public final class PingHandler implements CommandHandler {
         List<String> folderIds = ping.folderIds();
         return Mono.just(CommandResponse.parked(hub.park(parkRequest)
                 .map(outcome -> answer(user, deviceId, folderIds, outcome))));
+    }
+
+    /** Only the watched folders, so that the parked check keeps no more of the folder list than it needs. */
+    private static Map<String, Folder> watched(PingRequest ping, Map<String, Folder> folders) {
+        return ping.folderIds().stream().distinct()
+                .collect(Collectors.toUnmodifiableMap(Function.identity(), folders::get));
     }
 
     private static CommandResponse answer(String user, String deviceId, List<String> folderIds, ParkOutcome outcome) {

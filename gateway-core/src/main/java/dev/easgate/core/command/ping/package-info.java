@@ -1,7 +1,7 @@
 /**
  * The Ping command (MS-ASCMD 2.2.1.13): validation of the heartbeat and folder list, reuse of the last Ping when a
- * request omits them, and the check of which monitored folders changed
- * ({@link dev.easgate.core.command.ping.FolderChangeCheck}, shared with the heartbeat hub). Ping is answered at once
- * for now; parking it until a change or the heartbeat is the hub's business.
+ * request omits them, and parking on the heartbeat hub until a watched folder holds something for the device (the
+ * rule of {@link dev.easgate.core.command.sync.PendingChanges}, shared with Sync and GetItemEstimate) or the
+ * heartbeat ends.
  */
 package dev.easgate.core.command.ping;

@@ -13,11 +13,13 @@ import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -89,8 +91,8 @@ final class CollectionSync {
             return initial(request);
         }
         return context.state().collection(context.device(), request.collectionId())
-                .map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> existing(request, folder, state.orElse(null), window, budget, 0));
     }
 
@@ -127,7 +129,7 @@ final class CollectionSync {
                     budget)
                     .flatMap(page -> {
                         if (page.isEmpty()) {
-                            return unchanged(request, state, optionBytes);
+                            return unchanged(request, state, optionBytes, page.diff().watermark());
                         }
                         return commit(request, key, next, page, List.of(), optionBytes)
                                 .flatMap(stored -> stored ? Mono.just(page.outcome(request, next, List.of(),
@@ -178,18 +180,23 @@ final class CollectionSync {
     private Mono<Outcome> reread(CollectionRequest request, Folder folder, int window, ByteBudget budget,
                                  int attempt) {
         return context.state().collection(context.device(), request.collectionId())
-                .map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> existing(request, folder, state.orElse(null), window, budget, attempt + 1));
     }
 
-    /** Nothing to send: the key stays; new options are remembered under the same key. */
-    private Mono<Outcome> unchanged(CollectionRequest request, CollectionState state, byte[] optionBytes) {
+    /**
+     * Nothing to send: the key stays; new options, and a watermark moved past changes the device already holds
+     * (its own writes), are remembered under the same key, so later checks start from there.
+     */
+    private Mono<Outcome> unchanged(CollectionRequest request, CollectionState state, byte[] optionBytes,
+                                    long watermark) {
         Outcome outcome = new Outcome(collection(request, state.syncKey(), SyncStatus.SUCCESS).build(), false, 0);
-        if (Arrays.equals(optionBytes, state.options())) {
+        long nextWatermark = Math.max(watermark, state.watermark());
+        if (Arrays.equals(optionBytes, state.options()) && nextWatermark == state.watermark()) {
             return Mono.just(outcome);
         }
-        CollectionState next = new CollectionState(state.syncKey(), state.watermark(), state.known(),
+        CollectionState next = new CollectionState(state.syncKey(), nextWatermark, state.known(),
                 state.previousKey(), state.previousResponse(), optionBytes);
         return context.state().replaceCollection(context.device(), request.collectionId(), state.syncKey(), next)
                 .thenReturn(outcome);
@@ -241,8 +248,14 @@ final class CollectionSync {
                                      ContentOptions content, long watermark, Map<String, Long> known, int window,
                                      ByteBudget budget) {
         if (!request.wantsChanges()) {
-            return Mono.just(new Page(new SyncDiff.Result(List.of(), known, watermark, false, 0), known, List.of(),
-                    0));
+            // GetChanges 0 (MS-ASCMD 2.2.3.84): send nothing, but when nothing but the device's own writes is
+            // pending, move the watermark past them as a Sync with changes would
+            return context.store().changesSince(context.user(), folder.id(), watermark).map(changes -> {
+                Instant cutoff = options.cutoff(folder.itemClass(), context.now());
+                boolean nothingPending = PendingChanges.count(watermark, known, changes, cutoff) == 0;
+                long next = nothingPending ? Math.max(watermark, changes.highestModSeq()) : watermark;
+                return new Page(new SyncDiff.Result(List.of(), known, next, false, 0), known, List.of(), 0);
+            });
         }
         return context.store().changesSince(context.user(), folder.id(), watermark)
                 .flatMap(changes -> page(folder, options, content, watermark, known, window, budget, changes));
@@ -255,7 +268,7 @@ final class CollectionSync {
      */
     private Mono<Page> page(Folder folder, CollectionOptions options, ContentOptions content, long watermark,
                             Map<String, Long> known, int window, ByteBudget budget, FolderChanges changes) {
-        java.time.Instant cutoff = options.cutoff(folder.itemClass(), context.now());
+        Instant cutoff = options.cutoff(folder.itemClass(), context.now());
         SyncDiff.Result diff = SyncDiff.compute(watermark, known, changes, cutoff, window);
         List<String> wanted = new ArrayList<>();
         for (ServerChange change : diff.page()) {
