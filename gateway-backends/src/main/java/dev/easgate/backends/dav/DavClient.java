@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Objects;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,30 +25,29 @@ public final class DavClient {
     }
 
     private final HttpClient http;
-    private final String authorization;
     private final Duration timeout;
 
-    /**
-     * @param username service account (empty: no Authorization header)
-     * @param password its password
-     */
-    public DavClient(String username, String password, Duration timeout) {
+    /** One HTTP client for every user: each request carries the Authorization of the login it is sent with. */
+    public DavClient(Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
-        this.authorization = username == null || username.isEmpty() ? null
-                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + Objects.requireNonNullElse(
-                        password, "")).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
     }
 
-    public Mono<Response> send(String method, URI uri, String depth, String contentType, String body,
-                               String ifMatch, String ifNoneMatch) {
+    private static String authorization(DavCredentials.Login login) {
+        return "Basic " + Base64.getEncoder().encodeToString((login.name() + ":" + login.password())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one request as {@code login} (null: without an Authorization header). */
+    public Mono<Response> send(DavCredentials.Login login, String method, URI uri, String depth, String contentType,
+                               String body, String ifMatch, String ifNoneMatch) {
         return Mono.defer(() -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            if (authorization != null) {
-                request.header("Authorization", authorization);
+            if (login != null) {
+                request.header("Authorization", authorization(login));
             }
             if (depth != null) {
                 request.header("Depth", depth);
@@ -80,20 +78,13 @@ public final class DavClient {
                 && (t.getMessage().contains("received no bytes") || t.getMessage().contains("EOF"));
     }
 
-    public Mono<Response> propfind(URI uri, String depth, String body) {
-        return send("PROPFIND", uri, depth, "application/xml; charset=utf-8", body, null, null);
-    }
-
-    public Mono<Response> report(URI uri, String depth, String body) {
-        return send("REPORT", uri, depth, "application/xml; charset=utf-8", body, null, null);
-    }
-
-    /** Fails with UNAVAILABLE unless 2xx; 404 maps to NOT_FOUND, 403 to NOT_ALLOWED. */
+    /** Fails with UNAVAILABLE unless 2xx; 404 maps to NOT_FOUND, 403 to NOT_ALLOWED, 401 to CREDENTIALS_REFUSED. */
     public static Response expectOk(Response response, String what) {
         if (response.ok()) {
             return response;
         }
         Kind kind = switch (response.status()) {
+            case 401 -> Kind.CREDENTIALS_REFUSED;
             case 404, 410 -> Kind.NOT_FOUND;
             case 403, 405 -> Kind.NOT_ALLOWED;
             case 409 -> Kind.ALREADY_EXISTS;

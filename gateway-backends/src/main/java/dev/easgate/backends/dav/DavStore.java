@@ -1,5 +1,8 @@
 package dev.easgate.backends.dav;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.FolderType;
@@ -28,9 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -54,19 +59,36 @@ import reactor.core.publisher.Mono;
  * (changed on the server meanwhile) is NOT_ALLOWED, which Sync answers with status 6 for that change: the server's
  * version wins and reaches the phone on its next Sync, nothing is overwritten silently.
  *
- * <p>Every call is a non-blocking HTTP exchange ({@link DavClient}); the store keeps per-node caches only.
+ * <p>Logins: every request for a user goes with that user's {@link DavCredentials} (by default their own login, or
+ * a service account), and everything the node keeps is kept per user. A login the server refuses (401, or 403 on
+ * the principal) fails with {@link Kind#CREDENTIALS_REFUSED} and is logged once per user until a request of theirs
+ * succeeds again.
+ *
+ * <p>Every call is a non-blocking HTTP exchange ({@link DavClient}); the store keeps per-node caches only, for at
+ * most {@code maxUsers} users, each forgotten {@code idle} after their last request: such a user's next request
+ * discovers the collections again, and a device's watermark the node no longer knows answers
+ * {@code resetRequired}.
  */
 public final class DavStore implements MailStore {
     private static final Logger LOG = LoggerFactory.getLogger(DavStore.class);
 
     private final DavClient client;
+    private final DavCredentials credentials;
     private final URI base;
+    private final String server;
     private final Clock clock;
-    private final Map<String, Map<String, Coll>> users = new ConcurrentHashMap<>();
+    private final Cache<String, UserState> users;
     private long lastSeq;
 
-    /** A collection as this node knows it. */
+    /** What this node keeps of one user: their collections, and whether their login was last refused. */
+    private static final class UserState {
+        final Map<String, Coll> colls = new ConcurrentHashMap<>();
+        final AtomicBoolean refused = new AtomicBoolean();
+    }
+
+    /** A collection as this node knows it, for the user it belongs to. */
     private static final class Coll {
+        final String user;
         final String path;
         volatile Folder folder;
         final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -75,7 +97,8 @@ public final class DavStore implements MailStore {
         String syncToken;
         long highest;
 
-        Coll(String path, Folder folder) {
+        Coll(String user, String path, Folder folder) {
+            this.user = user;
             this.path = path;
             this.folder = folder;
         }
@@ -84,11 +107,95 @@ public final class DavStore implements MailStore {
     private record Entry(String etag, long modSeq, Item item) {
     }
 
-    public DavStore(DavClient client, URI base, Clock clock) {
+    /**
+     * @param maxUsers most users whose collections the node keeps
+     * @param idle     a user's state is forgotten this long after their last request
+     */
+    public DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers, Duration idle) {
+        this(client, credentials, base, clock, maxUsers, idle, Ticker.systemTicker());
+    }
+
+    /** With the clock of expiry given (tests). */
+    DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers, Duration idle,
+             Ticker ticker) {
         this.client = Objects.requireNonNull(client);
+        this.credentials = Objects.requireNonNull(credentials);
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b : b + "/");
+        this.server = URI.create(this.base.getScheme() + "://" + this.base.getRawAuthority()
+                .substring(this.base.getRawAuthority().indexOf('@') + 1) + this.base.getRawPath()).toString();
         this.clock = clock;
+        // eviction runs on the calling thread: no pool; an evicted user's next request rediscovers
+        this.users = Caffeine.newBuilder().maximumSize(maxUsers).expireAfterAccess(idle).ticker(ticker)
+                .executor(Runnable::run).build();
+    }
+
+    private UserState state(String user) {
+        return users.get(user, u -> new UserState());
+    }
+
+    // ---- requests, each as the user it is for ----------------------------------------------------------------------
+
+    private DavCredentials.Login login(String user) {
+        return credentials.login(user).orElseThrow(() -> new MailStoreException(Kind.UNAVAILABLE,
+                "no DAV login for this user on this node (their session has ended)"));
+    }
+
+    /**
+     * Sends a request as {@code user}; a 401 fails with CREDENTIALS_REFUSED (logged once per user until a request
+     * of theirs succeeds again).
+     */
+    private Mono<DavClient.Response> send(String user, String method, URI uri, String depth, String contentType,
+                                          String body, String ifMatch, String ifNoneMatch) {
+        return Mono.defer(() -> client.send(login(user), method, uri, depth, contentType, body, ifMatch, ifNoneMatch))
+                .flatMap(response -> {
+                    if (response.status() == 401) {
+                        return Mono.error(refused(user, method, response.status()));
+                    }
+                    if (response.ok()) {
+                        accepted(user);
+                    }
+                    return Mono.just(response);
+                });
+    }
+
+    private Mono<DavClient.Response> propfind(String user, URI uri, String depth, String body) {
+        return send(user, "PROPFIND", uri, depth, "application/xml; charset=utf-8", body, null, null);
+    }
+
+    private Mono<DavClient.Response> report(String user, URI uri, String depth, String body) {
+        return send(user, "REPORT", uri, depth, "application/xml; charset=utf-8", body, null, null);
+    }
+
+    /** The DAV server refused the user's login: one WARN line per user until a request succeeds again. */
+    private MailStoreException refused(String user, String method, int status) {
+        if (state(user).refused.compareAndSet(false, true)) {
+            LOG.warn("DAV server {} refused the login of user={} (HTTP {} to {}): their calendars, contacts and tasks "
+                    + "answer errors until it accepts it (is their DAV password the one they log in with?)",
+                    server, printable(user), status, method);
+        }
+        return new MailStoreException(Kind.CREDENTIALS_REFUSED, "DAV server refused the login (HTTP " + status + ")");
+    }
+
+    private void accepted(String user) {
+        UserState state = users.getIfPresent(user);
+        if (state != null && state.refused.compareAndSet(true, false)) {
+            LOG.info("DAV server {} accepts the login of user={} again", server, printable(user));
+        }
+    }
+
+    /** A client-controlled name for a log line: control characters and backslashes escaped. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\\' || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** The next number of this node's hybrid clock. */
@@ -100,8 +207,10 @@ public final class DavStore implements MailStore {
 
     // ---- discovery ----------------------------------------------------------------------------------------------
 
+    /** The user's principal, {@code <url><principal>/}, the principal name as the user's login gives it. */
     private URI principal(String user) {
-        return base.resolve(URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20") + "/");
+        return base.resolve(URLEncoder.encode(login(user).principal(), StandardCharsets.UTF_8).replace("+", "%20")
+                + "/");
     }
 
     private URI uri(String path) {
@@ -132,11 +241,18 @@ public final class DavStore implements MailStore {
     }
 
     private Mono<Map<String, Coll>> discover(String user) {
-        URI principal = principal(user);
-        return client.propfind(principal, "1", LIST).flatMap(response -> {
+        return Mono.defer(() -> discover(user, principal(user)));
+    }
+
+    private Mono<Map<String, Coll>> discover(String user, URI principal) {
+        return propfind(user, principal, "1", LIST).flatMap(response -> {
             if (response.status() == 404) {
-                return client.send("MKCOL", principal, null, null, null, null, null)
+                return send(user, "MKCOL", principal, null, null, null, null, null)
                         .map(r -> DavClient.expectOk(r, "MKCOL principal")).then(Mono.just(List.<DavXml.Member>of()));
+            }
+            if (response.status() == 403) {
+                // logged in, but not allowed to the principal of this user: the login is not theirs
+                return Mono.error(refused(user, "PROPFIND", 403));
             }
             return Mono.just(DavXml.parse(DavClient.expectOk(response, "PROPFIND " + principal).body()).members());
         }).flatMap(members -> {
@@ -152,15 +268,15 @@ public final class DavStore implements MailStore {
             // a new user: the default collections, as groupware servers make them on first login
             List<Mono<Void>> creations = new ArrayList<>();
             if (!hasEvents) {
-                creations.add(make(principal.resolve("calendar/"), "Calendar", ItemClass.CALENDAR));
+                creations.add(make(user, principal.resolve("calendar/"), "Calendar", ItemClass.CALENDAR));
             }
             if (!hasContacts) {
-                creations.add(make(principal.resolve("contacts/"), "Contacts", ItemClass.CONTACTS));
+                creations.add(make(user, principal.resolve("contacts/"), "Contacts", ItemClass.CONTACTS));
             }
             if (!hasTasks) {
-                creations.add(make(principal.resolve("tasks/"), "Tasks", ItemClass.TASKS));
+                creations.add(make(user, principal.resolve("tasks/"), "Tasks", ItemClass.TASKS));
             }
-            return Flux.concat(creations).then(client.propfind(principal, "1", LIST))
+            return Flux.concat(creations).then(propfind(user, principal, "1", LIST))
                     .map(r -> apply(user, DavXml.parse(DavClient.expectOk(r, "PROPFIND").body()).members().stream()
                             .filter(m -> m.has("resourcetype", "calendar") || m.has("resourcetype", "addressbook"))
                             .sorted(Comparator.comparing(DavXml.Member::href)).toList()));
@@ -184,7 +300,7 @@ public final class DavStore implements MailStore {
         return names;
     }
 
-    private Mono<Void> make(URI uri, String name, ItemClass itemClass) {
+    private Mono<Void> make(String user, URI uri, String name, ItemClass itemClass) {
         String body;
         String method;
         if (itemClass == ItemClass.CONTACTS) {
@@ -204,7 +320,7 @@ public final class DavStore implements MailStore {
                     </d:prop></d:set></c:mkcalendar>""".formatted(DavXml.escape(name),
                     itemClass == ItemClass.CALENDAR ? "VEVENT" : "VTODO");
         }
-        return client.send(method, uri, null, "application/xml; charset=utf-8", body, null, null)
+        return send(user, method, uri, null, "application/xml; charset=utf-8", body, null, null)
                 .map(r -> {
                     if (r.status() == 405) {
                         throw new MailStoreException(Kind.ALREADY_EXISTS, "collection exists: " + uri);
@@ -215,7 +331,7 @@ public final class DavStore implements MailStore {
 
     /** Folders of the listed collections; the first of each class is the default (CALENDAR, CONTACTS, TASKS). */
     private Map<String, Coll> apply(String user, List<DavXml.Member> collections) {
-        Map<String, Coll> known = users.computeIfAbsent(user, u -> new ConcurrentHashMap<>());
+        Map<String, Coll> known = state(user).colls;
         Map<String, Coll> now = new LinkedHashMap<>();
         boolean[] defaults = new boolean[3];
         // the default of each class: the collection named as the store names defaults, else the first by path
@@ -241,7 +357,7 @@ public final class DavStore implements MailStore {
                 name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
             }
             Folder folder = new Folder(id, Folder.ROOT, name, type);
-            Coll coll = known.computeIfAbsent(id, i -> new Coll(path, folder));
+            Coll coll = known.computeIfAbsent(id, i -> new Coll(user, path, folder));
             coll.folder = folder;
             now.put(id, coll);
         }
@@ -263,8 +379,8 @@ public final class DavStore implements MailStore {
     }
 
     private Mono<Coll> coll(String user, String folderId) {
-        Map<String, Coll> known = users.get(user);
-        Coll coll = known == null ? null : known.get(folderId);
+        UserState state = users.getIfPresent(user);
+        Coll coll = state == null ? null : state.colls.get(folderId);
         if (coll != null) {
             return Mono.just(coll);
         }
@@ -289,7 +405,7 @@ public final class DavStore implements MailStore {
                 return Mono.error(new MailStoreException(Kind.ALREADY_EXISTS, "a collection named " + name));
             }
             URI uri = principal(user).resolve(UUID.randomUUID() + "/");
-            return make(uri, name, itemClass).then(folders(user).filter(f -> f.id().equals(folderId(uri.getPath())))
+            return make(user, uri, name, itemClass).then(folders(user).filter(f -> f.id().equals(folderId(uri.getPath())))
                     .next().switchIfEmpty(Mono.error(() -> new MailStoreException(Kind.UNAVAILABLE,
                             "created collection not listed"))));
         });
@@ -306,7 +422,7 @@ public final class DavStore implements MailStore {
             }
             return folders(user).filter(f -> f.name().equals(newName) && !f.id().equals(folderId)).hasElements()
                     .flatMap(taken -> taken ? Mono.error(new MailStoreException(Kind.ALREADY_EXISTS, newName))
-                            : client.send("PROPPATCH", uri(coll.path), null, "application/xml; charset=utf-8", """
+                            : send(user, "PROPPATCH", uri(coll.path), null, "application/xml; charset=utf-8", """
                             <?xml version="1.0" encoding="utf-8"?>
                             <d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><d:displayname>%s</d:displayname>
                             </d:prop></d:set></d:propertyupdate>""".formatted(DavXml.escape(newName)), null, null)
@@ -321,9 +437,9 @@ public final class DavStore implements MailStore {
             if (!coll.folder.type().userCreatable()) {
                 return Mono.error(new MailStoreException(Kind.NOT_ALLOWED, "default collections stay"));
             }
-            return client.send("DELETE", uri(coll.path), null, null, null, null, null)
+            return send(user, "DELETE", uri(coll.path), null, null, null, null, null)
                     .map(r -> DavClient.expectOk(r, "DELETE collection"))
-                    .doOnNext(r -> users.getOrDefault(user, Map.of()).remove(folderId)).then();
+                    .doOnNext(r -> state(user).colls.remove(folderId)).then();
         });
     }
 
@@ -339,7 +455,7 @@ public final class DavStore implements MailStore {
                 <d:sync-collection xmlns:d="DAV:"><d:sync-token>%s</d:sync-token><d:sync-level>1</d:sync-level>
                 <d:prop><d:getetag/></d:prop></d:sync-collection>""".formatted(token == null ? ""
                 : DavXml.escape(token));
-        return client.report(uri(coll.path), "1", body).flatMap(response -> {
+        return report(user, uri(coll.path), "1", body).flatMap(response -> {
             if ((response.status() == 403 || response.status() == 409) && token != null) {
                 // the token is no longer valid: start over (RFC 6578 3.2, valid-sync-token)
                 synchronized (coll) {
@@ -415,7 +531,7 @@ public final class DavStore implements MailStore {
                 <?xml version="1.0" encoding="utf-8"?>
                 <c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
                 <d:prop><d:getetag/><c:calendar-data/></d:prop>%s</c:calendar-multiget>""".formatted(hrefs);
-        return client.report(uri(coll.path), "1", body).doOnNext(response -> {
+        return report(coll.user, uri(coll.path), "1", body).doOnNext(response -> {
             DavXml.MultiStatus ms = DavXml.parse(DavClient.expectOk(response, "REPORT multiget").body());
             synchronized (coll) {
                 for (DavXml.Member m : ms.members()) {
@@ -545,7 +661,7 @@ public final class DavStore implements MailStore {
 
     /** GETs a resource (its current version), recording it. */
     private Mono<Item> fetch(Coll coll, String name) {
-        return client.send("GET", uri(coll.path + name), null, null, null, null, null).flatMap(r -> {
+        return send(coll.user, "GET", uri(coll.path + name), null, null, null, null, null).flatMap(r -> {
             synchronized (coll) {
                 if (r.status() == 404 || r.status() == 410) {
                     if (coll.entries.remove(name) != null) {
@@ -586,7 +702,7 @@ public final class DavStore implements MailStore {
         }
         String type = pim.itemClass() == ItemClass.CONTACTS ? "text/vcard; charset=utf-8"
                 : "text/calendar; charset=utf-8";
-        return client.send("PUT", uri(coll.path + name), null, type, text, ifMatch, ifMatch == null ? "*" : null)
+        return send(coll.user, "PUT", uri(coll.path + name), null, type, text, ifMatch, ifMatch == null ? "*" : null)
                 .flatMap(r -> {
                     if (r.status() == 412) {
                         return Mono.error(new MailStoreException(Kind.NOT_ALLOWED, "changed on the server since "
@@ -641,7 +757,7 @@ public final class DavStore implements MailStore {
             if (name == null) {
                 return Mono.empty();
             }
-            return client.send("DELETE", uri(coll.path + name), null, null, null, null, null).doOnNext(r -> {
+            return send(user, "DELETE", uri(coll.path + name), null, null, null, null, null).doOnNext(r -> {
                 if (r.status() != 404 && r.status() != 410) {
                     DavClient.expectOk(r, "DELETE");
                 }
@@ -688,8 +804,9 @@ public final class DavStore implements MailStore {
         });
     }
 
-    /** Users this node has served since it started (the watcher's default population). */
-    public java.util.Set<String> knownUsers() {
-        return java.util.Set.copyOf(users.keySet());
+    /** Users whose state this node keeps now (at most {@code maxUsers}, each until idle). */
+    public Set<String> knownUsers() {
+        users.cleanUp();
+        return Set.copyOf(users.asMap().keySet());
     }
 }

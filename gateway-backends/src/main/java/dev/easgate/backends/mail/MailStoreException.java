@@ -15,7 +15,12 @@ public class MailStoreException extends RuntimeException {
         /** The content is not acceptable (bad MIME, wrong class for the folder). */
         INVALID,
         /** The store is unreachable or failed; retry later. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The server behind the store refused the login the gateway used for the user (e.g. a CalDAV server
+         * answering 401 because the user's password there differs): nothing the device can fix; retry later.
+         */
+        CREDENTIALS_REFUSED
     }
 
     private final Kind kind;

@@ -40,8 +40,9 @@ class DavStoreTest implements MailStoreContract {
     @BeforeAll
     void start() throws Exception {
         radicale = RadicaleProcess.start();
-        dav = new DavStore(new DavClient(RadicaleProcess.SERVICE_USER, RadicaleProcess.SERVICE_PASSWORD,
-                Duration.ofSeconds(10)), radicale.url(), Clock.systemUTC());
+        // the service account path: one login for every user (DavStorePerUserTest logs in as each user)
+        dav = new DavStore(new DavClient(Duration.ofSeconds(10)), DavCredentials.service(RadicaleProcess.SERVICE_USER,
+                RadicaleProcess.SERVICE_PASSWORD), radicale.url(), Clock.systemUTC(), 1000, Duration.ofHours(1));
         store = new CompositeMailStore(new MemoryMailStore(Clock.systemUTC()), dav);
     }
 

@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A real Radicale (Debian's {@code radicale} package) for tests: started on a free loopback port with its config,
  * htpasswd file (plain passwords), rights and collections in a temporary folder, stopped and deleted on close.
- * The service account {@link #SERVICE_USER} may read and write every user's collections (the gateway's account);
- * every other user only their own. Fails, never skips, when Radicale is not installed.
+ * With {@link #start} the service account {@link #SERVICE_USER} may read and write every user's collections (the
+ * gateway's account), every other user only their own; {@link #startPerUser} has no service account at all and
+ * Radicale's {@code owner_only} rights, as hosting providers run it (each user logs in with their own password and
+ * reaches only their own principal). Fails, never skips, when Radicale is not installed.
  */
 public final class RadicaleProcess implements AutoCloseable {
     public static final String SERVICE_USER = "easgate";
@@ -30,7 +30,6 @@ public final class RadicaleProcess implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final int port;
-    private final List<String> users = new ArrayList<>();
 
     private RadicaleProcess(Path dir, Process process, int port) {
         this.dir = dir;
@@ -40,6 +39,18 @@ public final class RadicaleProcess implements AutoCloseable {
 
     /** Starts Radicale; {@code users} are name/password pairs besides the service account. */
     public static RadicaleProcess start(String... users) throws IOException, InterruptedException {
+        return start(true, users);
+    }
+
+    /**
+     * Starts Radicale without a service account, rights {@code owner_only}; {@code users} are name/password pairs.
+     * Act as a user with {@link #requestAs}.
+     */
+    public static RadicaleProcess startPerUser(String... users) throws IOException, InterruptedException {
+        return start(false, users);
+    }
+
+    private static RadicaleProcess start(boolean service, String... users) throws IOException, InterruptedException {
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         Process check = new ProcessBuilder(python, "-c", "import radicale").redirectErrorStream(true).start();
         if (check.waitFor() != 0) {
@@ -47,7 +58,7 @@ public final class RadicaleProcess implements AutoCloseable {
                     + ".ci/run): " + new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         Path dir = Files.createTempDirectory("radicale-test");
-        StringBuilder htpasswd = new StringBuilder(SERVICE_USER + ":" + SERVICE_PASSWORD + "\n");
+        StringBuilder htpasswd = new StringBuilder(service ? SERVICE_USER + ":" + SERVICE_PASSWORD + "\n" : "");
         for (int i = 0; i + 1 < users.length; i += 2) {
             htpasswd.append(users[i]).append(':').append(users[i + 1]).append('\n');
         }
@@ -88,8 +99,7 @@ public final class RadicaleProcess implements AutoCloseable {
                 delay = 0
 
                 [rights]
-                type = from_file
-                file = %s
+                %s
 
                 [storage]
                 filesystem_folder = %s
@@ -97,7 +107,8 @@ public final class RadicaleProcess implements AutoCloseable {
                 [logging]
                 level = warning
                 mask_passwords = True
-                """.formatted(port, dir.resolve("users"), dir.resolve("rights"), dir.resolve("collections")));
+                """.formatted(port, dir.resolve("users"), service ? "type = from_file\nfile = " + dir.resolve("rights")
+                : "type = owner_only", dir.resolve("collections")));
         Process process = new ProcessBuilder(python, "-m", "radicale", "--config", dir.resolve("config").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("radicale.log").toFile()).start();
         RadicaleProcess radicale = new RadicaleProcess(dir, process, port);
@@ -144,11 +155,18 @@ public final class RadicaleProcess implements AutoCloseable {
     /** A request as the service account; returns status and body (for tests that act "behind the gateway"). */
     public HttpResponse<String> request(String method, String path, String contentType, String body,
                                         String... headers) throws IOException, InterruptedException {
+        return requestAs(SERVICE_USER, SERVICE_PASSWORD, method, path, contentType, body, headers);
+    }
+
+    /** A request as {@code user}: another client of theirs, behind the gateway's back. */
+    public HttpResponse<String> requestAs(String user, String password, String method, String path,
+                                          String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url().resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (SERVICE_USER + ":" + SERVICE_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

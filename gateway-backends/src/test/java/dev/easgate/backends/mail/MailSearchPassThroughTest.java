@@ -49,8 +49,8 @@ class MailSearchPassThroughTest {
         assertThat(published.mailSearch().get().search("u", "f1", query).map(ItemVersion::id).collectList()
                 .block()).isEqualTo(List.of("f1:hit"));
 
-        DavStore dav = new DavStore(new DavClient(null, null, Duration.ofSeconds(1)), URI.create("http://127.0.0.1:9/"),
-                Clock.systemUTC());
+        DavStore dav = new DavStore(new DavClient(Duration.ofSeconds(1)), user -> java.util.Optional.empty(),
+                URI.create("http://127.0.0.1:9/"), Clock.systemUTC(), 10, Duration.ofMinutes(1));
         MailStore composite = new CompositeMailStore(searching(), dav);
         MailSearch search = composite.mailSearch().orElseThrow();
         assertThat(search.search("u", "f1", query).map(ItemVersion::id).collectList().block())

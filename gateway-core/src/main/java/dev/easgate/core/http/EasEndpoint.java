@@ -10,6 +10,7 @@ import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.ParkSignal;
 import dev.easgate.core.logging.RequestMdc;
@@ -509,6 +510,12 @@ public final class EasEndpoint {
                 })
                 .onErrorResume(StateStoreUnavailableException.class,
                         e -> stateUnavailable(response, query, account.user(), e))
+                // a command without its own answer to a refused backend login (logged once by the store)
+                .onErrorResume(StoreFailures::credentialsRefused, e -> {
+                    LOG.debug("503 for user={} device={} cmd={}: {}", account.user(), query.deviceId(),
+                            query.command().wireName(), e.getMessage());
+                    return send(response, StoreFailures.serviceUnavailable());
+                })
                 .onErrorResume(e -> {
                     LOG.error("500 for user={} device={} cmd={}", account.user(), query.deviceId(),
                             query.command().wireName(), e);

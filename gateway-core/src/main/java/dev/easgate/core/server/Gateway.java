@@ -174,7 +174,9 @@ public final class Gateway implements AutoCloseable {
         if (imap != null) {
             ImapBackend.watcher(config, imap.mailStore(), bus, hub).ifPresent(resources::add);
         }
-        baseStore = DavBackend.wrap(config, baseStore, bus, hub, clock, resources::add);
+        DavBackend.Parts dav = DavBackend.wrap(config, accounts, baseStore, bus, hub, clock, resources::add);
+        accounts = dav.accounts();
+        baseStore = dav.store();
         // every write through the gateway wakes the user's other devices (not the writing one), whatever the store
         MailStore mailStore = new ChangePublishingMailStore(baseStore, bus, RequestMdc::device);
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));

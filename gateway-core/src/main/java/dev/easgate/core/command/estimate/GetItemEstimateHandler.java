@@ -7,6 +7,7 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.command.sync.CollectionOptions;
 import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.command.sync.SyncProtocolException;
@@ -41,6 +42,8 @@ public final class GetItemEstimateHandler implements CommandHandler {
     static final int INVALID_SYNC_KEY = 4;
     /** MS-ASCMD 2.2.2 common status 103: the request does not follow the schema (14.0+). */
     static final int INVALID_XML = 103;
+    /** MS-ASCMD 2.2.2 common status 111: a transient server error, the client retries later (14.0+). */
+    static final int SERVER_ERROR_RETRY_LATER = 111;
 
     private final MailStore store;
     private final StateStore state;
@@ -79,7 +82,18 @@ public final class GetItemEstimateHandler implements CommandHandler {
                         .concatMap(w -> estimate(request, folders, w))
                         .collectList())
                 .map(responses -> CommandResponse.ok(WbxmlElement.el(CodePage.GET_ITEM_ESTIMATE, "GetItemEstimate")
-                        .children(responses).build()));
+                        .children(responses).build()))
+                .onErrorResume(StoreFailures::credentialsRefused, e -> {
+                    LOG.debug("getitemestimate failed user={} device={}: {}", request.user(),
+                            request.deviceKey().deviceId(), e.getMessage()); // the store logged it once
+                    // 2.2.3.177.7 has no server error: 14.0+ gets the common status 111 ServerErrorRetryLater
+                    // (MS-ASCMD 2.2.2), older clients HTTP 503 with Retry-After
+                    if (!request.version().atLeast(ProtocolVersion.V14_0)) {
+                        return Mono.just(StoreFailures.serviceUnavailable());
+                    }
+                    return Mono.just(CommandResponse.ok(WbxmlElement.el(CodePage.GET_ITEM_ESTIMATE,
+                            "GetItemEstimate").child("Status", SERVER_ERROR_RETRY_LATER).build()));
+                });
     }
 
     private static List<Wanted> parse(WbxmlElement body) {

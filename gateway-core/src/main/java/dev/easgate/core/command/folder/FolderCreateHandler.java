@@ -62,8 +62,8 @@ public final class FolderCreateHandler implements CommandHandler {
                 .flatMap(current -> create(request, current, create))
                 .switchIfEmpty(Mono.defer(() -> Mono.just(
                         FolderHierarchy.refuse(request, ROOT, 9, "sync key is not the device's current key"))))
-                .onErrorResume(MailStoreException.class, e -> Mono.just(FolderHierarchy.refuse(request, ROOT,
-                        status(e.kind()), "store refused: " + e.kind())))
+                .onErrorResume(MailStoreException.class,
+                        e -> Mono.just(FolderHierarchy.refuse(request, ROOT, status(e.kind()), e)))
                 .map(CommandResponse::ok);
     }
 
@@ -113,7 +113,7 @@ public final class FolderCreateHandler implements CommandHandler {
             case NOT_ALLOWED -> 3;
             case NOT_FOUND -> 5;
             case INVALID -> 10;
-            case UNAVAILABLE -> 6;
+            case UNAVAILABLE, CREDENTIALS_REFUSED -> 6; // MS-ASCMD 2.2.3.177.3/.4/.6: server error, retry
         };
     }
 

@@ -2,10 +2,12 @@ package dev.easgate.core.command.folder;
 
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.HierarchyState;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandRequest;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.util.ArrayList;
@@ -156,6 +158,16 @@ public final class FolderHierarchy {
     }
 
     /** Logs a refused folder command in one line and answers its status. */
+    /** A refusal for a store failure; a refused login is logged by the store once, here only at DEBUG. */
+    static WbxmlElement refuse(CommandRequest request, String root, int status, MailStoreException e) {
+        if (StoreFailures.credentialsRefused(e)) {
+            LOG.debug("{} status {} for user={} device={}: {}", root, status, request.user(),
+                    request.query().deviceId(), e.getMessage());
+            return status(root, status);
+        }
+        return refuse(request, root, status, "store failed: " + e.kind());
+    }
+
     static WbxmlElement refuse(CommandRequest request, String root, int status, String reason) {
         LOG.info("{} status {} for user={} device={}: {}", root, status, request.user(), request.query().deviceId(),
                 reason);

@@ -56,8 +56,9 @@ public final class FolderSyncHandler implements CommandHandler {
             return ok(FolderHierarchy.refuse(request, ROOT, 9, "malformed sync key"));
         }
         return sync(request, key, true)
-                .onErrorResume(MailStoreException.class, e -> ok(FolderHierarchy.refuse(request, ROOT, 6,
-                        "store failed: " + e.kind())));
+                // MS-ASCMD 2.2.3.177.5: 6, a server error the client retries; the status is global, so a
+                // refused DAV login fails the whole hierarchy rather than hiding the user's calendars
+                .onErrorResume(MailStoreException.class, e -> ok(FolderHierarchy.refuse(request, ROOT, 6, e)));
     }
 
     private Mono<CommandResponse> sync(CommandRequest request, String key, boolean mayRetry) {

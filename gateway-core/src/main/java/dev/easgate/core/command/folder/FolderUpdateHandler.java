@@ -52,8 +52,8 @@ public final class FolderUpdateHandler implements CommandHandler {
                 .flatMap(current -> update(request, current, id, parentId, name))
                 .switchIfEmpty(Mono.defer(() -> Mono.just(
                         FolderHierarchy.refuse(request, ROOT, 9, "sync key is not the device's current key"))))
-                .onErrorResume(MailStoreException.class, e -> Mono.just(FolderHierarchy.refuse(request, ROOT,
-                        status(e.kind()), "store refused: " + e.kind())))
+                .onErrorResume(MailStoreException.class,
+                        e -> Mono.just(FolderHierarchy.refuse(request, ROOT, status(e.kind()), e)))
                 .map(CommandResponse::ok);
     }
 
@@ -97,7 +97,7 @@ public final class FolderUpdateHandler implements CommandHandler {
             case ALREADY_EXISTS, NOT_ALLOWED -> 2;
             case NOT_FOUND -> 4;
             case INVALID -> 10;
-            case UNAVAILABLE -> 6;
+            case UNAVAILABLE, CREDENTIALS_REFUSED -> 6; // MS-ASCMD 2.2.3.177.3/.4/.6: server error, retry
         };
     }
 }

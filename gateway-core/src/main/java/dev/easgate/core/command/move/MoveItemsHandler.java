@@ -7,6 +7,7 @@ import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.command.sync.KnownItems;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
@@ -82,6 +83,10 @@ public final class MoveItemsHandler implements CommandHandler {
                 .flatMapMany(folders -> Flux.fromIterable(moves)
                         .concatMap(move -> move(request.deviceKey(), move, folders)))
                 .collectList()
+                // the folder list failed on a refused login (logged once by the store): every move is 7,
+                // a transient condition the client retries (MS-ASCMD 2.2.3.177.10)
+                .onErrorResume(StoreFailures::credentialsRefused, e -> Mono.just(moves.stream()
+                        .map(move -> Outcome.failed(move, MoveStatus.LOCKED)).toList()))
                 .map(MoveItemsHandler::response);
     }
 

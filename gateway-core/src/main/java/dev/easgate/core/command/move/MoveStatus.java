@@ -31,7 +31,7 @@ public enum MoveStatus {
     public static MoveStatus of(MailStoreException.Kind kind) {
         return switch (kind) {
             case NOT_FOUND -> INVALID_SOURCE;
-            case UNAVAILABLE -> LOCKED;
+            case UNAVAILABLE, CREDENTIALS_REFUSED -> LOCKED;
             case ALREADY_EXISTS, NOT_ALLOWED, INVALID -> FAILURE;
         };
     }

@@ -8,6 +8,7 @@ import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.heartbeat.ParkOutcome;
@@ -87,7 +88,15 @@ public final class PingHandler implements CommandHandler {
                         .defaultIfEmpty(Optional.empty())
                         .map(last -> asked.orElse(last.orElse(null)));
         return merged.flatMap(ping -> validated(request, ping))
-                .onErrorResume(MailStoreException.class, e -> refuse(request, 8, "store failed: " + e.kind()));
+                // MS-ASCMD 2.2.3.177.11: 8, a server error the client retries
+                .onErrorResume(MailStoreException.class, e -> {
+                    if (StoreFailures.credentialsRefused(e)) {
+                        LOG.debug("Ping status 8 for user={} device={}: {}", request.user(),
+                                request.query().deviceId(), e.getMessage()); // the store logged it once
+                        return ok(ping(8));
+                    }
+                    return refuse(request, 8, "store failed: " + e.kind());
+                });
     }
 
     private Mono<CommandResponse> validated(CommandRequest request, PingRequest ping) {

@@ -454,7 +454,7 @@ final class ClientCommandApplier {
         return switch (e.kind()) {
             case NOT_FOUND -> SyncStatus.OBJECT_NOT_FOUND;
             case INVALID, NOT_ALLOWED, ALREADY_EXISTS -> SyncStatus.CONVERSION_ERROR;
-            case UNAVAILABLE -> SyncStatus.RETRY;
+            case UNAVAILABLE, CREDENTIALS_REFUSED -> SyncStatus.RETRY;
         };
     }
 }

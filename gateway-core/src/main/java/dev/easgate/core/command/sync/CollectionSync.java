@@ -5,6 +5,7 @@ import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.CollectionState;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.content.ContentOptions;
 import dev.easgate.core.content.ContentRenderer;
 import dev.easgate.core.protocol.ProtocolVersion;
@@ -214,9 +215,16 @@ final class CollectionSync {
     /** A store failure after the claim: give the key back so the client's retry is processed afresh. */
     private Mono<Outcome> rollback(CollectionRequest request, CollectionState claim, CollectionState previous,
                                    Throwable error) {
-        LOG.warn("sync failed user={} device={} collection={}: {}", context.user(), context.device().deviceId(),
-                request.collectionId(), error.toString());
-        int status = error instanceof MailStoreException e && e.kind() == MailStoreException.Kind.UNAVAILABLE
+        boolean refused = StoreFailures.credentialsRefused(error);
+        if (refused) {
+            LOG.debug("sync failed user={} device={} collection={}: {}", context.user(), context.device().deviceId(),
+                    request.collectionId(), error.toString()); // the store logged the refused login once
+        } else {
+            LOG.warn("sync failed user={} device={} collection={}: {}", context.user(), context.device().deviceId(),
+                    request.collectionId(), error.toString());
+        }
+        // MS-ASCMD 2.2.3.177.17: 16, retry: the server could not reach the store (or its login was refused)
+        int status = refused || error instanceof MailStoreException e && e.kind() == MailStoreException.Kind.UNAVAILABLE
                 ? SyncStatus.RETRY : SyncStatus.SERVER_ERROR;
         return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(), previous)
                 .thenReturn(status(request, request.syncKey(), status));

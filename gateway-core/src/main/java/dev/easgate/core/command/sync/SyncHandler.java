@@ -7,6 +7,7 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlDecoder;
@@ -107,7 +108,15 @@ public final class SyncHandler implements CommandHandler {
         return wait.await(new Context(command, request), limit, () -> attempt(command, request))
                 .flatMap(result -> remember(command, request, result)
                         .then(touchDevice(command))
-                        .thenReturn(result.empty() ? CommandResponse.empty() : CommandResponse.ok(result.body())));
+                        .thenReturn(result.empty() ? CommandResponse.empty() : CommandResponse.ok(result.body())))
+                // the folder list itself failed (a refused DAV login fails the composite's list): MS-ASCMD
+                // 2.2.3.177.17 status 16, global, "retry"; no collection is touched, every key stays
+                .onErrorResume(StoreFailures::credentialsRefused, e -> {
+                    LOG.debug("sync status 16 for user={} device={}: {}", command.user(),
+                            command.deviceKey().deviceId(), e.getMessage()); // the store logged it once
+                    return Mono.just(CommandResponse.ok(WbxmlElement.el(CodePage.AIR_SYNC, "Sync")
+                            .child("Status", SyncStatus.RETRY).build()));
+                });
     }
 
     private record Resolved(SyncRequest request, WbxmlElement refusal) {
