@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DAV watcher on a real Radicale, polling every second: a parked Ping on the Contacts folder wakes when another
- * client PUTs a vCard straight into Radicale; users without a parked device are not polled.
+ * The DAV watcher on a real Radicale with per-user passwords and no service account, polling every second with each
+ * parked user's own login: a parked Ping on the Contacts folder wakes when another client of the user PUTs a vCard
+ * straight into Radicale; users without a parked device are not polled.
  */
 class DavWatcherGatewayTest {
     private static RadicaleProcess radicale;
@@ -26,11 +27,8 @@ class DavWatcherGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        radicale = RadicaleProcess.start();
-        radicale.createDefaults("demo");
-        radicale.createDefaults("alice");
+        radicale = RadicaleProcess.startPerUser("demo", "demo", "alice", "demo");
         server = GatewayTestServer.start(Map.of("dav.url", radicale.url().toString(),
-                "dav.username", RadicaleProcess.SERVICE_USER, "dav.password", RadicaleProcess.SERVICE_PASSWORD,
                 "dav.watch-interval", "1", "heartbeat.min", "1"));
     }
 
@@ -104,7 +102,7 @@ class DavWatcherGatewayTest {
         assertThat(ping).isNotDone();
 
         long put = System.nanoTime();
-        assertThat(radicale.request("PUT", "demo/contacts/polled.vcf", "text/vcard",
+        assertThat(radicale.requestAs("demo", "demo", "PUT", "demo/contacts/polled.vcf", "text/vcard",
                 "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:polled\r\nFN:Paula Poll\r\nN:Poll;Paula;;;\r\nEND:VCARD\r\n")
                 .statusCode()).isBetween(200, 299);
         EasTestClient.Response woken = ping.get(5, TimeUnit.SECONDS);
