@@ -240,10 +240,17 @@ class DavGatewayTest {
                                 .child("DstFldId", "d9876543210")).build());
                 assertThat(move.body().child("Response").childText("Status")).as("MoveItems 7, retry")
                         .isEqualTo("7");
+
+                EasTestClient.Response fetch = bob.post("ItemOperations", el(CodePage.ITEM_OPERATIONS,
+                        "ItemOperations").child("Fetch", f -> f.child("Store", "Mailbox")
+                                .child("AirSync:CollectionId", "d0123456789")
+                                .child("AirSync:ServerId", "d0123456789:x.vcf")).build());
+                assertThat(fetch.body().child("Response").child("Fetch").childText("Status"))
+                        .as("ItemOperations 3, server error").isEqualTo("3");
             }
             List<String> warnings = log.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(e -> e.getFormattedMessage()).toList();
-            assertThat(warnings).as("one line for fifteen requests").hasSize(1);
+            assertThat(warnings).as("one line for eighteen requests").hasSize(1);
             assertThat(warnings.get(0)).contains(radicale.url().toString()).contains("user=bob")
                     .contains("refused the login");
             assertThat(log.lines()).noneMatch(line -> line.contains("500 for"));

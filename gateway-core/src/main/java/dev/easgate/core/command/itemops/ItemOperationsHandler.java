@@ -9,6 +9,7 @@ import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.command.search.LongIds;
 import dev.easgate.core.content.AttachmentReference;
 import dev.easgate.core.content.BodyPreference;
@@ -430,7 +431,9 @@ public final class ItemOperationsHandler implements CommandHandler {
         return store.emptyFolder(request.user(), id, subfolders)
                 .then(Mono.just(SUCCESS))
                 .onErrorResume(MailStoreException.class, e -> {
-                    refused(request, "EmptyFolderContents failed: " + e.kind());
+                    if (!StoreFailures.credentialsRefused(e)) { // a refused login: logged once by the store
+                        refused(request, "EmptyFolderContents failed: " + e.kind());
+                    }
                     return Mono.just(e.kind() == MailStoreException.Kind.NOT_FOUND ? NOT_FOUND : SERVER_ERROR);
                 })
                 .map(status -> WbxmlElement.el(CodePage.ITEM_OPERATIONS, "EmptyFolderContents")

@@ -6,6 +6,7 @@ import dev.easgate.backends.mail.MailStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
+import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.content.BodyPreference;
 import dev.easgate.core.content.ContentOptions;
 import dev.easgate.core.content.ContentRenderer;
@@ -119,6 +120,11 @@ public final class SearchHandler implements CommandHandler {
                     return Mono.just(storeStatus(r.status).build());
                 })
                 .onErrorResume(e -> !(e instanceof Refusal), e -> {
+                    if (StoreFailures.credentialsRefused(e)) { // logged once by the store; Store Status 3
+                        LOG.debug("search failed user={} device={}: {}", request.user(),
+                                request.deviceKey().deviceId(), e.toString());
+                        return Mono.just(storeStatus(SERVER_ERROR).build());
+                    }
                     LOG.warn("search failed user={} device={}: {}", request.user(), request.deviceKey().deviceId(),
                             e.toString());
                     return Mono.just(storeStatus(SERVER_ERROR).build());
