@@ -208,6 +208,45 @@ class DavGatewayTest {
                 .as("owner_only: Radicale itself keeps demo out of alice's collections").isEqualTo(403);
     }
 
+    private static String vcard(String uid, String email) {
+        return "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:" + uid + "\r\nFN:" + uid + "\r\nN:" + uid + ";;;;\r\n"
+                + "EMAIL;TYPE=INTERNET:" + email + "\r\nEND:VCARD\r\n";
+    }
+
+    private static String wire(EasTestClient.Response response) {
+        return response.bytes() == null ? "" : new String(response.bytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void usersEvictedFromTheCacheRediscoverAndStillSeeOnlyTheirOwnItems() throws Exception {
+        assertThat(asUser("demo", "PUT", "demo/contacts/evict-demo.vcf", "text/vcard",
+                vcard("evict-demo", "only.demo@example.org")).statusCode()).isBetween(200, 299);
+        // a node that keeps one user's DAV state (and password) at a time: every switch of user evicts the other
+        try (GatewayTestServer small = GatewayTestServer.start(Map.of("dav.url", radicale.url().toString(),
+                "dav.watch-interval", "0", "dav.cache-users", "1"))) {
+            EasTestClient alice = small.client("alice", "DAVEVICT1");
+            EasTestClient demo = small.client("demo", "DAVEVICT2");
+            alice.provision();
+            demo.provision();
+            String aliceContacts = folderOfType(alice, "9");
+            String key = collection(alice.post("Sync", sync("0", aliceContacts, null))).childText("SyncKey");
+            EasTestClient.Response first = alice.post("Sync", sync(key, aliceContacts, null));
+            String aliceKey = first.body() == null ? key : collection(first).childText("SyncKey");
+            assertThat(wire(first)).doesNotContain("only.demo");
+
+            String demoContacts = folderOfType(demo, "9"); // alice's state is evicted
+            String demoKey = collection(demo.post("Sync", sync("0", demoContacts, null))).childText("SyncKey");
+            assertThat(wire(demo.post("Sync", sync(demoKey, demoContacts, null)))).contains("only.demo@example.org");
+            assertThat(asUser("alice", "PUT", "alice/contacts/evict-alice.vcf", "text/vcard",
+                    vcard("evict-alice", "only.alice@example.org")).statusCode()).isBetween(200, 299);
+
+            // demo's state is evicted now; alice's watermark is unknown to the node: it rediscovers and compares
+            EasTestClient.Response after = alice.post("Sync", sync(aliceKey, aliceContacts, null));
+            assertThat(collection(after).childText("Status")).isEqualTo("1");
+            assertThat(wire(after)).contains("only.alice@example.org").doesNotContain("only.demo");
+        }
+    }
+
     @Test
     void aUserWhoseDavPasswordDiffersGetsRetryStatusesAndTheLogOneLine() {
         EasTestClient bob = server.client("bob", "DAVBOB");
