@@ -90,8 +90,10 @@ public final class OutgoingMailService {
     }
 
     private static ComposeException asComposeException(Throwable e) {
-        if (e instanceof MailStoreException store && store.kind() == MailStoreException.Kind.UNAVAILABLE) {
-            return new ComposeException(ComposeStatus.SERVER_ERROR_RETRY_LATER, "store unavailable");
+        if (e instanceof MailStoreException store && (store.kind() == MailStoreException.Kind.UNAVAILABLE
+                || store.kind() == MailStoreException.Kind.CREDENTIALS_REFUSED)) {
+            // a refused login was logged once by the store
+            return new ComposeException(ComposeStatus.SERVER_ERROR_RETRY_LATER, "store unavailable: " + store.kind());
         }
         LOG.warn("compose failed unexpectedly", e);
         return new ComposeException(ComposeStatus.SERVER_ERROR, e.getClass().getSimpleName());

@@ -122,7 +122,8 @@ public final class MeetingResponseHandler implements CommandHandler {
                 .onErrorResume(e -> {
                     int status = e instanceof Refusal refusal ? refusal.status
                             : e instanceof MailStoreException store
-                                    && store.kind() != MailStoreException.Kind.UNAVAILABLE ? MAILBOX_ERROR
+                                    && store.kind() != MailStoreException.Kind.UNAVAILABLE
+                                    && store.kind() != MailStoreException.Kind.CREDENTIALS_REFUSED ? MAILBOX_ERROR
                             : SERVER_ERROR;
                     if (status == SERVER_ERROR && !(e instanceof MailStoreException)) {
                         LOG.warn("MeetingResponse failed for user={}", request.user(), e);
