@@ -13,8 +13,9 @@ import reactor.core.publisher.Mono;
  * hub's {@link ParkedUsers} view; at most {@code maxUsers} per round, spread evenly over the interval), polls the
  * sync token of each watched DAV collection (a sync-collection REPORT, cheap when nothing changed) and publishes
  * {@link BusEvent.FolderChanged} when it moved, so parked Pings and Syncs wake. The baseline is the token the
- * store last saw (the parking request's own store check). Non-blocking: one timer, HTTP exchanges in flight at
- * most 4 per user.
+ * store last saw (the parking request's own store check). Each poll goes with the user's own DAV login (the
+ * password of their parked device's session) or the service account; a refused one counts as "not moved" and is
+ * logged once by the store. Non-blocking: one timer, HTTP exchanges in flight at most 4 per user.
  */
 public final class DavWatcher implements AutoCloseable {
     private final ParkedPoller poller;
