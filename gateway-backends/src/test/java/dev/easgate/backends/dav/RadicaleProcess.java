@@ -176,16 +176,35 @@ public final class RadicaleProcess implements AutoCloseable {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Adds a login (or another password for it: Radicale accepts any line that matches); Radicale reads the htpasswd
+     * file at every login, so it counts at once.
+     */
+    public synchronized void addUser(String user, String password) throws IOException {
+        if (user.contains(":") || user.contains("\n") || password.contains("\n")) {
+            throw new IllegalArgumentException("no ':' in a user name, no newline in an htpasswd entry");
+        }
+        Files.writeString(dir.resolve("users"), user + ":" + password + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Creates a user's default calendar, address book and task list (as a groupware server does at first login). */
     public void createDefaults(String user) throws IOException, InterruptedException {
-        request("MKCOL", user + "/", null, null);
-        check(request("MKCALENDAR", user + "/calendar/", "application/xml", mkcalendar("Calendar", "VEVENT")));
-        check(request("MKCOL", user + "/contacts/", "application/xml", """
+        createDefaults(user, SERVICE_USER, SERVICE_PASSWORD);
+    }
+
+    /** The same, logged in as {@code login} (the user themselves on a {@link #startPerUser} Radicale). */
+    public void createDefaults(String user, String login, String password) throws IOException, InterruptedException {
+        requestAs(login, password, "MKCOL", user + "/", null, null);
+        check(requestAs(login, password, "MKCALENDAR", user + "/calendar/", "application/xml",
+                mkcalendar("Calendar", "VEVENT")));
+        check(requestAs(login, password, "MKCOL", user + "/contacts/", "application/xml", """
                 <?xml version="1.0" encoding="utf-8"?>
                 <d:mkcol xmlns:d="DAV:" xmlns:a="urn:ietf:params:xml:ns:carddav"><d:set><d:prop>
                 <d:resourcetype><d:collection/><a:addressbook/></d:resourcetype>
                 <d:displayname>Contacts</d:displayname></d:prop></d:set></d:mkcol>"""));
-        check(request("MKCALENDAR", user + "/tasks/", "application/xml", mkcalendar("Tasks", "VTODO")));
+        check(requestAs(login, password, "MKCALENDAR", user + "/tasks/", "application/xml",
+                mkcalendar("Tasks", "VTODO")));
     }
 
     private static String mkcalendar(String name, String component) {

@@ -248,7 +248,7 @@ class DavGatewayTest {
     }
 
     @Test
-    void aUserWhoseDavPasswordDiffersGetsRetryStatusesAndTheLogOneLine() {
+    void aUserWhoseDavPasswordDiffersGetsRetryStatusesAndTheLogOneLine() throws Exception {
         EasTestClient bob = server.client("bob", "DAVBOB");
         assertThat(bob.provision().text("Status")).isEqualTo("1");
         try (LogCapture log = LogCapture.root()) {
@@ -293,6 +293,15 @@ class DavGatewayTest {
             assertThat(warnings.get(0)).contains(radicale.url().toString()).contains("user=bob")
                     .contains("refused the login");
             assertThat(log.lines()).noneMatch(line -> line.contains("500 for"));
+
+            radicale.addUser("bob", PASSWORD); // the provider aligns bob's DAV password with his mail password
+            EasTestClient.Response fixed = bob.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
+                    .child("SyncKey", "0").build());
+            assertThat(fixed.text("Status")).isEqualTo("1");
+            assertThat(fixed.body().child("Changes").children("Add")).anySatisfy(add -> assertThat(
+                    add.childText("Type")).isEqualTo("8"));
+            assertThat(log.lines()).filteredOn(line -> line.contains("accepts the login of user=bob again"))
+                    .hasSize(1);
         }
 
         EasTestClient demo = server.client("demo", "DAVNOTBOB");

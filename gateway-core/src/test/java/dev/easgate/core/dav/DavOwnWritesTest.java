@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The own-writes contract for contacts on a real Radicale (vCards, ETags, sync-collection). */
+/**
+ * The own-writes contract for contacts on a real Radicale (vCards, ETags, sync-collection), the gateway logging in
+ * as each user with their own password (per-user htpasswd, {@code owner_only}, no service account).
+ */
 class DavOwnWritesTest implements PimOwnWritesContract {
     private static final String PASSWORD = "own-writes";
     private static final AtomicInteger USERS = new AtomicInteger();
@@ -18,10 +21,9 @@ class DavOwnWritesTest implements PimOwnWritesContract {
 
     @BeforeAll
     static void start() throws Exception {
-        radicale = RadicaleProcess.start();
+        radicale = RadicaleProcess.startPerUser();
         server = GatewayTestServer.start(Map.of("memory.password", PASSWORD, "heartbeat.min", "1",
-                "dav.url", radicale.url().toString(), "dav.username", RadicaleProcess.SERVICE_USER,
-                "dav.password", RadicaleProcess.SERVICE_PASSWORD, "dav.watch-interval", "0"));
+                "dav.url", radicale.url().toString(), "dav.watch-interval", "0"));
     }
 
     @AfterAll
@@ -43,7 +45,8 @@ class DavOwnWritesTest implements PimOwnWritesContract {
     public TestUser newPimUser() {
         String user = "davown" + USERS.incrementAndGet();
         try {
-            radicale.createDefaults(user);
+            radicale.addUser(user, PASSWORD);
+            radicale.createDefaults(user, user, PASSWORD);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
