@@ -77,7 +77,9 @@ public final class GatewayOptions {
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
             dev.easgate.core.server.ImapBackend.ALL,
-            dev.easgate.core.dav.DavOptions.ALL);
+            dev.easgate.core.dav.DavOptions.ALL,
+            dev.easgate.core.health.HealthOptions.ALL,
+            dev.easgate.core.startup.StartupOptions.ALL);
 
     @SafeVarargs
     private static List<ConfigOption> concat(List<ConfigOption>... lists) {

@@ -13,6 +13,7 @@ import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.ParkSignal;
+import dev.easgate.core.logging.LogText;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.protocol.EasCommand;
@@ -150,7 +151,8 @@ public final class EasEndpoint {
         if (credentials == null) {
             LOG.info("401 for {}: no Basic credentials from={}", what, address);
         } else {
-            LOG.info("401 for {}: bad credentials for user={} from={}", what, credentials.user(), address);
+            LOG.info("401 for {}: bad credentials for user={} from={}", what, LogText.escape(credentials.user()),
+                    address);
         }
         return response.status(HttpResponseStatus.UNAUTHORIZED)
                 .header("WWW-Authenticate", "Basic realm=\"ActiveSync\"")
@@ -345,7 +347,7 @@ public final class EasEndpoint {
                     DeviceRecord created = DeviceRecord.first(key, query.deviceType(), userAgent, version.header(),
                             clock.instant());
                     LOG.info("new device user={} device={} type={} agent={}", key.user(), key.deviceId(),
-                            query.deviceType(), userAgent);
+                            LogText.escape(query.deviceType()), LogText.escape(userAgent));
                     return state.putDevice(created).thenReturn(created);
                 }))
                 .doOnNext(recentDevices::put)

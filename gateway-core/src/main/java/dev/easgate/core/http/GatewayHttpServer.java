@@ -1,5 +1,8 @@
 package dev.easgate.core.http;
 
+import dev.easgate.core.autodiscover.AutodiscoverEndpoint;
+import dev.easgate.core.health.HealthEndpoint;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -12,31 +15,26 @@ public final class GatewayHttpServer {
         this.server = server;
     }
 
-    /** Binds {@code bind:port} (port 0: a free port) and serves the endpoint on it. */
-    public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
-                                          PushEndpoint push) {
-        return start(bind, port, endpoint, metrics, push, null, null);
-    }
-
     /**
-     * Also serves Autodiscover (when not null) and speaks TLS with {@code tls} (when not null; e.g. a
+     * Binds {@code bind:port} (port 0: a free port) and serves the EAS endpoint, metrics, the push webhook and the
+     * health answers on it; also Autodiscover (when not null), and TLS with {@code tls} (when not null; e.g. a
      * {@link dev.easgate.core.tls.ReloadingSslContext}).
      */
     public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
-                                          PushEndpoint push,
-                                          dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover,
-                                          io.netty.handler.ssl.SslContext tls) {
+                                          PushEndpoint push, HealthEndpoint health,
+                                          AutodiscoverEndpoint autodiscover, SslContext tls) {
         HttpServer http = HttpServer.create()
                 .host(bind)
                 .port(port)
                 // phones hold a Ping up to an hour: no server-side idle timeout on open requests
                 .route(routes -> {
                     routes.route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
+                            // balancers poll these every few seconds: no login, not counted as EAS requests
+                            .route(HealthEndpoint::matches, health::handle)
                             .get(MetricsEndpoint.PATH, metrics::handle)
                             .post(PushEndpoint.PATH, push::handle);
                     if (autodiscover != null) {
-                        routes.route(dev.easgate.core.autodiscover.AutodiscoverEndpoint::matches,
-                                autodiscover::handle);
+                        routes.route(AutodiscoverEndpoint::matches, autodiscover::handle);
                     }
                 });
         if (tls != null) {

@@ -1,5 +1,6 @@
 package dev.easgate.core.limits;
 
+import dev.easgate.core.logging.LogText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -116,6 +117,11 @@ public final class TrustedProxies {
             String hop = hops.get(i).strip();
             if (hop.isEmpty()) {
                 continue;
+            }
+            if (literal(hop) == null) {
+                // not an address (a forged or garbled header): kept as text for the throttle, escaped for logs
+                client = LogText.escape(hop);
+                break;
             }
             client = hop;
             if (!trusted(hop)) {

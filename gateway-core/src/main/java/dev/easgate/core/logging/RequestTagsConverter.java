@@ -16,6 +16,8 @@ public final class RequestTagsConverter extends ClassicConverter {
         if (user == null) {
             return "";
         }
-        return "[" + user + "/" + mdc.get(RequestMdc.DEVICE) + " " + mdc.get(RequestMdc.COMMAND) + "] ";
+        // the user name and device id come from the client: escaped, so they cannot break the line
+        return "[" + LogText.escape(user) + "/" + LogText.escape(mdc.get(RequestMdc.DEVICE)) + " "
+                + LogText.escape(mdc.get(RequestMdc.COMMAND)) + "] ";
     }
 }

@@ -47,15 +47,28 @@ import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.config.GatewayOptions;
 import dev.easgate.core.dav.DavBackend;
 import dev.easgate.core.heartbeat.HeartbeatHub;
+import dev.easgate.core.dav.DavOptions;
+import dev.easgate.core.health.HealthEndpoint;
+import dev.easgate.core.health.HealthOptions;
+import dev.easgate.core.health.Readiness;
 import dev.easgate.core.http.EasEndpoint;
 import dev.easgate.core.http.GatewayHttpServer;
 import dev.easgate.core.http.MetricsEndpoint;
 import dev.easgate.core.http.PushEndpoint;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
+import dev.easgate.core.startup.BackendProbes;
+import dev.easgate.core.startup.ProbeResult;
+import dev.easgate.core.startup.ProbeTarget;
+import dev.easgate.core.startup.StartupOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final EasEndpoint endpoint;
     private final GatewayHttpServer server;
     private final Operations operations;
+    private final Readiness readiness;
 
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
@@ -80,8 +94,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
-                    Operations operations) {
+                    Operations operations, Readiness readiness) {
         this.operations = operations;
+        this.readiness = readiness;
         this.config = config;
         this.services = services;
         this.endpoint = endpoint;
@@ -99,29 +114,86 @@ public final class Gateway implements AutoCloseable {
      * several nodes in production share one mail server.
      */
     public static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock) {
-        Services services = services(config, memory, clock);
+        // the backends are contacted while the node is built: a clear log line for each that does not answer
+        Duration probeTimeout = config.seconds(StartupOptions.PROBE_TIMEOUT);
+        CompletableFuture<List<ProbeResult>> probes = BackendProbes.run(probeTargets(config), probeTimeout).toFuture();
+        Services services;
+        try {
+            services = services(config, memory, clock);
+        } catch (RuntimeException e) {
+            // e.g. Redis down: its WARN line says so before the node gives up
+            awaitProbes(probes, probeTimeout);
+            throw e;
+        }
         Operations operations = null;
+        GatewayHttpServer server = null;
         try {
             operations = Operations.create(services);
             CommandRegistry registry = new CommandRegistry(handlers(services));
             EasEndpoint endpoint = new EasEndpoint(registry, services.accounts(), services.stateStore(), config,
                     clock, services.metrics(), operations.guards());
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
-            GatewayHttpServer server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
+            Readiness readiness = new Readiness();
+            server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic()),
-                    new PushEndpoint(services.changeBus(), config.pushToken()), operations.autodiscover(),
-                    operations.tls());
+                    new PushEndpoint(services.changeBus(), config.pushToken()), new HealthEndpoint(readiness),
+                    operations.autodiscover(), operations.tls());
+            // /readyz answers 503 until the probes have ended (at most the probe timeout after start)
+            List<ProbeResult> failed = awaitProbes(probes, probeTimeout);
+            if (!failed.isEmpty() && config.flag(StartupOptions.FAIL_FAST)) {
+                throw new IllegalStateException("--fail-fast: " + BackendProbes.failure(failed));
+            }
             LOG.info("EAS gateway listening on {}://{}:{}{} (backend={}, state={}, commands={})",
-                    operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH, config.backend(), config.clustered() ? "redis" : "memory",
-                    registry.advertised());
+                    operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH,
+                    config.backend(), config.clustered() ? "redis" : "memory", registry.advertised());
             operations.startAdmin();
-            return new Gateway(config, services, endpoint, server, operations);
+            readiness.markReady();
+            return new Gateway(config, services, endpoint, server, operations, readiness);
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.stop(Duration.ofMillis(1));
+            }
             if (operations != null) {
                 operations.close();
             }
             closeShared(services);
             throw e;
+        }
+    }
+
+    /** Every backend the configuration names, each contacted once at start (BackendProbes). */
+    static List<ProbeTarget> probeTargets(GatewayConfig config) {
+        List<ProbeTarget> targets = new ArrayList<>();
+        if (config.backend().equals("imap")) {
+            if (!config.text(ImapBackend.IMAP_URL).isEmpty()) {
+                targets.add(BackendProbes.imap(config.text(ImapBackend.IMAP_URL)));
+            }
+            if (!config.text(ImapBackend.SMTP_URL).isEmpty()) {
+                targets.add(BackendProbes.smtp(config.text(ImapBackend.SMTP_URL)));
+            }
+        }
+        if (!config.text(DavOptions.URL).isEmpty()) {
+            targets.add(BackendProbes.dav(config.text(DavOptions.URL)));
+        }
+        if (config.text(DirectoryOptions.DIRECTORY).equals("ldap")
+                && !config.text(DirectoryOptions.LDAP_URL).isEmpty()) {
+            targets.add(BackendProbes.ldap(config.text(DirectoryOptions.LDAP_URL)));
+        }
+        if (config.clustered()) {
+            targets.addAll(BackendProbes.redis(config.redis()));
+        }
+        return targets;
+    }
+
+    /** The probes' failures, logged; waits on the starting thread (never an event loop), at most the timeout. */
+    private static List<ProbeResult> awaitProbes(CompletableFuture<List<ProbeResult>> probes, Duration timeout) {
+        try {
+            return BackendProbes.report(probes.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing the backends", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("probing the backends failed: " + e, e);
         }
     }
 
@@ -263,12 +335,30 @@ public final class Gateway implements AutoCloseable {
         return operations.adminPort();
     }
 
+    /** Whether the node takes new requests (what {@code /readyz} answers). */
+    public Readiness readiness() {
+        return readiness;
+    }
+
     /**
-     * Graceful stop (SIGTERM): answer every parked request at once (Ping status 1) so phones reconnect, likely to
-     * another node; stop accepting; wait up to the configured grace for requests in progress; close the bus.
+     * Graceful stop (SIGTERM): {@code /readyz} answers 503 at once; when requests are parked, wait
+     * {@code shutdown.ready-delay} so that load balancers polling it stop sending here; then answer every parked
+     * request (Ping status 1) so phones reconnect, through the balancer to another node; stop accepting; wait up to
+     * the configured grace for requests in progress; close the bus.
      */
     @Override
     public void close() {
+        readiness.markDraining();
+        Duration readyDelay = config.seconds(HealthOptions.READY_DELAY);
+        if (services.heartbeat().parked() > 0 && !readyDelay.isZero()) {
+            LOG.info("draining: /readyz answers 503; answering {} parked requests in {} s",
+                    services.heartbeat().parked(), readyDelay.toSeconds());
+            try {
+                Thread.sleep(readyDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int parked = services.heartbeat().parked();
         services.heartbeat().drain();
         LOG.info("draining: answered {} parked requests, waiting up to {} s for {} in progress", parked,
