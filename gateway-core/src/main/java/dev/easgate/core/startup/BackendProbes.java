@@ -10,7 +10,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,14 +107,22 @@ public final class BackendProbes {
         return Mono.defer(() -> {
             long started = System.nanoTime();
             long deadline = started + timeout.toNanos();
-            return Mono.fromCallable(() -> target.probe().ask(deadline))
+            // the probe's own socket timeouts end it by the deadline; the timeout here bounds anything they miss
+            // (a slow DNS lookup), and a late answer is then dropped quietly: the attempt never signals an error
+            return Mono.fromCallable(() -> attempt(target, deadline, timeout, started))
                     .subscribeOn(scheduler)
-                    // the probe's own socket timeouts end it by the deadline; this bounds anything they miss (DNS)
-                    .timeout(timeout.plusMillis(500))
-                    .map(answer -> new ProbeResult(target, true, LogText.escape(answer), millisSince(started)))
-                    .onErrorResume(error -> Mono.just(new ProbeResult(target, false, why(error, timeout),
-                            millisSince(started))));
+                    .timeout(timeout.plusMillis(500), Mono.fromSupplier(() -> new ProbeResult(target, false,
+                            why(new TimeoutException(), timeout), millisSince(started))));
         });
+    }
+
+    private static ProbeResult attempt(ProbeTarget target, long deadline, Duration timeout, long started) {
+        try {
+            String answer = target.probe().ask(deadline);
+            return new ProbeResult(target, true, LogText.escape(answer), millisSince(started));
+        } catch (Exception e) {
+            return new ProbeResult(target, false, why(e, timeout), millisSince(started));
+        }
     }
 
     private static long millisSince(long started) {
@@ -125,13 +132,12 @@ public final class BackendProbes {
     /** Why a probe failed, in words an operator acts on; the backend's own words escaped. */
     static String why(Throwable error, Duration timeout) {
         if (error instanceof ProbeRefusedException refused) {
-            return "answers but refuses: " + LogText.escape(refused.getMessage());
+            return "refuses: " + LogText.escape(refused.getMessage());
         }
         if (error instanceof ConnectException) {
             return "connection refused";
         }
-        if (error instanceof SocketTimeoutException || error instanceof HttpTimeoutException
-                || error instanceof TimeoutException) {
+        if (error instanceof SocketTimeoutException || error instanceof TimeoutException) {
             return "no answer within " + timeout.toSeconds() + " s";
         }
         if (error instanceof UnknownHostException) {
@@ -157,7 +163,7 @@ public final class BackendProbes {
             (result.answered() ? answered : failed).add(result);
         }
         for (ProbeResult result : failed) {
-            LOG.warn("backend {} at {} does not answer: {} ({} ms)", result.target().kind(), result.target().url(),
+            LOG.warn("backend {} at {}: {} ({} ms)", result.target().kind(), result.target().url(),
                     result.detail(), result.millis());
         }
         if (!answered.isEmpty()) {

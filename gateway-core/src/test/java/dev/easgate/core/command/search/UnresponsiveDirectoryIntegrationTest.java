@@ -46,7 +46,8 @@ class UnresponsiveDirectoryIntegrationTest {
                 "directory", "ldap",
                 "directory.ldap.url", "ldap://127.0.0.1:" + blackHole.getLocalPort(),
                 "directory.ldap.base", "dc=example,dc=com",
-                "search.timeout-seconds", "1"));
+                "search.timeout-seconds", "1",
+                "startup.probe-timeout", "1")); // the start-up probe of the silent LDAP server waits no longer
         client = server.client("demo", "black-hole-device");
         client.provision();
     }
