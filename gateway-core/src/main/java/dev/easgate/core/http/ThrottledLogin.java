@@ -5,6 +5,7 @@ import dev.easgate.backends.auth.Accounts;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.metrics.GatewayMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,8 +36,17 @@ public final class ThrottledLogin {
 
     /** The client's address: the peer, or what a trusted reverse proxy says (proxy.trusted). */
     public String clientAddress(HttpServerRequest request) {
-        return guards.proxies().clientAddress(request.remoteAddress(), request.requestHeaders().get("Forwarded"),
-                request.requestHeaders().get("X-Forwarded-For"));
+        return guards.proxies().clientAddress(request.remoteAddress(), joined(request, "Forwarded"),
+                joined(request, "X-Forwarded-For"));
+    }
+
+    /**
+     * Every field of a repeated header, in order, as one list (RFC 9110 5.3): HAProxy's {@code option forwardfor}
+     * adds its own X-Forwarded-For line after one a client sent, and the last hop must be read from the last line.
+     */
+    private static String joined(HttpServerRequest request, String header) {
+        List<String> values = request.requestHeaders().getAll(header);
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     /**
