@@ -9,8 +9,6 @@ import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.DemoMailbox;
 import dev.easgate.backends.memory.MailboxSeeder;
 import dev.easgate.backends.memory.MemoryBackend;
-import dev.easgate.backends.redis.RedisChangeBus;
-import dev.easgate.backends.redis.RedisStateStore;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRegistry;
@@ -215,14 +213,11 @@ public final class Gateway implements AutoCloseable {
         ChangeBus bus;
         StateStore state;
         if (config.clustered()) {
-            // any node serves any device: state and change events are shared through Redis
-            bus = RedisChangeBus.create(config.redis());
-            try {
-                state = RedisStateStore.create(config.redis());
-            } catch (RuntimeException e) {
-                bus.close();
-                throw e;
-            }
+            // any node serves any device: state and change events are shared through Redis; a Redis down at start
+            // is waited for in the background (503 + Retry-After meanwhile), as an outage later is ridden out
+            DeferredRedis redis = DeferredRedis.connect(config.redis());
+            bus = redis.bus();
+            state = redis.stateStore();
         } else {
             bus = new InProcessChangeBus();
             state = memory.stateStore();
