@@ -12,6 +12,7 @@ import dev.easgate.backends.dav.DavStore;
 import dev.easgate.backends.dav.DavWatcher;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.startup.BackendProbes;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +83,8 @@ public final class DavBackend {
             closeOnStop.accept(new DavWatcher(dav, bus, parked, interval,
                     (int) config.number(DavOptions.WATCH_MAX)));
         }
-        LOG.info("calendars, contacts and tasks on {} as {} (watch every {} s)", url, logins, interval.toSeconds());
+        LOG.info("calendars, contacts and tasks on {} as {} (watch every {} s)",
+                BackendProbes.withoutSecrets(URI.create(url)), logins, interval.toSeconds());
         return new Parts(accounts, new CompositeMailStore(mail, dav));
     }
 }

@@ -73,7 +73,7 @@ public final class BackendProbes {
     }
 
     /** Scheme, host, port and path: user names and passwords in a URL never reach a log line. */
-    static String withoutSecrets(URI uri) {
+    public static String withoutSecrets(URI uri) {
         StringBuilder out = new StringBuilder();
         if (uri.getScheme() != null) {
             out.append(uri.getScheme()).append("://");
