@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,11 +19,13 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The rounds of a fallback watcher: every {@code interval}, each user {@link ParkedUsers parked} on this node is
  * checked once, the checks spread evenly over the interval (not a burst at its start), at most {@code cap} units
- * (folders or users, as the check counts them) per round; a round lasts at least the interval. Holds no thread: one
- * timer, at most {@code concurrency} checks in flight; a failing check is logged and skipped.
+ * (folders or users, as the check counts them) per round; a round lasts at least the interval, longer when the
+ * {@link #pacing} says so. Holds no thread: one timer, at most 16 checks in flight; a failing check is logged and
+ * skipped.
  */
 public final class ParkedPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedPoller.class);
+    private static final Duration IDLE_LOOK = Duration.ofSeconds(1);
 
     /** Checks one parked user's watched folders; emits how many units of the cap it used. */
     @FunctionalInterface
@@ -38,6 +41,7 @@ public final class ParkedPoller implements AutoCloseable {
     private final LongAdder checks = new LongAdder();
     private final AtomicBoolean capLogged = new AtomicBoolean();
     private volatile Runnable onRound = () -> { };
+    private volatile Function<List<String>, Duration> pacing = users -> Duration.ZERO;
     private volatile Disposable rounds;
 
     public ParkedPoller(String name, ParkedUsers parked, Duration interval, int cap, Check check) {
@@ -51,6 +55,16 @@ public final class ParkedPoller implements AutoCloseable {
     /** Runs at the start of every round (before the checks), e.g. to drop what unparked users left behind. */
     public ParkedPoller onRound(Runnable action) {
         this.onRound = Objects.requireNonNull(action);
+        return this;
+    }
+
+    /**
+     * The least a round over these users may last (asked once per round, after the round hook); a round lasts the
+     * longer of it and the interval, its checks spread over the whole: how a watcher bounds what a round costs the
+     * server per second.
+     */
+    public ParkedPoller pacing(Function<List<String>, Duration> minimumRound) {
+        this.pacing = Objects.requireNonNull(minimumRound);
         return this;
     }
 
@@ -74,11 +88,23 @@ public final class ParkedPoller implements AutoCloseable {
             LOG.warn("{}: round hook failed: {}", name, e.toString());
         }
         List<String> users = new ArrayList<>(parked.parkedUsers());
-        Mono<Void> pause = Mono.delay(interval, Schedulers.parallel()).then();
         if (users.isEmpty()) {
-            return pause;
+            // nobody to check: look again soon, so the first user to park does not wait up to a whole interval
+            // for a round to begin
+            return Mono.delay(interval.compareTo(IDLE_LOOK) < 0 ? interval : IDLE_LOOK, Schedulers.parallel())
+                    .then();
         }
-        Duration step = interval.dividedBy(users.size() + 1L);
+        Duration length = interval;
+        try {
+            Duration paced = pacing.apply(users);
+            if (paced.compareTo(length) > 0) {
+                length = paced;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: pacing failed: {}", name, e.toString());
+        }
+        Mono<Void> pause = Mono.delay(length, Schedulers.parallel()).then();
+        Duration step = length.dividedBy(users.size() + 1L);
         AtomicInteger budget = new AtomicInteger(cap);
         Mono<Void> spread = Flux.fromIterable(users)
                 .delayElements(step, Schedulers.parallel())

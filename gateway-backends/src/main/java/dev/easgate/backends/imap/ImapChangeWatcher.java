@@ -8,32 +8,62 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The fallback for IMAP servers that cannot push: for the users with a parked device on this node (the heartbeat
+ * Push from any IMAP server, with no server plugin: for the users with a parked device on this node (the heartbeat
  * hub's {@link ParkedUsers} view), one CONDSTORE {@code STATUS (HIGHESTMODSEQ)} per watched folder every
  * {@code interval}, the users spread evenly over the interval, at most {@code maxFolders} folders per round on this
  * node; a folder whose HIGHESTMODSEQ moved is published on the bus as the same event a push would give (a watched
- * folder that vanished as a hierarchy change).
+ * folder that vanished as a hierarchy change). Users without a parked device are never polled.
+ *
+ * <p>What it costs the IMAP server is bounded by {@link Settings}: the first {@code heldConnections} parked users
+ * keep their connection between polls ({@link HeldConnections}); the others' is closed after each poll (LOGOUT),
+ * and a round lasts long enough that their polls, each a login, stay under {@code loginsPerSecond}.
  *
  * <p>The baseline of a folder is the HIGHESTMODSEQ the parking request's own store check saw
  * ({@link ImapMailStore#changesSince} records the first look after the user parked), so a change between that check
  * and the first poll is not lost. The baselines of users no longer parked are dropped every round.
  */
 public final class ImapChangeWatcher implements AutoCloseable {
+    /**
+     * The watcher's bounds.
+     *
+     * @param interval        time between two polls of one parked user (a round); zero or negative: no watcher
+     * @param maxFolders      most folders polled per round on this node
+     * @param heldConnections most parked users whose connection stays open between polls, on this node
+     * @param loginsPerSecond most polls per second that need a login (users beyond the held ones); 0: no limit
+     */
+    public record Settings(Duration interval, int maxFolders, int heldConnections, double loginsPerSecond) {
+        public Settings {
+            Objects.requireNonNull(interval, "interval");
+            if (maxFolders < 1 || heldConnections < 0 || loginsPerSecond < 0) {
+                throw new IllegalArgumentException("watcher bounds: max folders must be positive, held connections"
+                        + " and logins per second not negative");
+            }
+        }
+    }
+
     private final ImapMailStore store;
     private final ChangeBus bus;
     private final ParkedPoller poller;
+    private final HeldConnections held;
 
-    public ImapChangeWatcher(ImapMailStore store, ChangeBus bus, ParkedUsers parked, Duration interval,
-                             int maxFolders) {
+    public ImapChangeWatcher(ImapMailStore store, ChangeBus bus, ParkedUsers parked, Settings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.bus = Objects.requireNonNull(bus, "bus");
+        this.held = new HeldConnections(settings.heldConnections());
         store.keepWatermarks();
-        this.poller = new ParkedPoller("imap watcher", parked, interval, maxFolders, this::check)
-                .onRound(() -> store.retainWatermarks(user -> !parked.parkedFolders(user).isEmpty()));
+        this.poller = new ParkedPoller("imap watcher", parked, settings.interval(), settings.maxFolders(),
+                this::check)
+                .onRound(() -> store.retainWatermarks(user -> !parked.parkedFolders(user).isEmpty()))
+                .pacing(users -> {
+                    int needLogin = held.admit(users, user -> !parked.parkedFolders(user).isEmpty());
+                    return settings.loginsPerSecond() <= 0 ? Duration.ZERO
+                            : Duration.ofMillis((long) Math.ceil(needLogin * 1000.0 / settings.loginsPerSecond()));
+                });
     }
 
     /** Starts the rounds; no-op for a zero interval. */
@@ -52,18 +82,46 @@ public final class ImapChangeWatcher implements AutoCloseable {
         return store.statusCommands();
     }
 
-    private Mono<Integer> check(String user, java.util.Set<String> folderIds, int allowed) {
-        return store.pollModSeqs(user, folderIds, allowed).flatMap(polled -> {
-            List<BusEvent> events = new ArrayList<>();
-            long now = System.currentTimeMillis();
-            if (polled.hierarchy()) {
-                events.add(new BusEvent.FolderChanged(user, null, true, now));
-            }
-            for (String folderId : polled.moved()) {
-                events.add(new BusEvent.FolderChanged(user, folderId, false, now));
-            }
-            return Flux.fromIterable(events).concatMap(bus::publish).then(Mono.just(polled.asked()));
-        });
+    /** Parked users whose connection stays open between polls now. */
+    public int heldConnections() {
+        return held.size();
+    }
+
+    /** Whether the user's connection stays open between polls now. */
+    public boolean holdsConnectionOf(String user) {
+        return held.holds(user);
+    }
+
+    /** IMAP connections open on this node now (the watcher's and everything else's). */
+    public int openConnections() {
+        return store.connections().open();
+    }
+
+    /** IMAP logins this node made since the start (the watcher's and everything else's). */
+    public long logins() {
+        return store.connections().logins();
+    }
+
+    private Mono<Integer> check(String user, Set<String> folderIds, int allowed) {
+        return store.pollModSeqs(user, folderIds, allowed)
+                // runs on the blocking scheduler's thread that ran the poll: a user without a held place does not
+                // keep a connection (one server process) until the next poll
+                .doFinally(signal -> {
+                    if (!held.holds(user)) {
+                        store.connections().closeIdle(user);
+                    }
+                })
+                .flatMap(polled -> {
+                    List<BusEvent> events = new ArrayList<>();
+                    long now = System.currentTimeMillis();
+                    if (polled.hierarchy()) {
+                        events.add(new BusEvent.FolderChanged(user, null, true, now));
+                    }
+                    for (String folderId : polled.moved()) {
+                        events.add(new BusEvent.FolderChanged(user, folderId, false, now));
+                    }
+                    return Flux.fromIterable(events).concatMap(bus::publish).then(Mono.just(polled.asked()));
+                });
     }
 
     @Override

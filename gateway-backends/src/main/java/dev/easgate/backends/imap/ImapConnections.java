@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -47,6 +48,7 @@ public final class ImapConnections implements AutoCloseable {
     private final Semaphore nodeSlots;
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder logins = new LongAdder();
     private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -71,6 +73,33 @@ public final class ImapConnections implements AutoCloseable {
     /** Connections open now on this node. */
     public int open() {
         return open.get();
+    }
+
+    /** Connections opened (IMAP logins made) on this node since the start, login checks included. */
+    public long logins() {
+        return logins.sum();
+    }
+
+    /**
+     * Closes (LOGOUT) the user's connections not leased now, at once rather than after the idle time: the change
+     * watcher's way of not holding a connection between two polls of a user. Returns how many were closed.
+     */
+    public int closeIdle(String user) {
+        UserPool pool = pools.get(user);
+        if (pool == null) {
+            return 0;
+        }
+        int closed = 0;
+        synchronized (pool) {
+            Connection connection;
+            while ((connection = pool.idle.poll()) != null) {
+                pool.count--;
+                discardCounted(connection.store);
+                closed++;
+            }
+            pool.notifyAll(); // the empty pool itself goes with the next evictIdle
+        }
+        return closed;
     }
 
     /** Runs {@code work} on a pooled connection of {@code user}, opening one when needed. */
@@ -224,6 +253,7 @@ public final class ImapConnections implements AutoCloseable {
         Session session = Session.getInstance(props);
         IMAPStore store = (IMAPStore) session.getStore(server.mailProtocol());
         store.connect(server.host(), server.port(), login.name(), login.password());
+        logins.increment();
         return store;
     }
 

@@ -439,7 +439,9 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     public Mono<Polled> pollModSeqs(String user, Collection<String> folderIds, int maxFolders) {
         keepWatermarks();
         return call(() -> {
-            FolderList list = list(user, false);
+            // a folder list of any age: a poll must not cost a LIST; a renamed or deleted folder fails its STATUS
+            FolderList cached = folderCache.get(user);
+            FolderList list = cached != null ? cached : list(user, false);
             List<Entry> asked = folderIds.stream().map(list::byId).flatMap(Optional::stream).limit(maxFolders)
                     .toList();
             if (asked.isEmpty()) {

@@ -32,8 +32,9 @@ public final class ImapBackend {
             "with backend=imap: mail domain of logins that are not addresses (their address is login@domain)");
     public static final ConfigOption IMAP_POOL_PER_USER = new ConfigOption("imap.pool-per-user", "3",
             "with backend=imap: most IMAP connections open for one user");
-    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "2000",
-            "with backend=imap: most IMAP connections open on this node");
+    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "500",
+            "with backend=imap: most IMAP connections open on this node (a stock Dovecot serves 1024 in all, its "
+                    + "'service imap' process_limit)");
     public static final ConfigOption IMAP_IDLE = new ConfigOption("imap.idle-seconds", "300",
             "with backend=imap: an unused IMAP connection is closed after this many seconds");
     public static final ConfigOption IMAP_TIMEOUT = new ConfigOption("imap.timeout-seconds", "30",
@@ -56,15 +57,23 @@ public final class ImapBackend {
             "with backend=imap: one relay login for all users; empty: each user's own login");
     public static final ConfigOption SMTP_PASSWORD = new ConfigOption("smtp.password", "",
             "with backend=imap: the relay login's password");
-    public static final ConfigOption WATCHER_INTERVAL = new ConfigOption("watcher.interval", "0",
-            "with backend=imap: seconds between fallback checks (STATUS HIGHESTMODSEQ) of parked users' folders, "
-                    + "for servers that cannot push; 0: off");
+    public static final ConfigOption WATCHER_INTERVAL = new ConfigOption("watcher.interval", "20",
+            "with backend=imap: push without a server plugin: seconds between two checks (STATUS HIGHESTMODSEQ) of "
+                    + "a parked user's watched folders, users spread over the interval; users without a parked "
+                    + "device are never checked; 0: off (e.g. with the Dovecot push script installed)");
     public static final ConfigOption WATCHER_MAX_FOLDERS = new ConfigOption("watcher.max-folders", "10000",
-            "with backend=imap: most folders the fallback watcher checks per round on this node");
+            "with backend=imap: most folders the change watcher checks per round on this node");
+    public static final ConfigOption WATCHER_CONNECTIONS = new ConfigOption("watcher.connections", "200",
+            "with backend=imap: most parked users whose IMAP connection stays open between two checks, on this "
+                    + "node (first come); the others log in for each check and out after it");
+    public static final ConfigOption WATCHER_LOGINS = new ConfigOption("watcher.logins-per-second", "25",
+            "with backend=imap: most checks per second that need an IMAP login, on this node; with more parked "
+                    + "users than that allows, a round lasts longer than watcher.interval; 0: no limit");
 
     public static final List<ConfigOption> ALL = List.of(IMAP_URL, IMAP_DOMAIN, IMAP_POOL_PER_USER, IMAP_POOL_MAX,
             IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
-            SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS);
+            SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS, WATCHER_CONNECTIONS,
+            WATCHER_LOGINS);
 
     /** What the backend contributes to a node. */
     public record Parts(ImapAccounts accounts, ImapMailStore mailStore, ChangeBus bus, OutgoingMail outgoing) {
@@ -118,8 +127,8 @@ public final class ImapBackend {
     }
 
     /**
-     * The fallback watcher for the users parked on this node (the hub's view), started; empty when
-     * {@code watcher.interval} is 0. The gateway closes it before the bus.
+     * The change watcher for the users parked on this node (the hub's view), started: on by default, so a stock
+     * IMAP server pushes; empty when {@code watcher.interval} is 0. The gateway closes it before the bus.
      */
     public static Optional<ImapChangeWatcher> watcher(GatewayConfig config, ImapMailStore store, ChangeBus bus,
                                                       ParkedUsers parked) {
@@ -127,8 +136,9 @@ public final class ImapBackend {
         if (interval.isZero() || interval.isNegative()) {
             return Optional.empty();
         }
-        return Optional.of(new ImapChangeWatcher(store, bus, parked, interval,
-                (int) config.number(WATCHER_MAX_FOLDERS)).start());
+        return Optional.of(new ImapChangeWatcher(store, bus, parked, new ImapChangeWatcher.Settings(interval,
+                (int) config.number(WATCHER_MAX_FOLDERS), (int) config.number(WATCHER_CONNECTIONS),
+                config.number(WATCHER_LOGINS))).start());
     }
 
     /** The node's bus, closing the backend after itself. */

@@ -11,6 +11,9 @@ import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fallback watcher on a real Dovecot without push (no push plugin, no push.token): a parked Ping wakes through
- * {@code STATUS (HIGHESTMODSEQ)} polls every second; users without a parked device are never polled.
+ * Push from a real Dovecot without any push plugin (no push-notification plugin, no push.token): the change watcher,
+ * on by default, wakes a parked Ping through {@code STATUS (HIGHESTMODSEQ)} polls; users without a parked device are
+ * never polled; the watcher keeps at most {@code watcher.connections} connections between polls and paces the logins
+ * of the rest.
  */
 class ImapWatcherGatewayTest {
     private static DovecotProcess dovecot;
@@ -30,8 +35,7 @@ class ImapWatcherGatewayTest {
     @BeforeAll
     static void start() {
         dovecot = DovecotProcess.start(); // no push-notification plugin
-        server = GatewayTestServer.start(Map.of("backend", "imap", "imap.url", dovecot.imapUrl(),
-                "imap.domain", DovecotProcess.DOMAIN, "heartbeat.min", "1", "watcher.interval", "1"));
+        server = gateway(Map.of("watcher.interval", "1"));
     }
 
     @AfterAll
@@ -44,9 +48,121 @@ class ImapWatcherGatewayTest {
         }
     }
 
+    /** A gateway on the test Dovecot with the shipped watcher defaults except {@code watcher}. */
+    private static GatewayTestServer gateway(Map<String, String> watcher) {
+        Map<String, String> options = new HashMap<>(Map.of("backend", "imap", "imap.url", dovecot.imapUrl(),
+                "imap.domain", DovecotProcess.DOMAIN, "heartbeat.min", "1"));
+        options.putAll(watcher);
+        return GatewayTestServer.start(options);
+    }
+
     private static ImapChangeWatcher watcher() {
-        return server.gateway().services().resources().stream().filter(ImapChangeWatcher.class::isInstance)
+        return watcher(server);
+    }
+
+    private static ImapChangeWatcher watcher(GatewayTestServer gateway) {
+        return gateway.gateway().services().resources().stream().filter(ImapChangeWatcher.class::isInstance)
                 .map(ImapChangeWatcher.class::cast).findFirst().orElseThrow();
+    }
+
+    private static CompletableFuture<Response> ping(EasTestClient phone, String inbox) {
+        return CompletableFuture.supplyAsync(() -> phone.post("Ping",
+                el(CodePage.PING, "Ping").child("HeartbeatInterval", 300)
+                        .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
+                        .build()));
+    }
+
+    private static void awaitParked(GatewayTestServer gateway, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (gateway.gateway().services().heartbeat().parked() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(gateway.gateway().services().heartbeat().parked()).isEqualTo(count);
+    }
+
+    @Test
+    void theShippedDefaultsWakeAParkedPingWithoutAnyServerPlugin() throws Exception {
+        try (GatewayTestServer defaults = gateway(Map.of())) {
+            String user = dovecot.nextUser();
+            EasTestClient phone = defaults.client(user, DovecotProcess.PASSWORD, "DEFAULTPHONE1")
+                    .protocolVersion("14.1");
+            String inbox = syncedInbox(phone);
+            CompletableFuture<Response> ping = ping(phone, inbox);
+            awaitParked(defaults, 1);
+
+            // delivered right after the park: the park's own look is the baseline, the first poll (at most one
+            // default interval of 20 s later) sees the change
+            long delivered = System.nanoTime();
+            dovecot.deliver(user, mail("pushed by the default watcher"));
+            Response woken = ping.get(25, TimeUnit.SECONDS);
+            long wakeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - delivered);
+            assertThat(woken.text("Status")).isEqualTo("2");
+            assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
+            assertThat(wakeMillis).isLessThan(21_000);
+            assertThat(watcher(defaults).statusCommands()).isPositive();
+            assertThat(watcher(defaults).heldConnections()).isEqualTo(1); // within the default 200 places
+        }
+    }
+
+    @Test
+    void theWatcherHoldsAtMostItsConnectionsAndPacesTheOthersLogins() throws Exception {
+        // one held place, one login per second: of three parked users, two log in for each poll, a round lasts
+        // about two seconds instead of one
+        try (GatewayTestServer bounded = gateway(Map.of("watcher.interval", "1", "watcher.connections", "1",
+                "watcher.logins-per-second", "1"))) {
+            List<String> users = List.of(dovecot.nextUser(), dovecot.nextUser(), dovecot.nextUser());
+            List<EasTestClient> phones = new ArrayList<>();
+            List<String> inboxes = new ArrayList<>();
+            for (String user : users) {
+                EasTestClient phone = bounded.client(user, DovecotProcess.PASSWORD, "BOUNDPHONE" + phones.size())
+                        .protocolVersion("14.1");
+                inboxes.add(syncedInbox(phone));
+                phones.add(phone);
+            }
+            List<CompletableFuture<Response>> pings = new ArrayList<>();
+            for (int i = 0; i < users.size(); i++) {
+                pings.add(ping(phones.get(i), inboxes.get(i)));
+            }
+            awaitParked(bounded, users.size());
+            ImapChangeWatcher watcher = watcher(bounded);
+            Thread.sleep(2500); // the first round: everyone polled once, the two without a place logged out
+
+            long loginsBefore = watcher.logins();
+            long checksBefore = watcher.checks();
+            int samples = 0;
+            int atMostHeld = 0;
+            int most = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            while (System.nanoTime() < end) {
+                int open = watcher.openConnections();
+                most = Math.max(most, open);
+                atMostHeld += open <= 1 ? 1 : 0;
+                samples++;
+                Thread.sleep(20);
+            }
+            long logins = watcher.logins() - loginsBefore;
+            long checks = watcher.checks() - checksBefore;
+            assertThat(watcher.heldConnections()).isEqualTo(1);
+            // the held user's connection, plus at most the one poll in flight; mostly just the held one
+            assertThat(most).isLessThanOrEqualTo(2);
+            assertThat(atMostHeld).isGreaterThan(samples * 3 / 4);
+            // about 3 rounds of 2 s: 2 logins each (at 1 s rounds it would be 12 logins), the held user none
+            assertThat(logins).isBetween(4L, 8L);
+            assertThat(checks).isBetween(6L, 12L);
+
+            // a user without a held place still wakes: each poll logs in anew
+            int outsider = -1;
+            for (int i = 0; i < users.size() && outsider < 0; i++) {
+                if (!watcher.holdsConnectionOf(users.get(i))) {
+                    outsider = i;
+                }
+            }
+            assertThat(outsider).isNotNegative();
+            dovecot.deliver(users.get(outsider), mail("polled after a login"));
+            Response woken = pings.get(outsider).get(10, TimeUnit.SECONDS);
+            assertThat(woken.text("Status")).isEqualTo("2");
+            assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inboxes.get(outsider));
+        }
     }
 
     /** Provisions, lists folders and syncs the Inbox once; returns the Inbox id. */
@@ -102,16 +218,10 @@ class ImapWatcherGatewayTest {
         assertThat(watcher.statusCommands()).isZero();
         assertThat(watcher.checks()).isZero();
 
-        CompletableFuture<Response> ping = CompletableFuture.supplyAsync(() -> phone.post("Ping",
-                el(CodePage.PING, "Ping").child("HeartbeatInterval", 300)
-                        .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
-                        .build()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (server.gateway().services().heartbeat().parked() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        CompletableFuture<Response> ping = ping(phone, inbox);
+        awaitParked(server, 1);
         assertThat(server.gateway().services().heartbeat().parkedUsers()).containsExactly(parkedUser);
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
         while (watcher.statusCommands() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
