@@ -1,6 +1,7 @@
 package dev.easgate.bench.cli;
 
 import dev.easgate.bench.cluster.Loopback;
+import dev.easgate.bench.imap.ImapPushBench;
 import dev.easgate.bench.scenario.ChangeSource;
 import dev.easgate.bench.scenario.Scenario;
 import java.net.URI;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Parameters;
                     + "loop.",
             "Scenarios: idle (park and hold; memory per parked device), wake (changes at --rate; change-to-wake "
                     + "latency, misses, false wakes), sync (new mail synced at --rate; requests/s, latency), storm "
-                    + "(all re-Ping at once; time until parked again).",
+                    + "(all re-Ping at once; time until parked again); imap-push (its own options: a real Dovecot, "
+                    + "IMAP cost per parked user and delivery-to-wake latency; see eas-bench imap-push --help).",
             "Without --url it starts K gateway nodes (and Redis when K > 1) on loopback and stops them at the end. "
                     + "Writes DIR/report.json, .hgrm files and SVG charts; prints a summary table."},
         version = "eas-bench 0.1.0")
@@ -245,6 +247,10 @@ public final class EasBench implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("imap-push")) {
+            ImapPushBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.exit(commandLine().execute(args));
     }
 }

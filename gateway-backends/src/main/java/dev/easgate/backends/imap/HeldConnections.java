@@ -1,6 +1,6 @@
 package dev.easgate.backends.imap;
 
-import java.util.List;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -24,7 +24,7 @@ final class HeldConnections {
     }
 
     /** Drops the users no longer parked, then admits the given ones while places are free; returns the rest. */
-    synchronized int admit(List<String> users, Predicate<String> parked) {
+    synchronized int admit(Collection<String> users, Predicate<String> parked) {
         held.removeIf(user -> !parked.test(user));
         int outside = 0;
         for (String user : users) {

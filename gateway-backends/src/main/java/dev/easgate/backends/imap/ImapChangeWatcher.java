@@ -6,6 +6,7 @@ import dev.easgate.backends.bus.ParkedPoller;
 import dev.easgate.backends.bus.ParkedUsers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,8 +21,9 @@ import reactor.core.publisher.Mono;
  * folder that vanished as a hierarchy change). Users without a parked device are never polled.
  *
  * <p>What it costs the IMAP server is bounded by {@link Settings}: the first {@code heldConnections} parked users
- * keep their connection between polls ({@link HeldConnections}); the others' is closed after each poll (LOGOUT),
- * and a round lasts long enough that their polls, each a login, stay under {@code loginsPerSecond}.
+ * keep their connection between polls ({@link HeldConnections}) and are polled every {@code interval}; the others'
+ * connection is closed after each poll (LOGOUT), and they are polled by a second round whose length keeps their
+ * polls, each a login, under {@code loginsPerSecond} (at least {@code interval} too).
  *
  * <p>The baseline of a folder is the HIGHESTMODSEQ the parking request's own store check saw
  * ({@link ImapMailStore#changesSince} records the first look after the user parked), so a change between that check
@@ -48,33 +50,70 @@ public final class ImapChangeWatcher implements AutoCloseable {
 
     private final ImapMailStore store;
     private final ChangeBus bus;
-    private final ParkedPoller poller;
+    private final ParkedUsers parked;
     private final HeldConnections held;
+    private final ParkedPoller heldPoller;
+    private final ParkedPoller loginPoller;
 
     public ImapChangeWatcher(ImapMailStore store, ChangeBus bus, ParkedUsers parked, Settings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.bus = Objects.requireNonNull(bus, "bus");
+        this.parked = Objects.requireNonNull(parked, "parked");
         this.held = new HeldConnections(settings.heldConnections());
         store.keepWatermarks();
-        this.poller = new ParkedPoller("imap watcher", parked, settings.interval(), settings.maxFolders(),
+        this.heldPoller = new ParkedPoller("imap watcher", view(true), settings.interval(), settings.maxFolders(),
                 this::check)
-                .onRound(() -> store.retainWatermarks(user -> !parked.parkedFolders(user).isEmpty()))
-                .pacing(users -> {
-                    int needLogin = held.admit(users, user -> !parked.parkedFolders(user).isEmpty());
-                    return settings.loginsPerSecond() <= 0 ? Duration.ZERO
-                            : Duration.ofMillis((long) Math.ceil(needLogin * 1000.0 / settings.loginsPerSecond()));
+                .onRound(() -> {
+                    store.retainWatermarks(this::isParked);
+                    admit();
                 });
+        this.loginPoller = new ParkedPoller("imap watcher (login per poll)", view(false), settings.interval(),
+                settings.maxFolders(), this::check)
+                .onRound(this::admit)
+                .pacing(users -> settings.loginsPerSecond() <= 0 ? Duration.ZERO
+                        : Duration.ofMillis((long) Math.ceil(users.size() * 1000.0 / settings.loginsPerSecond())));
+    }
+
+    private boolean isParked(String user) {
+        return !parked.parkedFolders(user).isEmpty();
+    }
+
+    /** Gives free places to parked users, first come (both rounds call it; cheap). */
+    private void admit() {
+        held.admit(List.copyOf(parked.parkedUsers()), this::isParked);
+    }
+
+    /** The parked users with (or without) a held connection: what each of the two rounds polls. */
+    private ParkedUsers view(boolean withPlace) {
+        return new ParkedUsers() {
+            @Override
+            public Set<String> parkedUsers() {
+                Set<String> users = new LinkedHashSet<>();
+                for (String user : parked.parkedUsers()) {
+                    if (held.holds(user) == withPlace) {
+                        users.add(user);
+                    }
+                }
+                return users;
+            }
+
+            @Override
+            public Set<String> parkedFolders(String user) {
+                return parked.parkedFolders(user);
+            }
+        };
     }
 
     /** Starts the rounds; no-op for a zero interval. */
     public ImapChangeWatcher start() {
-        poller.start();
+        heldPoller.start();
+        loginPoller.start();
         return this;
     }
 
     /** Users checked since the start. */
     public long checks() {
-        return poller.checks();
+        return heldPoller.checks() + loginPoller.checks();
     }
 
     /** STATUS commands the polls sent since the store started. */
@@ -126,6 +165,7 @@ public final class ImapChangeWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.close();
+        heldPoller.close();
+        loginPoller.close();
     }
 }

@@ -124,7 +124,9 @@ public final class ImapConnections implements AutoCloseable {
             healthy = true; // the server refused a command: the connection itself is fine
             throw new MailStoreException(Kind.UNAVAILABLE, "IMAP: " + e.getMessage(), e);
         } finally {
-            giveBack(pool, connection, healthy && connection.store.isConnected());
+            // not IMAPStore.isConnected(): it sends a NOOP, one more command per operation; a connection that
+            // failed has thrown above, one that dies while pooled fails its next command and is dropped then
+            giveBack(pool, connection, healthy);
         }
     }
 
@@ -222,9 +224,22 @@ public final class ImapConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for a node slot, closing the least recently used idle connection again at each try: a slot freed by one
+     * eviction may be taken by another thread, and waiting for someone else's eviction would starve this one.
+     */
     private boolean acquireSlot() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         try {
-            return nodeSlots.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            while (true) {
+                if (nodeSlots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                evictOneIdle();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
