@@ -158,6 +158,7 @@ public final class ImapPushBench implements Callable<Integer> {
             machine.put("cpus", Runtime.getRuntime().availableProcessors());
             machine.put("memory_bytes", SystemFacts.memoryTotalBytes());
             machine.put("load_average_at_start", SystemFacts.loadAverage());
+            machine.put("java", System.getProperty("java.version"));
             report.put("machine", machine);
 
             String token = "bench-push-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -206,7 +207,7 @@ public final class ImapPushBench implements Callable<Integer> {
 
             PingListener listener = new Listener();
             phones.stream().filter(p -> ready.containsKey(p.index())).forEach(p -> p.startPinging(listener));
-            long parked = awaitParked(node.url(), setUp.get(), Duration.ofSeconds(180));
+            long parked = awaitParked(node.url(), setUp.get(), Duration.ofSeconds(600));
             report.put("parked", parked);
             progress(parked + " parked; warming up " + warmUp.toSeconds() + " s");
             Thread.sleep(warmUp.toMillis());
@@ -226,6 +227,7 @@ public final class ImapPushBench implements Callable<Integer> {
             report.put("ping_failures", pingFailures.get());
             report.put("failures", new LinkedHashMap<>(failures));
             report.put("gateway_rss_bytes", ProcessMemory.rssBytes(node.pid()));
+            report.put("load_average_at_end", SystemFacts.loadAverage());
             Files.writeString(dir.resolve("report.json"), Json.write(report));
             Files.writeString(dir.resolve("wake.hgrm"), Percentiles.hgrm(wakes));
             System.out.print(summary(report));

@@ -61,6 +61,7 @@ public final class ImapChangeWatcher implements AutoCloseable {
         this.parked = Objects.requireNonNull(parked, "parked");
         this.held = new HeldConnections(settings.heldConnections());
         store.keepWatermarks();
+        store.connections().keepLast(held::holds);
         this.heldPoller = new ParkedPoller("imap watcher", view(true), settings.interval(), settings.maxFolders(),
                 this::check)
                 .onRound(() -> {

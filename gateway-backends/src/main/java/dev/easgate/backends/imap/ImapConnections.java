@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -51,6 +53,7 @@ public final class ImapConnections implements AutoCloseable {
     private final LongAdder logins = new LongAdder();
     private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Predicate<String> keptLast = user -> false;
 
     public ImapConnections(MailServerUrl server, ImapCredentials credentials, int perUser, int max, Duration idle,
                            Duration timeout) {
@@ -293,16 +296,36 @@ public final class ImapConnections implements AutoCloseable {
         }
     }
 
-    /** Frees a node slot by closing the least recently used idle connection of any user. */
+    /**
+     * Users whose idle connections a full node closes last (the change watcher's held users: their connection is
+     * idle for most of an interval, and evicting it would cost a login at their next poll).
+     */
+    public void keepLast(Predicate<String> users) {
+        this.keptLast = Objects.requireNonNull(users);
+    }
+
+    /**
+     * Frees a node slot by closing the least recently used idle connection, of a user not {@link #keepLast kept}
+     * when there is one.
+     */
     private void evictOneIdle() {
+        Predicate<String> kept = keptLast;
         UserPool oldestPool = null;
         Connection oldest = null;
-        for (UserPool pool : pools.values()) {
+        boolean oldestKept = true;
+        for (Map.Entry<String, UserPool> entry : pools.entrySet()) {
+            UserPool pool = entry.getValue();
+            boolean isKept = kept.test(entry.getKey());
+            if (isKept && !oldestKept) {
+                continue;
+            }
             synchronized (pool) {
                 Connection candidate = pool.idle.peekLast();
-                if (candidate != null && (oldest == null || candidate.lastUsed < oldest.lastUsed)) {
+                if (candidate != null && (oldest == null || (oldestKept && !isKept)
+                        || candidate.lastUsed < oldest.lastUsed)) {
                     oldest = candidate;
                     oldestPool = pool;
+                    oldestKept = isKept;
                 }
             }
         }

@@ -32,10 +32,10 @@ public final class ImapBackend {
             "with backend=imap: mail domain of logins that are not addresses (their address is login@domain)");
     public static final ConfigOption IMAP_POOL_PER_USER = new ConfigOption("imap.pool-per-user", "3",
             "with backend=imap: most IMAP connections open for one user");
-    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "1000",
-            "with backend=imap: most IMAP connections open on this node (a stock Dovecot serves 1024 in all, its "
-                    + "'service imap' process_limit: lower both this and watcher.connections when it serves other "
-                    + "clients too)");
+    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "800",
+            "with backend=imap: most IMAP connections open on this node (a stock Dovecot runs at most 1024 imap "
+                    + "processes and its stats service 1000 clients, one per process: lower both this and "
+                    + "watcher.connections when it serves other clients too)");
     public static final ConfigOption IMAP_IDLE = new ConfigOption("imap.idle-seconds", "300",
             "with backend=imap: an unused IMAP connection is closed after this many seconds");
     public static final ConfigOption IMAP_TIMEOUT = new ConfigOption("imap.timeout-seconds", "30",
@@ -64,7 +64,7 @@ public final class ImapBackend {
                     + "device are never checked; 0: off (e.g. with the Dovecot push script installed)");
     public static final ConfigOption WATCHER_MAX_FOLDERS = new ConfigOption("watcher.max-folders", "10000",
             "with backend=imap: most folders the change watcher checks per round on this node");
-    public static final ConfigOption WATCHER_CONNECTIONS = new ConfigOption("watcher.connections", "800",
+    public static final ConfigOption WATCHER_CONNECTIONS = new ConfigOption("watcher.connections", "700",
             "with backend=imap: most parked users whose IMAP connection stays open between two checks, on this "
                     + "node (first come; checked every watcher.interval); the others log in for each check and "
                     + "out after it");

@@ -100,7 +100,7 @@ class ImapWatcherGatewayTest {
             assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
             assertThat(wakeMillis).isLessThan(21_000);
             assertThat(watcher(defaults).statusCommands()).isPositive();
-            assertThat(watcher(defaults).heldConnections()).isEqualTo(1); // within the default 800 places
+            assertThat(watcher(defaults).heldConnections()).isEqualTo(1); // within the default 700 places
         }
     }
 
