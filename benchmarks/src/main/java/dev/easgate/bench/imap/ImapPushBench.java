@@ -281,11 +281,13 @@ public final class ImapPushBench implements Callable<Integer> {
                 nextDelivery += intervalNanos;
                 int index = pickParked();
                 if (index >= 0) {
+                    // from the LMTP connection on: the push script posts before LMTP answers 250
+                    pending.put(index, System.nanoTime());
                     try {
                         dovecot.deliver(user(userPrefix, index), "bench " + delivered);
-                        pending.put(index, System.nanoTime());
                         delivered++;
                     } catch (java.io.IOException e) {
+                        pending.remove(index);
                         deliveryErrors++;
                     }
                 }
