@@ -151,6 +151,9 @@ final class CountingProxy implements AutoCloseable {
 
     /** Counts one line; returns the octets of a literal announced at its end. */
     private long count(String text) {
+        if (text.isEmpty()) {
+            return 0; // the end of a command that carried a literal
+        }
         String[] words = text.split(" ", 4);
         String name;
         if (words.length < 2) {
