@@ -6,6 +6,7 @@ import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.HierarchyState;
 import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.state.StateCodec;
 import dev.easgate.backends.state.StateStoreUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,14 +1,10 @@
-package dev.easgate.backends.redis;
+package dev.easgate.backends.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderType;
-import dev.easgate.backends.state.CollectionState;
-import dev.easgate.backends.state.DeviceKey;
-import dev.easgate.backends.state.DeviceRecord;
-import dev.easgate.backends.state.HierarchyState;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -1,11 +1,7 @@
-package dev.easgate.backends.redis;
+package dev.easgate.backends.state;
 
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderType;
-import dev.easgate.backends.state.CollectionState;
-import dev.easgate.backends.state.DeviceKey;
-import dev.easgate.backends.state.DeviceRecord;
-import dev.easgate.backends.state.HierarchyState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,12 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The binary form of the state records in Redis: a format byte, then the fields in declaration order (strings as
- * length and UTF-8, enums by name so that reordering constants cannot change stored meaning, instants as seconds and
- * nanoseconds with a presence byte when nullable). A new format gets a new first byte and the reader keeps reading
- * the old ones.
+ * The binary form of the state records, shared by the stores that keep them as bytes (Redis hash fields, the
+ * on-disk store's blobs): a format byte, then the fields in declaration order (strings as length and UTF-8, enums
+ * by name so that reordering constants cannot change stored meaning, instants as seconds and nanoseconds with a
+ * presence byte when nullable). A new format gets a new first byte and the reader keeps reading the old ones.
+ * Malformed bytes are an {@link IllegalStateException}.
  */
-final class StateCodec {
+public final class StateCodec {
     private static final byte DEVICE_V1 = 1;
     private static final byte HIERARCHY_V1 = 1;
     private static final byte COLLECTION_V1 = 1;
@@ -33,7 +30,7 @@ final class StateCodec {
     private StateCodec() {
     }
 
-    static byte[] device(DeviceRecord device) {
+    public static byte[] device(DeviceRecord device) {
         return write(out -> {
             out.writeByte(DEVICE_V1);
             string(out, device.key().user());
@@ -53,7 +50,7 @@ final class StateCodec {
         });
     }
 
-    static DeviceRecord device(byte[] bytes) {
+    public static DeviceRecord device(byte[] bytes) {
         return read(bytes, in -> {
             format(in, DEVICE_V1, "device record");
             return new DeviceRecord(new DeviceKey(string(in), string(in)), string(in), string(in), string(in),
@@ -62,7 +59,7 @@ final class StateCodec {
         });
     }
 
-    static byte[] hierarchy(HierarchyState state) {
+    public static byte[] hierarchy(HierarchyState state) {
         return write(out -> {
             out.writeByte(HIERARCHY_V1);
             string(out, state.syncKey());
@@ -78,7 +75,7 @@ final class StateCodec {
         });
     }
 
-    static HierarchyState hierarchy(byte[] bytes) {
+    public static HierarchyState hierarchy(byte[] bytes) {
         return read(bytes, in -> {
             format(in, HIERARCHY_V1, "hierarchy state");
             String syncKey = string(in);
@@ -92,7 +89,7 @@ final class StateCodec {
         });
     }
 
-    static byte[] collection(CollectionState state) {
+    public static byte[] collection(CollectionState state) {
         return write(out -> {
             out.writeByte(COLLECTION_V1);
             string(out, state.syncKey());
@@ -108,7 +105,7 @@ final class StateCodec {
         });
     }
 
-    static CollectionState collection(byte[] bytes) {
+    public static CollectionState collection(byte[] bytes) {
         return read(bytes, in -> {
             format(in, COLLECTION_V1, "collection state");
             String syncKey = string(in);

@@ -1,0 +1,504 @@
+package dev.easgate.backends.disk;
+
+import dev.easgate.backends.state.CollectionState;
+import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.DeviceRecord;
+import dev.easgate.backends.state.HierarchyState;
+import dev.easgate.backends.state.StateCodec;
+import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.state.StateStoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A {@link StateStore} in an embedded SQLite database, {@value #FILE} in a data directory: a single node's device
+ * records, policy keys, folder and item sync state with the replay copies of its last answers, and named values
+ * survive a restart, a crash (SIGKILL) and, with {@link Durability#FULL}, a power loss.
+ *
+ * <p>Layout: one table per kind of state, keyed by user and device id (and collection id or value name), holding
+ * {@link StateCodec}'s bytes, the same form Redis keeps; sync keys also in a column of their own, for the
+ * compare-and-set. WAL journal: readers never wait for the writer, a commit appends to the log.
+ *
+ * <p>Every call is blocking JDBC and runs on the store's own bounded scheduler ({@value #THREADS} threads, at most
+ * {@value #QUEUE} calls waiting, beyond which a call fails as unavailable rather than queueing without bound), each
+ * with one of {@value #THREADS} connections. Writes are serialised by a lock on this node (SQLite has one writer at
+ * a time anyway) and each is one transaction: a sync key replacement is an {@code UPDATE ... WHERE sync_key = ?}
+ * whose row count says whether it won, so of two racing requests exactly one advances a key; removing a device or
+ * resetting its sync state deletes from several tables atomically. A write has completed (and, with
+ * {@link Durability#FULL}, reached the disk) when its {@code Mono} completes, so an answer that follows it never
+ * gets ahead of the stored state.
+ *
+ * <p>Failures of the database (disk full, I/O error, a corrupt page) fail the call with
+ * {@link StateStoreUnavailableException}; opening fails at start with a message naming the file.
+ */
+public final class DiskStateStore implements StateStore, AutoCloseable {
+    /** The database file in the data directory (SQLite adds {@code -wal} and {@code -shm} beside it). */
+    public static final String FILE = "state.db";
+    static final int THREADS = 4;
+    static final int QUEUE = 100_000;
+    private static final int SCHEMA_VERSION = 1;
+    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(DiskStateStore.class);
+
+    /** How far a commit goes before its call completes. */
+    public enum Durability {
+        /**
+         * SQLite {@code synchronous=FULL}: every commit is fsynced before it completes; nothing acknowledged is lost
+         * on a crash or a power loss. Costs one fsync per state write.
+         */
+        FULL,
+        /**
+         * SQLite {@code synchronous=NORMAL}: commits reach the OS at once (safe on a crash of the process) but are
+         * fsynced only at checkpoints; a power loss may undo the last commits (the database stays consistent;
+         * devices whose last keys are lost resync those folders).
+         */
+        NORMAL;
+
+        /** Parses {@code full} or {@code normal}, ignoring case. */
+        public static Durability of(String text) {
+            for (Durability durability : values()) {
+                if (durability.name().equalsIgnoreCase(text.trim())) {
+                    return durability;
+                }
+            }
+            throw new IllegalArgumentException("state durability must be full or normal, got '" + text + "'");
+        }
+    }
+
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS device (user_name TEXT NOT NULL, device_id TEXT NOT NULL, record BLOB NOT NULL,"
+                + " PRIMARY KEY (user_name, device_id)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS hierarchy (user_name TEXT NOT NULL, device_id TEXT NOT NULL,"
+                + " sync_key TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (user_name, device_id)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS collection (user_name TEXT NOT NULL, device_id TEXT NOT NULL,"
+                + " collection_id TEXT NOT NULL, sync_key TEXT NOT NULL, state BLOB NOT NULL,"
+                + " PRIMARY KEY (user_name, device_id, collection_id)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS device_value (user_name TEXT NOT NULL, device_id TEXT NOT NULL,"
+                + " name TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (user_name, device_id, name)) WITHOUT ROWID"
+    };
+    private static final String DEVICE_WHERE = " WHERE user_name = ? AND device_id = ?";
+
+    private final Path file;
+    private final Durability durability;
+    private final BlockingQueue<Connection> connections;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Scheduler scheduler;
+
+    private DiskStateStore(Path file, Durability durability, List<Connection> connections) {
+        this.file = file;
+        this.durability = durability;
+        this.connections = new ArrayBlockingQueue<>(connections.size(), false, connections);
+        this.scheduler = Schedulers.newBoundedElastic(THREADS, QUEUE, "easgate-state-disk");
+    }
+
+    /**
+     * Opens (creating when missing) the store in {@code directory}: blocking, call at startup. Fails with an
+     * {@link IllegalStateException} naming the path when the directory cannot be made or written, or the file is
+     * not a database of this store (corrupt, or another program's).
+     */
+    public static DiskStateStore open(Path directory, Durability durability) {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path file = dir.resolve(FILE);
+        prepareDirectory(dir);
+        List<Connection> opened = new ArrayList<>(THREADS);
+        try {
+            SQLiteDataSource source = dataSource(file, durability);
+            Connection first = source.getConnection();
+            opened.add(first);
+            checkJournal(first, file);
+            migrate(first, file);
+            for (int i = 1; i < THREADS; i++) {
+                opened.add(source.getConnection());
+            }
+        } catch (SQLException e) {
+            closeAll(opened);
+            throw new IllegalStateException("state store " + file + " cannot be opened: " + e.getMessage()
+                    + hint(e), e);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+        return new DiskStateStore(file, durability, opened);
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    // ---- devices ------------------------------------------------------------------------------------------------
+
+    @Override
+    public Mono<DeviceRecord> device(DeviceKey key) {
+        return read(connection -> {
+            byte[] record = single(connection, "SELECT record FROM device" + DEVICE_WHERE, key);
+            return record == null ? null : StateCodec.device(record);
+        });
+    }
+
+    @Override
+    public Mono<Void> putDevice(DeviceRecord device) {
+        byte[] record = StateCodec.device(device);
+        return write(connection -> update(connection, "INSERT INTO device (user_name, device_id, record)"
+                + " VALUES (?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE SET record = excluded.record",
+                device.key().user(), device.key().deviceId(), record)).then();
+    }
+
+    @Override
+    public Flux<DeviceRecord> devices(String user) {
+        return read(connection -> {
+            List<DeviceRecord> records = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT record FROM device WHERE user_name = ? ORDER BY device_id")) {
+                statement.setString(1, user);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        records.add(StateCodec.device(rows.getBytes(1)));
+                    }
+                }
+            }
+            return records;
+        }).flatMapMany(Flux::fromIterable);
+    }
+
+    @Override
+    public Mono<Void> removeDevice(DeviceKey key) {
+        return write(connection -> {
+            for (String table : List.of("device", "hierarchy", "collection", "device_value")) {
+                update(connection, "DELETE FROM " + table + DEVICE_WHERE, key.user(), key.deviceId());
+            }
+            return 0;
+        }).then();
+    }
+
+    // ---- hierarchy ----------------------------------------------------------------------------------------------
+
+    @Override
+    public Mono<HierarchyState> hierarchy(DeviceKey key) {
+        return read(connection -> {
+            byte[] state = single(connection, "SELECT state FROM hierarchy" + DEVICE_WHERE, key);
+            return state == null ? null : StateCodec.hierarchy(state);
+        });
+    }
+
+    @Override
+    public Mono<Boolean> replaceHierarchy(DeviceKey key, String expectedKey, HierarchyState next) {
+        byte[] state = StateCodec.hierarchy(next);
+        if (expectedKey == null) {
+            return write(connection -> update(connection, "INSERT INTO hierarchy (user_name, device_id, sync_key,"
+                    + " state) VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE"
+                    + " SET sync_key = excluded.sync_key, state = excluded.state",
+                    key.user(), key.deviceId(), next.syncKey(), state) == 1);
+        }
+        return write(connection -> update(connection, "UPDATE hierarchy SET sync_key = ?, state = ?"
+                + DEVICE_WHERE + " AND sync_key = ?", next.syncKey(), state, key.user(), key.deviceId(),
+                expectedKey) == 1);
+    }
+
+    // ---- collections --------------------------------------------------------------------------------------------
+
+    @Override
+    public Mono<CollectionState> collection(DeviceKey key, String collectionId) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT state FROM collection" + DEVICE_WHERE + " AND collection_id = ?")) {
+                bind(statement, key.user(), key.deviceId(), collectionId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? StateCodec.collection(rows.getBytes(1)) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Mono<Boolean> replaceCollection(DeviceKey key, String collectionId, String expectedKey,
+                                           CollectionState next) {
+        byte[] state = StateCodec.collection(next);
+        if (expectedKey == null) {
+            return write(connection -> update(connection, "INSERT INTO collection (user_name, device_id,"
+                    + " collection_id, sync_key, state) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (user_name, device_id, collection_id) DO UPDATE"
+                    + " SET sync_key = excluded.sync_key, state = excluded.state",
+                    key.user(), key.deviceId(), collectionId, next.syncKey(), state) == 1);
+        }
+        return write(connection -> update(connection, "UPDATE collection SET sync_key = ?, state = ?"
+                + DEVICE_WHERE + " AND collection_id = ? AND sync_key = ?", next.syncKey(), state, key.user(),
+                key.deviceId(), collectionId, expectedKey) == 1);
+    }
+
+    @Override
+    public Mono<Void> removeCollection(DeviceKey key, String collectionId) {
+        return write(connection -> update(connection, "DELETE FROM collection" + DEVICE_WHERE
+                + " AND collection_id = ?", key.user(), key.deviceId(), collectionId)).then();
+    }
+
+    @Override
+    public Mono<Void> resetSyncState(DeviceKey key) {
+        return write(connection -> {
+            update(connection, "DELETE FROM hierarchy" + DEVICE_WHERE, key.user(), key.deviceId());
+            return update(connection, "DELETE FROM collection" + DEVICE_WHERE, key.user(), key.deviceId());
+        }).then();
+    }
+
+    // ---- values -------------------------------------------------------------------------------------------------
+
+    @Override
+    public Mono<byte[]> value(DeviceKey key, String name) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT value FROM device_value" + DEVICE_WHERE + " AND name = ?")) {
+                bind(statement, key.user(), key.deviceId(), name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getBytes(1) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
+        byte[] stored = value.clone(); // the caller may change its array before the call runs
+        return write(connection -> update(connection, "INSERT INTO device_value (user_name, device_id, name, value)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id, name) DO UPDATE SET value = excluded.value",
+                key.user(), key.deviceId(), name, stored)).then();
+    }
+
+    /**
+     * Waits up to a few seconds for calls in progress, then closes the database (SQLite checkpoints the WAL into
+     * the file on the last close).
+     */
+    @Override
+    public void close() {
+        try {
+            scheduler.disposeGracefully().block(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("state store calls still running at close: {}", e.toString());
+            scheduler.dispose();
+        }
+        List<Connection> all = new ArrayList<>(THREADS);
+        for (int i = 0; i < THREADS; i++) {
+            try {
+                Connection connection = connections.poll(5, TimeUnit.SECONDS);
+                if (connection != null) {
+                    all.add(connection);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closeAll(all);
+    }
+
+    @Override
+    public String toString() {
+        return "SQLite " + file + " (WAL, synchronous=" + durability + ")";
+    }
+
+    // ---- running calls ------------------------------------------------------------------------------------------
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on the store's scheduler with a connection of its own, outside any transaction. */
+    private <T> Mono<T> read(Work<T> work) {
+        return Mono.fromCallable(() -> withConnection(work)).subscribeOn(scheduler)
+                .onErrorMap(DiskStateStore::unavailable);
+    }
+
+    /** Runs {@code work} as one transaction, the only writer of this node while it runs. */
+    private <T> Mono<T> write(Work<T> work) {
+        return Mono.fromCallable(() -> {
+            writeLock.lock();
+            try {
+                return withConnection(connection -> {
+                    connection.setAutoCommit(false);
+                    try {
+                        T result = work.run(connection);
+                        connection.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException e) {
+                        rollback(connection);
+                        throw e;
+                    } finally {
+                        connection.setAutoCommit(true);
+                    }
+                });
+            } finally {
+                writeLock.unlock();
+            }
+        }).subscribeOn(scheduler).onErrorMap(DiskStateStore::unavailable);
+    }
+
+    private <T> T withConnection(Work<T> work) throws SQLException, InterruptedException {
+        // never waits long: the scheduler runs at most THREADS calls at once, each holding one connection
+        Connection connection = connections.take();
+        try {
+            return work.run(connection);
+        } finally {
+            connections.add(connection);
+        }
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("state store rollback failed: {}", e.toString());
+        }
+    }
+
+    /** Every failure of this store is the database failing (I/O, disk full, corruption) or the queue being full. */
+    private static Throwable unavailable(Throwable error) {
+        return error instanceof StateStoreUnavailableException ? error
+                : new StateStoreUnavailableException("disk state store: " + error, error);
+    }
+
+    // ---- SQL helpers --------------------------------------------------------------------------------------------
+
+    private static byte[] single(Connection connection, String sql, DeviceKey key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, key.user(), key.deviceId());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getBytes(1) : null;
+            }
+        }
+    }
+
+    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] instanceof byte[] bytes) {
+                statement.setBytes(i + 1, bytes);
+            } else {
+                statement.setString(i + 1, (String) parameters[i]);
+            }
+        }
+    }
+
+    // ---- opening ------------------------------------------------------------------------------------------------
+
+    private static void prepareDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalStateException("state directory " + dir + " is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("state directory " + dir + " cannot be created: " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException("state directory " + dir + " is not writable by this user");
+        }
+        Path file = dir.resolve(FILE);
+        if (Files.exists(file) && (!Files.isRegularFile(file) || !Files.isWritable(file))) {
+            throw new IllegalStateException("state file " + file + " is not a writable file");
+        }
+    }
+
+    private static SQLiteDataSource dataSource(Path file, Durability durability) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(durability == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS); // another process on the same file (a second node, sqlite3)
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // take the write lock at BEGIN
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file);
+        return source;
+    }
+
+    private static void checkJournal(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA journal_mode")) {
+            String mode = rows.next() ? rows.getString(1) : "";
+            if (!"wal".equals(mode.toLowerCase(Locale.ROOT))) {
+                // WAL needs shared memory beside the file: not on some network file systems
+                throw new IllegalStateException("state store " + file + " cannot use a WAL journal (got '" + mode
+                        + "'): put data.dir on a local file system");
+            }
+        }
+    }
+
+    /** Creates the tables on first use; refuses a file written by a newer version. */
+    private static void migrate(Connection connection, Path file) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : SCHEMA) {
+                statement.execute(sql);
+            }
+            statement.execute("INSERT INTO meta (name, value) VALUES ('schema', '" + SCHEMA_VERSION + "')"
+                    + " ON CONFLICT (name) DO NOTHING");
+            try (ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE name = 'schema'")) {
+                int version = rows.next() ? Integer.parseInt(rows.getString(1)) : -1;
+                if (version != SCHEMA_VERSION) {
+                    throw new IllegalStateException("state store " + file + " has schema version " + version
+                            + ", this version of easgate reads " + SCHEMA_VERSION);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static String hint(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("SQLITE_NOTADB") || message.contains("SQLITE_CORRUPT")) {
+            return " (the file is corrupt or not a database of easgate: move it away to start with no device state,"
+                    + " every device then provisions and syncs again)";
+        }
+        if (message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_READONLY")) {
+            return " (check that the directory and file are writable by this user)";
+        }
+        return "";
+    }
+
+    private static void closeAll(List<Connection> connections) {
+        for (Connection connection : connections) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.warn("closing the state store failed: {}", e.toString());
+            }
+        }
+    }
+}
