@@ -104,6 +104,9 @@ public final class LocalCluster {
             command.add("--shutdown.grace=2");
             if (!redisUrl.isEmpty()) {
                 command.add("--redis=" + redisUrl);
+            } else {
+                // a single node keeps device state on disk: a fresh directory per run, beside its log
+                command.add("--data.dir=" + outDir.resolve("node-" + n + "-data").toAbsolutePath());
             }
             command.addAll(settings.extraOptions());
             Files.writeString(outDir.resolve("node-" + n + ".cmd"), String.join(" ", command) + "\n");

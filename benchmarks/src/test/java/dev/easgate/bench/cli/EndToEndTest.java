@@ -24,12 +24,15 @@ class EndToEndTest {
     private static Gateway gateway;
 
     @TempDir
+    static Path data;
+
+    @TempDir
     Path out;
 
     @BeforeAll
     static void start() {
         gateway = Gateway.start(GatewayConfig.from(Map.of("port", "0", "memory.password", "e2e-secret",
-                "heartbeat.min", "1", "shutdown.grace", "0")));
+                "heartbeat.min", "1", "shutdown.grace", "0", "data.dir", data.toString())));
     }
 
     @AfterAll

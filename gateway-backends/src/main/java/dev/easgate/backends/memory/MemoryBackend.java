@@ -9,21 +9,19 @@ import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
 /**
- * The in-memory backends composed for a gateway: accounts, a mail store whose users start with the
- * {@link DemoMailbox}, and a state store.
+ * The in-memory backends composed for a gateway: accounts and a mail store whose users start with the
+ * {@link DemoMailbox}. Device state is not part of it: a single node keeps it on disk, a cluster in Redis.
  *
  * @param accounts  who may log in
  * @param mailStore every user's folders and items
- * @param stateStore per-device state
  */
-public record MemoryBackend(MemoryAccounts accounts, MemoryMailStore mailStore, MemoryStateStore stateStore) {
+public record MemoryBackend(MemoryAccounts accounts, MemoryMailStore mailStore) {
     /** The password of the demo accounts when no other is configured: this backend is for demos only. */
     public static final String DEFAULT_DEMO_PASSWORD = "demo";
 
     public MemoryBackend {
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(mailStore, "mailStore");
-        Objects.requireNonNull(stateStore, "stateStore");
     }
 
     /**
@@ -48,7 +46,7 @@ public record MemoryBackend(MemoryAccounts accounts, MemoryMailStore mailStore, 
     public static MemoryBackend create(Clock clock, MemoryAccounts accounts, MailboxSeeder seeder,
                                        Consumer<MailboxChange> listener) {
         MemoryMailStore mailStore = new MemoryMailStore(clock, seeder, listener);
-        return new MemoryBackend(accounts, mailStore, new MemoryStateStore());
+        return new MemoryBackend(accounts, mailStore);
     }
 
     /** Delivers a message to the user's Inbox, unread (see {@link MemoryMailStore#deliver}). */

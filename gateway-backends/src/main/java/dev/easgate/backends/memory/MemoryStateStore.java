@@ -14,8 +14,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A {@link StateStore} in concurrent maps, for a single gateway node (state is lost on restart: devices then start
- * over from sync key 0, as after any state loss).
+ * A {@link StateStore} in concurrent maps, for tests and embedding (state is lost with the object: devices then
+ * start over from sync key 0, as after any state loss). A gateway node keeps its state on disk or in Redis.
  *
  * <p>Sync key replacements are atomic compare-and-set operations. Byte arrays are copied on the way in and on the
  * way out, so no caller can alter what another one reads. Methods work on the subscriber's thread when subscribed

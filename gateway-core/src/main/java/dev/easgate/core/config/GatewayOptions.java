@@ -14,11 +14,11 @@ public final class GatewayOptions {
     public static final ConfigOption PORT = new ConfigOption("port", "8080",
             "TCP port of the EAS endpoint (/Microsoft-Server-ActiveSync)");
     public static final ConfigOption BACKEND = new ConfigOption("backend", "memory",
-            "mail store: 'memory' (demo accounts and seeded mailboxes, nothing persisted) or 'imap' (an IMAP server, "
+            "mail store: 'memory' (demo accounts and mailboxes seeded anew at every start) or 'imap' (an IMAP server, "
                     + "accounts by IMAP login, SMTP submission: see imap.* and smtp.*)");
     public static final ConfigOption REDIS = new ConfigOption("redis", "",
             "shared state store and change bus: redis://host:port or redis-cluster://host:port,host:port,...; "
-                    + "empty: in-process bus and in-memory state (a single node)");
+                    + "empty: a single node, in-process bus and its state on disk (see data.dir)");
     public static final ConfigOption PUSH_TOKEN = new ConfigOption("push.token", "",
             "bearer token of the push webhook POST /push/v1/events (stores that call a URL on new mail); "
                     + "empty: the webhook is off");
@@ -77,6 +77,7 @@ public final class GatewayOptions {
             dev.easgate.core.command.search.DirectoryOptions.ALL,
             dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
             dev.easgate.core.server.ImapBackend.ALL,
+            dev.easgate.core.server.StateOptions.ALL,
             dev.easgate.core.dav.DavOptions.ALL,
             dev.easgate.core.health.HealthOptions.ALL,
             dev.easgate.core.startup.StartupOptions.ALL);

@@ -5,6 +5,7 @@ import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ChangePublishingMailStore;
 import dev.easgate.backends.bus.InProcessChangeBus;
+import dev.easgate.backends.disk.DiskStateStore;
 import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.DemoMailbox;
 import dev.easgate.backends.memory.MailboxSeeder;
@@ -68,6 +69,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +105,16 @@ public final class Gateway implements AutoCloseable {
 
     /** Builds everything from {@code config} and starts listening. */
     public static Gateway start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the state store passed through {@code decorateState} before anything uses it (tests that
+     * observe or hold up state writes, e.g. to crash a node between a write and its answer).
+     */
+    public static Gateway start(GatewayConfig config, UnaryOperator<StateStore> decorateState) {
         Clock clock = Clock.systemUTC();
-        return start(config, memoryBackend(config, clock), clock);
+        return start(config, memoryBackend(config, clock), clock, decorateState);
     }
 
     /**
@@ -112,12 +122,17 @@ public final class Gateway implements AutoCloseable {
      * several nodes in production share one mail server.
      */
     public static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock) {
+        return start(config, memory, clock, UnaryOperator.identity());
+    }
+
+    private static Gateway start(GatewayConfig config, MemoryBackend memory, Clock clock,
+                                 UnaryOperator<StateStore> decorateState) {
         // the backends are contacted while the node is built: a clear log line for each that does not answer
         Duration probeTimeout = config.seconds(StartupOptions.PROBE_TIMEOUT);
         CompletableFuture<List<ProbeResult>> probes = BackendProbes.run(probeTargets(config), probeTimeout).toFuture();
         Services services;
         try {
-            services = services(config, memory, clock);
+            services = services(config, memory, clock, decorateState);
         } catch (RuntimeException e) {
             // e.g. Redis down: its WARN line says so before the node gives up
             awaitProbes(probes, probeTimeout);
@@ -143,7 +158,7 @@ public final class Gateway implements AutoCloseable {
             }
             LOG.info("EAS gateway listening on {}://{}:{}{} (backend={}, state={}, commands={})",
                     operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH,
-                    config.backend(), config.clustered() ? "redis" : "memory", registry.advertised());
+                    config.backend(), config.clustered() ? "redis" : "disk", registry.advertised());
             operations.startAdmin();
             readiness.markReady();
             return new Gateway(config, services, endpoint, server, operations, readiness);
@@ -209,19 +224,36 @@ public final class Gateway implements AutoCloseable {
         return MemoryBackend.create(clock, accounts, seeder, change -> { });
     }
 
-    private static Services services(GatewayConfig config, MemoryBackend memory, Clock clock) {
+    private static Services services(GatewayConfig config, MemoryBackend memory, Clock clock,
+                                     UnaryOperator<StateStore> decorateState) {
         ChangeBus bus;
-        StateStore state;
+        StateStore openedState;
         if (config.clustered()) {
             // any node serves any device: state and change events are shared through Redis; a Redis down at start
             // is waited for in the background (503 + Retry-After meanwhile), as an outage later is ridden out
             DeferredRedis redis = DeferredRedis.connect(config.redis());
             bus = redis.bus();
-            state = redis.stateStore();
+            openedState = redis.stateStore();
+            LOG.info("state store: Redis (--redis), shared by every node");
         } else {
+            // a single node: its devices' keys and sync state outlive a restart or a crash in its data directory
             bus = new InProcessChangeBus();
-            state = memory.stateStore();
+            DiskStateStore disk = StateOptions.open(config);
+            openedState = disk;
+            LOG.info("state store: {}", disk);
         }
+        try {
+            return services(config, memory, clock, bus, openedState, decorateState.apply(openedState));
+        } catch (RuntimeException e) {
+            close(openedState);
+            bus.close();
+            throw e;
+        }
+    }
+
+    private static Services services(GatewayConfig config, MemoryBackend memory, Clock clock, ChangeBus nodeBus,
+                                     StateStore openedState, StateStore state) {
+        ChangeBus bus = nodeBus;
         Accounts accounts = memory.accounts();
         MailStore baseStore = memory.mailStore();
         Optional<OutgoingMail> outgoing = Optional.empty();
@@ -249,24 +281,26 @@ public final class Gateway implements AutoCloseable {
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
         metrics.parkedGauge("Sync", hub, h -> h.parked("Sync"));
         metrics.busConnectedGauge(config.clustered() ? "redis" : "in-process", bus::connected);
+        if (openedState instanceof AutoCloseable closeable) {
+            resources.add(closeable); // the store itself, whatever wraps it
+        }
         return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing,
                 List.copyOf(resources));
     }
 
     private static void closeShared(Services services) {
         for (AutoCloseable resource : services.resources()) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", resource, e.toString());
-            }
+            close(resource);
         }
         services.changeBus().close();
-        if (services.stateStore() instanceof AutoCloseable closeable) {
+    }
+
+    private static void close(Object resource) {
+        if (resource instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {
-                LOG.warn("closing the state store failed: {}", e.toString());
+                LOG.warn("closing {} failed: {}", resource, e.toString());
             }
         }
     }

@@ -2,23 +2,44 @@ package dev.easgate.core.testing;
 
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.server.Gateway;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** A real gateway on a free loopback port for integration tests; close it when done. */
+/**
+ * A real gateway on a free loopback port for integration tests; close it when done. Unless told otherwise its state
+ * lives in a temporary data directory of its own, removed on close (nothing is written under the source tree).
+ */
 public final class GatewayTestServer implements AutoCloseable {
     private final Gateway gateway;
+    private final Path temporaryData;
 
-    private GatewayTestServer(Gateway gateway) {
+    private GatewayTestServer(Gateway gateway, Path temporaryData) {
         this.gateway = gateway;
+        this.temporaryData = temporaryData;
     }
 
     /** Starts with the defaults plus {@code overrides} (option key to value), on a free port. */
     public static GatewayTestServer start(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(overrides);
         values.putIfAbsent("port", "0");
-        return new GatewayTestServer(Gateway.start(GatewayConfig.from(values)));
+        Path temporaryData = null;
+        if (!values.containsKey("data.dir")) {
+            temporaryData = temporaryDirectory();
+            values.put("data.dir", temporaryData.toString());
+        }
+        try {
+            return new GatewayTestServer(Gateway.start(GatewayConfig.from(values)), temporaryData);
+        } catch (RuntimeException e) {
+            delete(temporaryData);
+            throw e;
+        }
     }
 
     public static GatewayTestServer start() {
@@ -87,6 +108,31 @@ public final class GatewayTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
+        try {
+            gateway.close();
+        } finally {
+            delete(temporaryData);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("easgate-test-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the test data directory " + dir, e);
+        }
     }
 }
