@@ -43,7 +43,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Every call is blocking JDBC and runs on the store's own bounded scheduler ({@value #THREADS} threads, at most
  * {@value #QUEUE} calls waiting, beyond which a call fails as unavailable rather than queueing without bound), each
- * with one of {@value #THREADS} connections. Writes are serialised by a lock on this node (SQLite has one writer at
+ * with one of {@value #THREADS} connections; results are handed on to Reactor's parallel scheduler, so what the
+ * caller does next never holds up the store's threads. Writes are serialised by a lock on this node (SQLite has one writer at
  * a time anyway) and each is one transaction: a sync key replacement is an {@code UPDATE ... WHERE sync_key = ?}
  * whose row count says whether it won, so of two racing requests exactly one advances a key; removing a device or
  * resetting its sync state deletes from several tables atomically. A write has completed (and, with
@@ -331,6 +332,7 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     /** Runs {@code work} on the store's scheduler with a connection of its own, outside any transaction. */
     private <T> Mono<T> read(Work<T> work) {
         return Mono.fromCallable(() -> withConnection(work)).subscribeOn(scheduler)
+                .publishOn(Schedulers.parallel())
                 .onErrorMap(DiskStateStore::unavailable);
     }
 
@@ -355,7 +357,7 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
             } finally {
                 writeLock.unlock();
             }
-        }).subscribeOn(scheduler).onErrorMap(DiskStateStore::unavailable);
+        }).subscribeOn(scheduler).publishOn(Schedulers.parallel()).onErrorMap(DiskStateStore::unavailable);
     }
 
     private <T> T withConnection(Work<T> work) throws SQLException, InterruptedException {

@@ -48,6 +48,14 @@ import reactor.core.publisher.Mono;
  * {@link #changesSince} can report them. At most {@code tombstoneLimit} tombstones are kept per folder; a caller
  * asking from before the oldest pruned one gets {@link FolderChanges#resetRequired()} with every item listed.
  *
+ * <p>A store is born empty and seeded anew each time (a gateway restart), while devices keep their sync state on
+ * disk: ids repeat ({@code f1:1} again) but name other items. So that a device's old watermark is never taken as a
+ * point of this store's history, sequences start at the store's birth in microseconds since the epoch (always past
+ * every sequence an earlier store handed out, short of more than one write per microsecond or a clock stepped
+ * back): a caller asking from a sequence this store never issued, below its start or above its highest, gets
+ * {@code resetRequired} and compares the whole folder; a known id now naming another item has a higher sequence
+ * than the device holds and is sent again as a Change, one it no longer has is deleted, nothing is doubled.
+ *
  * <p>After each write the optional listener learns which folder changed ({@link MailboxChange}); it is called after
  * the lock is released, on the writer's thread, possibly out of order with concurrent writes of other threads.
  */
@@ -64,6 +72,8 @@ public final class MemoryMailStore implements MailStore {
     private final MailboxSeeder seeder;
     private final Consumer<MailboxChange> listener;
     private final int tombstoneLimit;
+    /** The first modification sequence of every folder of this store: its birth in microseconds. */
+    private final long firstModSeq;
 
     /** A store whose users start with the standard folders and no items, and no listener. */
     public MemoryMailStore(Clock clock) {
@@ -82,6 +92,8 @@ public final class MemoryMailStore implements MailStore {
             throw new IllegalArgumentException("tombstone limit " + tombstoneLimit);
         }
         this.tombstoneLimit = tombstoneLimit;
+        Instant born = clock.instant();
+        this.firstModSeq = Math.max(0, Math.multiplyExact(born.getEpochSecond(), 1_000_000L) + born.getNano() / 1_000);
     }
 
     // ---- folders ------------------------------------------------------------------------------------------------
@@ -405,7 +417,7 @@ public final class MemoryMailStore implements MailStore {
 
         Folder newFolder(String parentId, String name, FolderType type) {
             Folder folder = new Folder("f" + ++lastFolderNumber, parentId, name, type);
-            folders.put(folder.id(), new FolderData(folder));
+            folders.put(folder.id(), new FolderData(folder, firstModSeq));
             return folder;
         }
 
@@ -491,8 +503,13 @@ public final class MemoryMailStore implements MailStore {
         /** The highest sequence of a pruned tombstone: callers from before it cannot be answered incrementally. */
         long prunedUpTo;
 
-        FolderData(Folder folder) {
+        /** The sequence this folder started at: callers from below it ask about another store's history. */
+        final long firstModSeq;
+
+        FolderData(Folder folder, long firstModSeq) {
             this.folder = folder;
+            this.firstModSeq = firstModSeq;
+            this.modSeq = firstModSeq;
         }
 
         Item add(ItemContent content, Instant date) {
@@ -526,9 +543,10 @@ public final class MemoryMailStore implements MailStore {
             if (since < 0) {
                 throw new MailStoreException(Kind.INVALID, "modification sequence " + since);
             }
-            // since > modSeq: a sequence this store never issued (e.g. it restarted empty); since < prunedUpTo:
-            // a removal the caller has not seen is forgotten. Either way only a full comparison is honest.
-            if (since > modSeq || (since > 0 && since < prunedUpTo)) {
+            // since > modSeq or below firstModSeq: a sequence this store never issued (a device's watermark from
+            // before a restart, the mailbox since seeded anew); since < prunedUpTo: a removal the caller has not
+            // seen is forgotten. Either way only a full comparison is honest.
+            if (since > modSeq || (since > 0 && (since < firstModSeq || since < prunedUpTo))) {
                 return new FolderChanges(modSeq, versions(byModSeq.values()), List.of(), true);
             }
             List<String> vanished = new ArrayList<>();
