@@ -19,8 +19,7 @@ import reactor.core.publisher.Mono;
  * or every client whose User-Agent starts with a prefix (case-insensitive). Kept in the state store as a value of
  * a reserved pseudo device ({@code #easgate/admin}), so every node sharing the store (Redis) sees it and it
  * outlives a restart; each node holds a copy, reloaded every few seconds, so checking costs no store round trip per
- * request. Concurrent
- * changes from two admin APIs at the same instant may lose one (last writer wins).
+ * request. Concurrent changes from two admin APIs at the same instant may lose one (last writer wins).
  */
 public final class BlockList implements FrontGuards.DeviceBlocks {
     static final DeviceKey STORE_KEY = new DeviceKey("#easgate", "admin");
