@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +48,13 @@ import reactor.core.scheduler.Schedulers;
  * <p>Every call is blocking JDBC and runs on the store's own bounded scheduler ({@value #THREADS} threads, at most
  * {@value #QUEUE} calls waiting, beyond which a call fails as unavailable rather than queueing without bound), each
  * with one of {@value #THREADS} connections; results are handed on to Reactor's parallel scheduler, so what the
- * caller does next never holds up the store's threads. Writes are serialised by a lock on this node (SQLite has one writer at
- * a time anyway) and each is one transaction: a sync key replacement is an {@code UPDATE ... WHERE sync_key = ?}
- * whose row count says whether it won, so of two racing requests exactly one advances a key; removing a device or
- * resetting its sync state deletes from several tables atomically. A write has completed (and, with
- * {@link Durability#FULL}, reached the disk) when its {@code Mono} completes, so an answer that follows it never
- * gets ahead of the stored state.
+ * caller does next never holds up the store's threads. Writes go through one more connection, one batch at a time
+ * (SQLite has one writer anyway): the writes waiting when a batch starts, up to {@value #BATCH}, are committed in
+ * one transaction (group commit: one fsync for all of them), each in a savepoint of its own so that it is atomic
+ * and fails alone. A sync key replacement is an {@code UPDATE ... WHERE sync_key = ?} whose row count says whether
+ * it won, so of two racing requests exactly one advances a key; removing a device or resetting its sync state
+ * deletes from several tables atomically. A write has completed (and, with {@link Durability#FULL}, reached the
+ * disk) when its {@code Mono} completes, so an answer that follows it never gets ahead of the stored state.
  *
  * <p>Failures of the database (disk full, I/O error, a corrupt page) fail the call with
  * {@link StateStoreUnavailableException}; opening fails at start with a message naming the file.
@@ -59,6 +64,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public static final String FILE = "state.db";
     static final int THREADS = 4;
     static final int QUEUE = 100_000;
+    /** Most writes committed in one transaction. */
+    static final int BATCH = 256;
     private static final int SCHEMA_VERSION = 1;
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(DiskStateStore.class);
@@ -67,7 +74,7 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public enum Durability {
         /**
          * SQLite {@code synchronous=FULL}: every commit is fsynced before it completes; nothing acknowledged is lost
-         * on a crash or a power loss. Costs one fsync per state write.
+         * on a crash or a power loss. Costs one fsync per commit (concurrent writes share one).
          */
         FULL,
         /**
@@ -104,14 +111,21 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     private final Path file;
     private final Durability durability;
+    /** The readers' connections, one per scheduler thread. */
     private final BlockingQueue<Connection> connections;
+    /** The one connection that writes, used by whichever thread holds {@link #writeLock}. */
+    private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>(QUEUE);
     private final Scheduler scheduler;
+    /** Transactions committed by the writer, for the cost measurement (writes per fsync). */
+    private final AtomicLong commits = new AtomicLong();
 
-    private DiskStateStore(Path file, Durability durability, List<Connection> connections) {
+    private DiskStateStore(Path file, Durability durability, Connection writer, List<Connection> readers) {
         this.file = file;
         this.durability = durability;
-        this.connections = new ArrayBlockingQueue<>(connections.size(), false, connections);
+        this.writer = writer;
+        this.connections = new ArrayBlockingQueue<>(readers.size(), false, readers);
         this.scheduler = Schedulers.newBoundedElastic(THREADS, QUEUE, "easgate-state-disk");
     }
 
@@ -131,7 +145,7 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
             opened.add(first);
             checkJournal(first, file);
             migrate(first, file);
-            for (int i = 1; i < THREADS; i++) {
+            for (int i = 0; i < THREADS; i++) {
                 opened.add(source.getConnection());
             }
         } catch (SQLException e) {
@@ -142,7 +156,12 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
             closeAll(opened);
             throw e;
         }
-        return new DiskStateStore(file, durability, opened);
+        return new DiskStateStore(file, durability, opened.get(0), opened.subList(1, opened.size()));
+    }
+
+    /** Write transactions committed so far (each one fsync with {@link Durability#FULL}). */
+    long commits() {
+        return commits.get();
     }
 
     /** The database file. */
@@ -315,6 +334,7 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
                 break;
             }
         }
+        all.add(writer);
         closeAll(all);
     }
 
@@ -336,28 +356,98 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
                 .onErrorMap(DiskStateStore::unavailable);
     }
 
-    /** Runs {@code work} as one transaction, the only writer of this node while it runs. */
+    /**
+     * Runs {@code work} atomically (a savepoint of the batch's transaction) and completes once the transaction that
+     * holds it has committed: writes that arrive while another batch commits are committed together, so many
+     * concurrent writes share one fsync, each still all-or-nothing and each seeing the ones before it.
+     */
     private <T> Mono<T> write(Work<T> work) {
-        return Mono.fromCallable(() -> {
-            writeLock.lock();
+        return Mono.defer(() -> {
+            PendingWrite<T> pending = new PendingWrite<>(work);
+            if (!writes.offer(pending)) {
+                return Mono.error(new StateStoreUnavailableException("disk state store: more than " + QUEUE
+                        + " writes waiting", null));
+            }
             try {
-                return withConnection(connection -> {
-                    connection.setAutoCommit(false);
-                    try {
-                        T result = work.run(connection);
-                        connection.commit();
-                        return result;
-                    } catch (SQLException | RuntimeException e) {
-                        rollback(connection);
-                        throw e;
-                    } finally {
-                        connection.setAutoCommit(true);
-                    }
-                });
+                scheduler.schedule(this::flush);
+            } catch (RuntimeException rejected) { // closed, or its queue is full
+                if (writes.remove(pending)) {
+                    return Mono.error(rejected);
+                }
+                // a running flush has taken it already
+            }
+            return Mono.fromFuture(pending.result, true); // a cancelled caller does not undo the write
+        }).publishOn(Schedulers.parallel()).onErrorMap(DiskStateStore::unavailable);
+    }
+
+    /**
+     * Commits what is waiting, in batches, unless another flush is at it; that one looks at the queue again after
+     * letting go, so nothing queued is left behind and no thread ever waits for the write lock.
+     */
+    private void flush() {
+        while (!writes.isEmpty()) {
+            if (!writeLock.tryLock()) {
+                return;
+            }
+            try {
+                List<PendingWrite<?>> batch = new ArrayList<>();
+                writes.drainTo(batch, BATCH);
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
             } finally {
                 writeLock.unlock();
             }
-        }).subscribeOn(scheduler).publishOn(Schedulers.parallel()).onErrorMap(DiskStateStore::unavailable);
+        }
+    }
+
+    private void commit(List<PendingWrite<?>> batch) {
+        List<Runnable> completions = new ArrayList<>(batch.size());
+        try {
+            writer.setAutoCommit(false);
+            try {
+                for (PendingWrite<?> pending : batch) {
+                    completions.add(pending.runIn(writer));
+                }
+                writer.commit();
+                commits.incrementAndGet();
+            } catch (SQLException | RuntimeException e) {
+                rollback(writer);
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (PendingWrite<?> pending : batch) {
+                pending.result.completeExceptionally(e);
+            }
+            return;
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    /** A write waiting for its batch; its result is told only once the batch committed. */
+    private static final class PendingWrite<T> {
+        final Work<T> work;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+
+        PendingWrite(Work<T> work) {
+            this.work = work;
+        }
+
+        /** Runs in a savepoint: a failure undoes this write only. Returns what to tell after the commit. */
+        Runnable runIn(Connection connection) throws SQLException {
+            Savepoint savepoint = connection.setSavepoint();
+            try {
+                T value = work.run(connection);
+                connection.releaseSavepoint(savepoint);
+                return () -> result.complete(value);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback(savepoint);
+                connection.releaseSavepoint(savepoint);
+                return () -> result.completeExceptionally(e);
+            }
+        }
     }
 
     private <T> T withConnection(Work<T> work) throws SQLException, InterruptedException {

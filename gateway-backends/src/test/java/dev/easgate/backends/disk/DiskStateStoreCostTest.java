@@ -41,10 +41,12 @@ class DiskStateStoreCostTest {
                 }
                 double serial = (System.nanoTime() - start) / 1e3 / WRITES;
 
+                long commitsBefore = store.commits();
                 start = System.nanoTime();
                 Flux.range(0, WRITES).flatMap(i -> store.replaceCollection(new DeviceKey("cost", "P" + (i % 8)),
                         "f1", null, state("1")), 8).blockLast();
                 double concurrent = (System.nanoTime() - start) / 1e3 / WRITES;
+                double perCommit = (double) WRITES / (store.commits() - commitsBefore);
 
                 start = System.nanoTime();
                 for (int i = 0; i < WRITES; i++) {
@@ -53,8 +55,8 @@ class DiskStateStoreCostTest {
                 double read = (System.nanoTime() - start) / 1e3 / WRITES;
 
                 System.out.printf("disk state store, synchronous=%s: replaceCollection %.0f us one at a time, "
-                        + "%.0f us each with 8 at once; collection read %.0f us%n", durability, serial, concurrent,
-                        read);
+                        + "%.0f us each with 8 at once (%.1f writes per commit); collection read %.0f us%n",
+                        durability, serial, concurrent, perCommit, read);
                 assertThat(store.collection(device, "f1").block().syncKey()).isEqualTo(Integer.toString(51 + WRITES - 1));
             }
         }
