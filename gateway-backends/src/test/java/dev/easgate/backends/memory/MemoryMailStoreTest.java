@@ -16,6 +16,7 @@ import dev.easgate.backends.mail.MailStoreException.Kind;
 import dev.easgate.backends.mail.MailboxChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -191,7 +192,7 @@ class MemoryMailStoreTest implements MailStoreContract {
         Item kept = before.add("u", inbox, email("seeded")).block();
         Item gone = before.add("u", inbox, email("delivered before the restart")).block();
         long watermark = before.changesSince("u", inbox, 0).block().highestModSeq();
-        MemoryMailStore after = new MemoryMailStore(Clock.offset(CLOCK, java.time.Duration.ofSeconds(5)),
+        MemoryMailStore after = new MemoryMailStore(Clock.offset(CLOCK, Duration.ofSeconds(5)),
                 MailboxSeeder.STANDARD_FOLDERS, change -> { });
         Item reseeded = after.add("u", inbox, email("seeded")).block();
         Item fresh = after.add("u", inbox, email("delivered after the restart")).block();

@@ -18,13 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -281,8 +281,8 @@ class CrashRecoveryTest {
     /** What a phone holds of one collection: its key, its items and their read flags; thread-safe. */
     private static final class Phone {
         private final String collectionId;
-        private final Set<String> items = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final Map<String, String> read = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Set<String> items = ConcurrentHashMap.newKeySet();
+        private final Map<String, String> read = new ConcurrentHashMap<>();
         private final AtomicInteger adds = new AtomicInteger();
         private volatile String key = "0";
 
