@@ -16,15 +16,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** /healthz and /readyz over real HTTP in each state of a node: starting, ready, draining. */
 class HealthEndpointTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** The node's device state (data.dir), out of the source tree. */
+    @TempDir
+    Path data;
 
     private static HttpResponse<String> get(URI base, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -77,7 +83,7 @@ class HealthEndpointTest {
             // a DAV server that never answers holds the start for the probe timeout (2 s)
             CompletableFuture<Gateway> starting = CompletableFuture.supplyAsync(() -> Gateway.start(GatewayConfig.from(
                     Map.of("port", Integer.toString(port), "dav.url", "http://127.0.0.1:" + dav.port() + "/",
-                            "startup.probe-timeout", "2"))));
+                            "startup.probe-timeout", "2", "data.dir", data.toString()))));
             URI base = URI.create("http://127.0.0.1:" + port);
             HttpResponse<String> readyz = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -20,9 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A node whose backend does not answer at start: it starts anyway with a WARN line, or exits with --fail-fast. */
 class StartupProbesGatewayTest {
+    /** The nodes' device state (data.dir), out of the source tree. */
+    @TempDir
+    Path data;
 
     private static List<String> warnings(LogCapture logs) {
         return logs.events().stream().filter(e -> e.getLevel() == Level.WARN)
@@ -51,7 +55,7 @@ class StartupProbesGatewayTest {
         int port = Loopback.freePort();
         assertThatThrownBy(() -> Gateway.start(GatewayConfig.from(Map.of("port", Integer.toString(port),
                 "fail-fast", "true", "directory", "ldap", "directory.ldap.url", "ldap://127.0.0.1:" + closed,
-                "directory.ldap.base", "dc=example,dc=com"))))
+                "directory.ldap.base", "dc=example,dc=com", "data.dir", data.toString()))))
                 .hasMessage("--fail-fast: ldap ldap://127.0.0.1:" + closed + ": connection refused");
         // nothing left listening
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -65,7 +69,8 @@ class StartupProbesGatewayTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(),
-                "--port=0", "--dav.url=http://127.0.0.1:" + closed + "/", "--startup.probe-timeout=2"));
+                "--port=0", "--dav.url=http://127.0.0.1:" + closed + "/", "--startup.probe-timeout=2",
+                "--data.dir=" + data));
         Path anywayLog = Files.createTempFile("easgate-anyway", ".log");
         Process anyway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(anywayLog.toFile())
                 .start();
