@@ -1,5 +1,6 @@
 package dev.easgate.bench.cli;
 
+import dev.easgate.bench.cluster.JvmOptions;
 import dev.easgate.bench.cluster.Loopback;
 import dev.easgate.bench.imap.ImapPushBench;
 import dev.easgate.bench.scenario.ChangeSource;
@@ -115,7 +116,7 @@ public final class EasBench implements Callable<Integer> {
 
     @Option(names = "--node-jvm-opts", paramLabel = "OPTS",
             description = "JVM options of started gateway nodes (default: ${DEFAULT-VALUE})")
-    String nodeJvmOpts = "-Xms64m -Xmx2g -XX:+UseSerialGC";
+    String nodeJvmOpts = JvmOptions.SHIPPED;
 
     @Option(names = "--worker-jvm-opts", paramLabel = "OPTS",
             description = "JVM options of generator processes (default: ${DEFAULT-VALUE})")
@@ -183,14 +184,10 @@ public final class EasBench implements Callable<Integer> {
                 : BenchRun.setupLimit(devices).plus(duration).plus(missTimeout).plusMinutes(10);
         return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
                 password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
-                devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, split(nodeJvmOpts),
-                split(workerJvmOpts), java.util.stream.Stream.concat(java.util.stream.Stream.of("--memory.seed=" + seed),
+                devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, JvmOptions.parse(nodeJvmOpts, root),
+                JvmOptions.parse(workerJvmOpts, root), java.util.stream.Stream.concat(java.util.stream.Stream.of("--memory.seed=" + seed),
                         nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o)).toList(),
                 root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit);
-    }
-
-    private static List<String> split(String options) {
-        return options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+"));
     }
 
     private CommandLine commandLine;

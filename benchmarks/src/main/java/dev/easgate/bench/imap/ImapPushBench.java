@@ -1,5 +1,6 @@
 package dev.easgate.bench.imap;
 
+import dev.easgate.bench.cluster.JvmOptions;
 import dev.easgate.bench.cli.EasBench.DurationConverter;
 import dev.easgate.bench.cluster.GatewayMetrics;
 import dev.easgate.bench.cluster.LocalCluster;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +92,7 @@ public final class ImapPushBench implements Callable<Integer> {
 
     @Option(names = "--node-jvm-opts", paramLabel = "OPTS", description = "JVM options of the gateway node "
             + "(default: ${DEFAULT-VALUE})")
-    String nodeJvmOpts = "-Xms64m -Xmx2g -XX:+UseSerialGC";
+    String nodeJvmOpts = JvmOptions.SHIPPED;
 
     @Option(names = "--user-prefix", paramLabel = "P", description = "users are P000000, P000001, ... (default: "
             + "${DEFAULT-VALUE})")
@@ -170,7 +170,7 @@ public final class ImapPushBench implements Callable<Integer> {
             nodeOptions.forEach(o -> options.add(o.startsWith("--") ? o : "--" + o));
             LocalCluster cluster = new LocalCluster();
             cluster.startNodes(1, new LocalCluster.NodeSettings(root.resolve("gateway-core/target/gateway-core.jar"),
-                    split(nodeJvmOpts), PASSWORD, 1, devices * 2 + 100, devices * 2 + 1000, options), started, dir);
+                    JvmOptions.parse(nodeJvmOpts, root), PASSWORD, 1, devices * 2 + 100, devices * 2 + 1000, options), started, dir);
             LocalCluster.Node node = cluster.nodes().get(0);
             Path script = root.resolve("gateway-backends/src/main/resources/dev/easgate/backends/imap/"
                     + "easgate-push.lua");
@@ -401,10 +401,6 @@ public final class ImapPushBench implements Callable<Integer> {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
-    }
-
-    private static List<String> split(String options) {
-        return options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+"));
     }
 
     private void progress(String line) {
