@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.dav.RadicaleProcess;
 import dev.easgate.backends.imap.DovecotProcess;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
@@ -41,15 +42,7 @@ class DavImapGatewayTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (radicale != null) {
-            radicale.close();
-        }
-        if (dovecot != null) {
-            dovecot.close();
-        }
+        Closing.closeAll(server, radicale, dovecot);
     }
 
     private static Map<String, String> folders(EasTestClient phone) {

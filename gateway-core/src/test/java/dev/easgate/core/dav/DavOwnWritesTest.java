@@ -3,6 +3,7 @@ package dev.easgate.core.dav;
 import dev.easgate.backends.dav.RadicaleProcess;
 import dev.easgate.core.command.sync.PimOwnWritesContract;
 import dev.easgate.core.command.sync.TestUser;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.GatewayTestServer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,12 +29,7 @@ class DavOwnWritesTest implements PimOwnWritesContract {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (radicale != null) {
-            radicale.close();
-        }
+        Closing.closeAll(server, radicale);
     }
 
     @Override

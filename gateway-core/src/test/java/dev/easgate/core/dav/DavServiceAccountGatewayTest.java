@@ -4,6 +4,7 @@ import static dev.easgate.wbxml.WbxmlElement.el;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.dav.RadicaleProcess;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
@@ -32,12 +33,7 @@ class DavServiceAccountGatewayTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (radicale != null) {
-            radicale.close();
-        }
+        Closing.closeAll(server, radicale);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.dav.DavWatcher;
 import dev.easgate.backends.dav.RadicaleProcess;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
@@ -34,12 +35,7 @@ class DavWatcherGatewayTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (radicale != null) {
-            radicale.close();
-        }
+        Closing.closeAll(server, radicale);
     }
 
     private static DavWatcher watcher() {

@@ -9,6 +9,7 @@ import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailStore;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.EasTestClient.Response;
 import dev.easgate.core.testing.GatewayTestServer;
@@ -48,12 +49,7 @@ class ImapGatewayTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (dovecot != null) {
-            dovecot.close();
-        }
+        Closing.closeAll(server, dovecot);
     }
 
     private static Map<String, String> folderIdsByType(WbxmlElement folderSync) {

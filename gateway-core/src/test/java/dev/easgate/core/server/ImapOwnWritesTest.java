@@ -3,6 +3,7 @@ package dev.easgate.core.server;
 import dev.easgate.backends.imap.DovecotProcess;
 import dev.easgate.core.command.sync.MailOwnWritesContract;
 import dev.easgate.core.command.sync.TestUser;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.GatewayTestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -24,12 +25,7 @@ class ImapOwnWritesTest implements MailOwnWritesContract {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (dovecot != null) {
-            dovecot.close();
-        }
+        Closing.closeAll(server, dovecot);
     }
 
     @Override

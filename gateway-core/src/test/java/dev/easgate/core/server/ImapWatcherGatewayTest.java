@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.imap.DovecotProcess;
 import dev.easgate.backends.imap.ImapChangeWatcher;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.EasTestClient.Response;
 import dev.easgate.core.testing.GatewayTestServer;
@@ -40,12 +41,7 @@ class ImapWatcherGatewayTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (dovecot != null) {
-            dovecot.close();
-        }
+        Closing.closeAll(server, dovecot);
     }
 
     /** A gateway on the test Dovecot with the shipped watcher defaults except {@code watcher}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.directory.DirectoryContract;
 import dev.easgate.backends.directory.SlapdProcess;
+import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.wbxml.WbxmlElement;
@@ -32,12 +33,7 @@ class GalLdapIntegrationTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (slapd != null) {
-            slapd.close();
-        }
+        Closing.closeAll(server, slapd);
     }
 
     @Test
