@@ -3,6 +3,7 @@ package dev.easgate.backends.dav;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.FolderType;
@@ -172,7 +173,7 @@ public final class DavStore implements MailStore {
         if (state(user).refused.compareAndSet(false, true)) {
             LOG.warn("DAV server {} refused the login of user={} (HTTP {} to {}): their calendars, contacts and tasks "
                     + "answer errors until it accepts it (is their DAV password the one they log in with?)",
-                    server, printable(user), status, method);
+                    server, LogText.escape(user), status, method);
         }
         return new MailStoreException(Kind.CREDENTIALS_REFUSED, "DAV server refused the login (HTTP " + status + ")");
     }
@@ -180,23 +181,10 @@ public final class DavStore implements MailStore {
     private void accepted(String user) {
         UserState state = users.getIfPresent(user);
         if (state != null && state.refused.compareAndSet(true, false)) {
-            LOG.info("DAV server {} accepts the login of user={} again", server, printable(user));
+            LOG.info("DAV server {} accepts the login of user={} again", server, LogText.escape(user));
         }
     }
 
-    /** A client-controlled name for a log line: control characters and backslashes escaped. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\\' || c == '\u2028' || c == '\u2029') {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
 
     /** The next number of this node's hybrid clock. */
     private synchronized long nextSeq() {

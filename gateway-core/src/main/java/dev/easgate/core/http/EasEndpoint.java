@@ -13,7 +13,7 @@ import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.ParkSignal;
-import dev.easgate.core.logging.LogText;
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.protocol.EasCommand;

@@ -1,6 +1,6 @@
 package dev.easgate.core.limits;
 
-import dev.easgate.core.logging.LogText;
+import dev.easgate.backends.logging.LogText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

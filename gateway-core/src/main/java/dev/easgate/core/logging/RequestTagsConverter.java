@@ -2,6 +2,7 @@ package dev.easgate.core.logging;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.easgate.backends.logging.LogText;
 import java.util.Map;
 
 /**

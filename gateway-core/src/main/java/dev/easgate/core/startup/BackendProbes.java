@@ -2,7 +2,7 @@ package dev.easgate.core.startup;
 
 import dev.easgate.backends.imap.MailServerUrl;
 import dev.easgate.backends.redis.RedisTarget;
-import dev.easgate.core.logging.LogText;
+import dev.easgate.backends.logging.LogText;
 import io.lettuce.core.RedisURI;
 import java.io.EOFException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.easgate.core.logging;
+package dev.easgate.backends.logging;
 
 /**
  * A value someone else controls (a header, a forwarded address, a server's greeting), made safe for one log line:
