@@ -55,6 +55,11 @@ public final class SessionCredentials implements Accounts {
     }
 
     @Override
+    public String accountKey(String login) {
+        return accounts.accountKey(login);
+    }
+
+    @Override
     public Mono<Account> byAddress(String address) {
         return accounts.byAddress(address);
     }

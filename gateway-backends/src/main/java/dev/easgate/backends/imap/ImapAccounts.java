@@ -2,6 +2,8 @@ package dev.easgate.backends.imap;
 
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.auth.Accounts;
+import dev.easgate.backends.auth.LoginNames;
+import dev.easgate.backends.logging.LogText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -105,7 +107,7 @@ public final class ImapAccounts implements Accounts, ImapCredentials {
                 .subscribeOn(scheduler)
                 .flatMap(ok -> {
                     if (!ok) {
-                        LOG.info("IMAP login refused for user={}", user);
+                        LOG.info("IMAP login refused for user={}", LogText.escape(user));
                         return failed(user);
                     }
                     failures.remove(user);
@@ -130,6 +132,16 @@ public final class ImapAccounts implements Accounts, ImapCredentials {
             delay = MAX_FAILURE_DELAY;
         }
         return delay.isZero() ? Mono.empty() : Mono.delay(delay).then(Mono.empty());
+    }
+
+    /**
+     * The shared rule with this gateway's mail domain: the IMAP server decides who a login is, and is asked only
+     * with a password; most servers ignore case and the default domain, and counting their spellings as one account
+     * can only count more, never less.
+     */
+    @Override
+    public String accountKey(String login) {
+        return LoginNames.canonical(login, domain);
     }
 
     @Override

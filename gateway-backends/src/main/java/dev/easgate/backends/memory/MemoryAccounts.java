@@ -2,6 +2,7 @@ package dev.easgate.backends.memory;
 
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.auth.Accounts;
+import dev.easgate.backends.auth.LoginNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -112,6 +113,21 @@ public final class MemoryAccounts implements Accounts {
             boolean valid = MessageDigest.isEqual(expected, given);
             return valid && entry != null ? entry.account() : null;
         });
+    }
+
+    /** A listed account's name, any-user mode's account, else the shared rule with this backend's domain. */
+    @Override
+    public String accountKey(String login) {
+        if (anyUserPassword != null) {
+            Account account = anyUserAccount(LoginNames.canonical(login, ""));
+            return account != null ? account.user() : LoginNames.canonical(login, domain);
+        }
+        String name = LoginNames.canonical(login, "");
+        Entry entry = byUser.get(name);
+        if (entry == null) {
+            entry = byAddress.get(name);
+        }
+        return entry != null ? entry.account().user() : LoginNames.canonical(login, domain);
     }
 
     private static final byte[] UNKNOWN_USER_PASSWORD = "\0unknown user\0".getBytes(StandardCharsets.UTF_8);

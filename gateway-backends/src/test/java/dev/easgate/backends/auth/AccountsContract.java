@@ -59,4 +59,27 @@ public interface AccountsContract {
     default void anUnknownAddressIsEmpty() {
         StepVerifier.create(accounts().byAddress("nobody@nowhere.invalid")).verifyComplete();
     }
+
+    @Test
+    default void everySpellingOfALoginIsOneAccountKey() {
+        String key = accounts().accountKey(user());
+        assertThat(key).as("the key of the account's own name").isNotBlank();
+        for (String spelling : new String[] {user().toUpperCase(Locale.ROOT), " " + user() + " ",
+                "EXAMPLE\\" + user(), "Example\\" + user().toUpperCase(Locale.ROOT), address(),
+                address().toUpperCase(Locale.ROOT)}) {
+            assertThat(accounts().accountKey(spelling)).as(spelling).isEqualTo(key);
+        }
+        // the key names the account the right password logs in to
+        StepVerifier.create(accounts().authenticate(user(), password()))
+                .assertNext(account -> assertThat(accounts().accountKey(account.user())).isEqualTo(key))
+                .verifyComplete();
+    }
+
+    @Test
+    default void otherLoginsHaveOtherKeys() {
+        String key = accounts().accountKey(user());
+        assertThat(accounts().accountKey(user() + "x")).isNotEqualTo(key);
+        assertThat(accounts().accountKey("x" + user())).isNotEqualTo(key);
+        assertThat(accounts().accountKey(user() + "@elsewhere.invalid")).isNotEqualTo(key);
+    }
 }
