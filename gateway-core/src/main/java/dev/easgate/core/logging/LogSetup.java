@@ -61,7 +61,7 @@ public final class LogSetup {
     }
 
     static Encoder<ILoggingEvent> json(LoggerContext context) {
-        JsonEncoder encoder = new JsonEncoder();
+        JsonEncoder encoder = new OneLineJsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
@@ -76,7 +76,7 @@ public final class LogSetup {
     private static Encoder<ILoggingEvent> pattern(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %msg%n");
+        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %oneLineMsg%oneLineEx%n");
         encoder.start();
         return encoder;
     }

@@ -1,5 +1,6 @@
 package dev.easgate.core.logging;
 
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.DeviceKey;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
@@ -12,7 +13,8 @@ import reactor.util.context.ContextView;
 
 /**
  * The request's user, device and command in the MDC of every log line written while serving it (MDC keys
- * {@value #USER}, {@value #DEVICE}, {@value #COMMAND}), wherever Reactor runs the request's code.
+ * {@value #USER}, {@value #DEVICE}, {@value #COMMAND}), wherever Reactor runs the request's code. The MDC holds
+ * them escaped and cut ({@link LogText}); the {@link Tags} keep them as the client sent them.
  *
  * <p>The values live in the Reactor Context of the request (one small object, {@link #with}); Reactor's automatic
  * context propagation (micrometer context-propagation) puts them into the MDC of the thread that runs a signal of
@@ -102,9 +104,11 @@ public final class RequestMdc {
 
     static void set(Tags tags) {
         CURRENT.set(tags);
-        MDC.put(USER, tags.user());
-        MDC.put(DEVICE, tags.device());
-        MDC.put(COMMAND, tags.command());
+        // the user name and device id come from the client: escaped and cut where they enter the MDC, so every
+        // log format (text, JSON) and every appender gets them safe for one line and bounded in length
+        MDC.put(USER, LogText.escape(tags.user()));
+        MDC.put(DEVICE, LogText.escape(tags.device()));
+        MDC.put(COMMAND, LogText.escape(tags.command()));
     }
 
     static void clear() {

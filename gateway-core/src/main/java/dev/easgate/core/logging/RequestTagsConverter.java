@@ -2,7 +2,6 @@ package dev.easgate.core.logging;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.easgate.backends.logging.LogText;
 import java.util.Map;
 
 /**
@@ -17,8 +16,12 @@ public final class RequestTagsConverter extends ClassicConverter {
         if (user == null) {
             return "";
         }
-        // the user name and device id come from the client: escaped, so they cannot break the line
-        return "[" + LogText.escape(user) + "/" + LogText.escape(mdc.get(RequestMdc.DEVICE)) + " "
-                + LogText.escape(mdc.get(RequestMdc.COMMAND)) + "] ";
+        // RequestMdc puts them escaped (LogText); a value put in the MDC by other code still cannot break the line
+        return "[" + OneLine.of(user) + "/" + OneLine.of(orDash(mdc.get(RequestMdc.DEVICE))) + " "
+                + OneLine.of(orDash(mdc.get(RequestMdc.COMMAND))) + "] ";
+    }
+
+    private static String orDash(String value) {
+        return value == null ? "-" : value;
     }
 }
