@@ -68,7 +68,7 @@ public final class EasEndpoint {
                        Clock clock, GatewayMetrics metrics, FrontGuards guards) {
         this.guards = java.util.Objects.requireNonNull(guards, "guards");
         RequestMdc.install();
-        this.logins = new ThrottledLogin(accounts, guards, metrics);
+        this.logins = new ThrottledLogin(accounts, guards, metrics, this::knownDevice);
         this.metrics = metrics;
         this.commands = commands;
         this.state = state;
@@ -146,6 +146,16 @@ public final class EasEndpoint {
         return logins.login(credentials, address);
     }
 
+    /**
+     * A device that logged in to the account before: it has a device record (made on its first authenticated
+     * request). With the state store down, this node's last copy answers.
+     */
+    private Mono<Boolean> knownDevice(String user, String deviceId) {
+        DeviceKey key = new DeviceKey(user, deviceId);
+        return state.device(key).hasElement()
+                .onErrorResume(e -> Mono.just(recentDevices.get(key) != null));
+    }
+
     private Mono<Void> unauthorized(HttpServerResponse response, BasicCredentials credentials, String what,
                                     String address) {
         if (credentials == null) {
@@ -210,7 +220,7 @@ public final class EasEndpoint {
         String command = query.command().wireName();
         Exchange exchange = new Exchange();
         exchange.onEnd(inFlight::decrementAndGet);
-        return Mono.defer(() -> login(credentials, address))
+        return Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
                 .flatMap(account -> account.isPresent()
                         ? admitted(request, response, query, negotiated, account.get(), exchange)
                                 .contextWrite(c -> account.get().user().equals(credentials.user()) ? c

@@ -2,19 +2,33 @@ package dev.easgate.core.limits;
 
 import dev.easgate.backends.auth.LoginFailures;
 import dev.easgate.backends.memory.MemoryLoginFailures;
+import io.netty.util.NetUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Failed logins per user and per client address: after {@code delayAfter} failures each further attempt waits one
- * more second (at most {@code maxDelay}); after {@code maxFailures} logins are refused for {@code lockout}.
- * Failures older than the lockout are forgotten; a successful login clears the user's count (not the address's,
- * so one valid account does not reset an address that guesses others).
+ * Failed logins per account, per client address and per device: after {@code delayAfter} failures each further
+ * attempt waits one more second (at most {@code maxDelay}); after {@code maxFailures} logins are refused for
+ * {@code lockout}. Failures older than the lockout are forgotten.
+ *
+ * <p>Keys: the account is the one the accounts backend resolves the login name to ({@code Accounts#accountKey}),
+ * so every spelling of a name and every address count together; the address is the client's, an IPv6 address by
+ * its /64 (one subscriber's whole prefix); the device is the account and the client-chosen DeviceId together.
+ * An attempt of a device the account does not know meets all three counts; a device that logged in to the account
+ * before meets only its own ({@link Check#known()}), so a stranger's failures cannot lock the owner's phones out:
+ * that choice is the caller's, which checks the device record ({@code ThrottledLogin}). A successful login clears
+ * the device's count only: clearing the account's would let a guesser spread over many addresses start again
+ * after each of the owner's own logins.
  *
  * <p>The counts live in a {@link LoginFailures}: with Redis, the one every node shares, so an attacker spread over
  * the nodes behind a load balancer meets the limits once; alone, this node's memory. While the shared store cannot
@@ -23,23 +37,53 @@ import reactor.core.publisher.Mono;
 public final class LoginThrottle {
     private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
     private static final long WARN_EVERY_MILLIS = 60_000;
+    /** Keys longer than this (a 10 kB user name) are stored as their SHA-256: the store's keys stay bounded. */
+    private static final int MAX_KEY = 200;
 
-    /** What to do with a login attempt. */
+    /** What to do with a login attempt; {@code reason} is the count that decided ("account", "address", "device"). */
     public record Verdict(Duration delay, Duration refusedFor, String reason) {
         static final Verdict ALLOW = new Verdict(Duration.ZERO, Duration.ZERO, "");
 
         public boolean refused() {
             return !refusedFor.isZero();
         }
+
+        /** The stricter of two verdicts: a refusal over a delay, the longer delay over the shorter. */
+        Verdict or(Verdict other) {
+            if (refused() || other.refused()) {
+                return refused() ? this : other;
+            }
+            return delay.compareTo(other.delay) >= 0 ? this : other;
+        }
+    }
+
+    /**
+     * One login attempt.
+     *
+     * @param account the account key the login name resolves to
+     * @param address the client's address
+     * @param device  the DeviceId the client sent, or null (OPTIONS, Autodiscover)
+     */
+    public record Attempt(String account, String address, String device) {
+        public Attempt {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(address, "address");
+        }
     }
 
     /**
      * A check's outcome.
      *
-     * @param verdict        what to do with the attempt
-     * @param userHasRecord  whether failures are recorded for the user (a success then clears them)
+     * @param verdict         what to do with the attempt of a device the account does not know: every count
+     * @param known           what to do with the attempt of a device that logged in to the account before: its
+     *                        own count only
+     * @param deviceHasRecord whether failures are recorded for the device (a success then clears them)
      */
-    public record Check(Verdict verdict, boolean userHasRecord) {
+    public record Check(Verdict verdict, Verdict known, boolean deviceHasRecord) {
+        /** Whether the account's or address's counts ask more than the device's own: then a known device differs. */
+        public boolean stricterThanDevice() {
+            return verdict.refused() != known.refused() || !verdict.delay().equals(known.delay());
+        }
     }
 
     private final int delayAfter;
@@ -67,15 +111,17 @@ public final class LoginThrottle {
         this.local = failures instanceof MemoryLoginFailures ? failures : new MemoryLoginFailures();
     }
 
-    public Mono<Check> check(String user, String address) {
+    public Mono<Check> check(Attempt attempt) {
         Instant now = clock.instant();
-        return Mono.zip(read(userKey(user)), read(addressKey(address))).map(records -> {
-            Verdict byUser = verdict("user", now, records.getT1());
-            Verdict byAddress = verdict("address", now, records.getT2());
-            Verdict verdict = byUser.refused() ? byUser : byAddress.refused() ? byAddress
-                    : byUser.delay().compareTo(byAddress.delay()) >= 0 ? byUser : byAddress;
-            return new Check(verdict, !records.getT1().equals(LoginFailures.Record.NONE));
-        });
+        Mono<LoginFailures.Record> device = attempt.device() == null ? Mono.just(LoginFailures.Record.NONE)
+                : read(deviceKey(attempt));
+        return Mono.zip(read(accountKey(attempt.account())), read(addressKey(attempt.address())), device)
+                .map(records -> {
+                    Verdict byDevice = verdict("device", now, records.getT3());
+                    Verdict all = byDevice.or(verdict("account", now, records.getT1()))
+                            .or(verdict("address", now, records.getT2()));
+                    return new Check(all, byDevice, !records.getT3().equals(LoginFailures.Record.NONE));
+                });
     }
 
     private Verdict verdict(String scope, Instant now, LoginFailures.Record record) {
@@ -90,16 +136,20 @@ public final class LoginThrottle {
         return new Verdict(delay.compareTo(maxDelay) > 0 ? maxDelay : delay, Duration.ZERO, scope);
     }
 
-    /** Records a failed login; emits whether it locked the user or the address out. */
-    public Mono<Boolean> failed(String user, String address) {
+    /** Records a failed login on the account, the address and the device; emits whether one of them got locked. */
+    public Mono<Boolean> failed(Attempt attempt) {
         Instant now = clock.instant();
-        return Mono.zip(fail(userKey(user), now), fail(addressKey(address), now))
-                .map(locked -> locked.getT1() || locked.getT2());
+        Mono<Boolean> device = attempt.device() == null ? Mono.just(false) : fail(deviceKey(attempt), now);
+        return Mono.zip(fail(accountKey(attempt.account()), now), fail(addressKey(attempt.address()), now), device)
+                .map(locked -> locked.getT1() || locked.getT2() || locked.getT3());
     }
 
-    /** A successful login: the user's failures are forgotten. */
-    public Mono<Void> succeeded(String user) {
-        String key = userKey(user);
+    /** A successful login: the device's failures are forgotten (not the account's, not the address's). */
+    public Mono<Void> succeeded(Attempt attempt) {
+        if (attempt.device() == null) {
+            return Mono.empty();
+        }
+        String key = deviceKey(attempt);
         return shared.clear(key).onErrorResume(e -> {
             unreachable(e);
             return Mono.empty();
@@ -129,11 +179,50 @@ public final class LoginThrottle {
         }
     }
 
-    private static String userKey(String user) {
-        return "u:" + user;
+    private static String accountKey(String account) {
+        return bounded("u:" + account);
+    }
+
+    private static String deviceKey(Attempt attempt) {
+        return bounded("d:" + attempt.account() + "\0" + attempt.device());
     }
 
     private static String addressKey(String address) {
-        return "a:" + address;
+        return bounded("a:" + addressScope(address));
+    }
+
+    /**
+     * What one client holds: an IPv4 address, or the /64 prefix of an IPv6 address (RFC 6177: one subscriber's
+     * site gets at least a /64, so its addresses count together); anything else as it is.
+     */
+    static String addressScope(String address) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        if (bytes == null || bytes.length != 16) {
+            return address;
+        }
+        boolean mapped = true;
+        for (int i = 0; i < 10 && mapped; i++) {
+            mapped = bytes[i] == 0;
+        }
+        if (mapped && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff) {
+            return (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
+    }
+
+    private static String bounded(String key) {
+        if (key.length() <= MAX_KEY) {
+            return key;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return key.substring(0, 2) + "sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
