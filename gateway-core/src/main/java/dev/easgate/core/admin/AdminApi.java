@@ -6,6 +6,8 @@ import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.DeviceRecord.WipeState;
 import dev.easgate.backends.state.StateStore;
+import dev.easgate.backends.logging.LogText;
+import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.logging.DeviceDebug;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -53,6 +55,8 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class AdminApi {
     public static final String PREFIX = "/admin/v1";
+    /** Where wrong tokens are counted, apart from failed logins of the same address. */
+    static final String THROTTLE_NAMESPACE = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
     private final StateStore state;
@@ -61,8 +65,14 @@ public final class AdminApi {
     private final DeviceDebug debug;
     private final byte[] token;
     private final Clock clock;
+    private final LoginThrottle throttle;
 
-    public AdminApi(StateStore state, ChangeBus bus, BlockList blocks, DeviceDebug debug, String token, Clock clock) {
+    /**
+     * @param throttle counts wrong tokens per client address (namespace {@value #THROTTLE_NAMESPACE}) with the
+     *                 limits of failed logins: past login.max-failures an address gets 429 until the lockout ends
+     */
+    public AdminApi(StateStore state, ChangeBus bus, BlockList blocks, DeviceDebug debug, String token, Clock clock,
+                    LoginThrottle throttle) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the admin API needs admin.token");
         }
@@ -72,6 +82,7 @@ public final class AdminApi {
         this.debug = Objects.requireNonNull(debug, "debug");
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
     }
 
     /** Binds the API; port 0 picks a free port. */
@@ -118,24 +129,46 @@ public final class AdminApi {
             String remote = request.remoteAddress() == null ? "unknown"
                     : request.remoteAddress().getAddress().getHostAddress();
             String header = request.requestHeaders().get("Authorization");
-            if (!authorized(header)) {
-                LOG.warn("admin API: 401 for {} {} from {}", request.method(), request.path(), remote);
-                return response.status(401).header("WWW-Authenticate", "Bearer realm=\"easgate-admin\"")
-                        .header("Content-Type", "application/json")
-                        .sendString(Mono.just(Json.write(error("missing or wrong bearer token")))).then();
-            }
-            String actor = "admin@" + remote;
-            return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                    .flatMap(body -> action.apply(new Call(request, body, actor)))
-                    .onErrorResume(IllegalArgumentException.class,
-                            e -> Mono.just(new Answer(400, error(e.getMessage()))))
-                    .onErrorResume(Json.JsonException.class, e -> Mono.just(new Answer(400, error(e.getMessage()))))
-                    .onErrorResume(e -> {
-                        LOG.error("admin API: 500 for {} {}", request.method(), request.path(), e);
-                        return Mono.just(new Answer(500, error(e.getClass().getSimpleName())));
-                    })
-                    .flatMap(answer -> json(response, answer.status(), answer.json()));
+            // wrong tokens are throttled per address like failed logins: a refused address's token is not checked
+            return throttle.checkAddress(THROTTLE_NAMESPACE, remote).flatMap(verdict -> {
+                if (verdict.refused()) {
+                    LOG.warn("admin API: 429 for {} {} from {}: too many wrong tokens", request.method(),
+                            LogText.escape(request.path()), remote);
+                    return response.status(429)
+                            .header("Retry-After", Long.toString(Math.max(1, verdict.refusedFor().toSeconds())))
+                            .header("Content-Type", "application/json")
+                            .sendString(Mono.just(Json.write(error("too many wrong tokens")))).then();
+                }
+                Mono<Void> call = Mono.defer(() -> authorized(header) ? call(request, response, action, remote)
+                        : wrongToken(request, response, remote));
+                return verdict.delay().isZero() ? call : Mono.delay(verdict.delay()).then(call);
+            });
         };
+    }
+
+    private Mono<Void> wrongToken(HttpServerRequest request, HttpServerResponse response, String remote) {
+        return throttle.failedAddress(THROTTLE_NAMESPACE, remote).flatMap(locked -> {
+            LOG.warn("admin API: 401 for {} {} from {}{}", request.method(), LogText.escape(request.path()),
+                    remote, locked ? ": too many wrong tokens, the address is locked out" : "");
+            return response.status(401).header("WWW-Authenticate", "Bearer realm=\"easgate-admin\"")
+                    .header("Content-Type", "application/json")
+                    .sendString(Mono.just(Json.write(error("missing or wrong bearer token")))).then();
+        });
+    }
+
+    private Mono<Void> call(HttpServerRequest request, HttpServerResponse response,
+                            Function<Call, Mono<Answer>> action, String remote) {
+        String actor = "admin@" + remote;
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> action.apply(new Call(request, body, actor)))
+                .onErrorResume(IllegalArgumentException.class,
+                        e -> Mono.just(new Answer(400, error(e.getMessage()))))
+                .onErrorResume(Json.JsonException.class, e -> Mono.just(new Answer(400, error(e.getMessage()))))
+                .onErrorResume(e -> {
+                    LOG.error("admin API: 500 for {} {}", request.method(), LogText.escape(request.path()), e);
+                    return Mono.just(new Answer(500, error(e.getClass().getSimpleName())));
+                })
+                .flatMap(answer -> json(response, answer.status(), answer.json()));
     }
 
     private boolean authorized(String header) {

@@ -15,13 +15,15 @@ public final class LimitOptions {
             "requests all devices of one user may have open at once, parked included; beyond it HTTP 503 + "
                     + "Retry-After");
     public static final ConfigOption LOGIN_DELAY_AFTER = new ConfigOption("login.delay-after", "3",
-            "failed logins (per user, and per client address) after which every further attempt is delayed, one "
-                    + "more second per failure up to login.max-delay");
+            "failed logins (per account however its name is spelled, per client address or IPv6 /64, per device) "
+                    + "after which every further attempt is delayed, one more second per failure up to "
+                    + "login.max-delay; a device that logged in to the account before meets only its own count");
     public static final ConfigOption LOGIN_MAX_DELAY = new ConfigOption("login.max-delay", "10",
             "longest delay in seconds before a throttled login is checked");
     public static final ConfigOption LOGIN_MAX_FAILURES = new ConfigOption("login.max-failures", "10",
-            "failed logins (per user, and per client address) after which logins are refused with HTTP 429 "
-                    + "for login.lockout seconds");
+            "failed logins (per account, per client address or IPv6 /64, per device) after which logins are "
+                    + "refused with HTTP 429 for login.lockout seconds, except a device that logged in to the account "
+                    + "before, with the right password; wrong admin API tokens count the same way per address");
     public static final ConfigOption LOGIN_LOCKOUT = new ConfigOption("login.lockout", "300",
             "seconds logins stay refused after login.max-failures; failures older than this are forgotten too");
 

@@ -136,6 +136,20 @@ public final class LoginThrottle {
         return new Verdict(delay.compareTo(maxDelay) > 0 ? maxDelay : delay, Duration.ZERO, scope);
     }
 
+    /**
+     * The address's count alone, in a namespace of its own (the admin API's wrong tokens: {@code "admin"}): what to
+     * do with the next attempt from {@code address}.
+     */
+    public Mono<Verdict> checkAddress(String namespace, String address) {
+        Instant now = clock.instant();
+        return read(addressKey(namespace, address)).map(record -> verdict("address", now, record));
+    }
+
+    /** Records a failure of {@code address} in {@code namespace}; emits whether it locked the address. */
+    public Mono<Boolean> failedAddress(String namespace, String address) {
+        return fail(addressKey(namespace, address), clock.instant());
+    }
+
     /** Records a failed login on the account, the address and the device; emits whether one of them got locked. */
     public Mono<Boolean> failed(Attempt attempt) {
         Instant now = clock.instant();
@@ -189,6 +203,10 @@ public final class LoginThrottle {
 
     private static String addressKey(String address) {
         return bounded("a:" + addressScope(address));
+    }
+
+    private static String addressKey(String namespace, String address) {
+        return bounded(namespace + ":a:" + addressScope(address));
     }
 
     /**

@@ -27,7 +27,8 @@ class ClusteredLoginThrottleTest {
     static void start() {
         redis = RedisServerProcess.start();
         Map<String, String> options = Map.of("redis", "redis://127.0.0.1:" + redis.port(),
-                "login.delay-after", "100", "login.max-failures", "4", "login.lockout", "60");
+                "login.delay-after", "100", "login.max-failures", "4", "login.lockout", "60",
+                "proxy.trusted", "127.0.0.0/8");
         nodeA = GatewayTestServer.start(options);
         nodeB = GatewayTestServer.start(options);
     }
@@ -48,19 +49,37 @@ class ClusteredLoginThrottleTest {
         return el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0").build();
     }
 
+    /** A client whose requests come, through the trusted proxy, from {@code address}. */
+    private static EasTestClient from(GatewayTestServer node, String user, String password, String deviceId,
+                                      String address) {
+        return node.client(user, password, deviceId).header("X-Forwarded-For", address);
+    }
+
     @Test
     void failuresOnEitherNodeAddUpToOneLockoutAndWithRedisGoneEachNodeCountsItsOwn() {
-        EasTestClient onA = nodeA.client("bob", "wrong-password", "spread-a");
-        EasTestClient onB = nodeB.client("bob", "wrong-password", "spread-b");
-        assertThat(onA.post("FolderSync", folderSync()).status()).isEqualTo(401);
-        assertThat(onB.post("FolderSync", folderSync()).status()).isEqualTo(401);
-        assertThat(onA.post("FolderSync", folderSync()).status()).isEqualTo(401);
-        assertThat(onB.post("FolderSync", folderSync()).status()).isEqualTo(401); // the 4th in all: locks out
-        assertThat(onA.post("FolderSync", folderSync()).status()).isEqualTo(429);
-        assertThat(onB.post("FolderSync", folderSync()).status()).isEqualTo(429);
-        // the right password too, on both nodes, while locked out
-        assertThat(nodeA.client("bob", "spread-c").options().status()).isEqualTo(429);
-        assertThat(nodeB.client("bob", "spread-c").options().status()).isEqualTo(429);
+        // bob's phone has logged in before, on node A
+        assertThat(from(nodeA, "bob", "demo", "bobs-phone", "192.0.2.10").post("FolderSync", folderSync())
+                .status()).isEqualTo(200);
+        // four spellings of bob, four addresses, two nodes: one account's count
+        String[][] attempts = {{"BOB", "203.0.113.1"}, {"bob@example.com", "203.0.113.2"},
+            {"EXAMPLE\\bob", "203.0.113.3"}, {"Bob@Example.COM", "203.0.113.4"}};
+        for (int i = 0; i < attempts.length; i++) {
+            GatewayTestServer node = i % 2 == 0 ? nodeA : nodeB;
+            assertThat(from(node, attempts[i][0], "wrong-password", "spread-" + i, attempts[i][1])
+                    .post("FolderSync", folderSync()).status()).as(attempts[i][0]).isEqualTo(401);
+        }
+        // the 4th in all locked the account: any spelling, any new address and device, either node
+        assertThat(from(nodeA, "bob", "wrong-password", "spread-9", "198.51.100.1").post("FolderSync", folderSync())
+                .status()).isEqualTo(429);
+        assertThat(from(nodeB, "BOB", "wrong-password", "spread-9", "198.51.100.2").post("FolderSync", folderSync())
+                .status()).isEqualTo(429);
+        // the right password too, on both nodes, from a device the account does not know
+        assertThat(from(nodeA, "bob", "demo", "spread-c", "198.51.100.3").options().status()).isEqualTo(429);
+        assertThat(from(nodeB, "bob", "demo", "spread-c", "198.51.100.4").post("FolderSync", folderSync())
+                .status()).isEqualTo(429);
+        // bob's own phone goes on, on the other node and from another address (the device record is shared)
+        assertThat(from(nodeB, "bob", "demo", "bobs-phone", "192.0.2.99").post("FolderSync", folderSync())
+                .status()).isEqualTo(200);
 
         try (LogCapture logs = LogCapture.root()) {
             redis.stop();
