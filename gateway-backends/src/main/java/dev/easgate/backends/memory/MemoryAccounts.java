@@ -130,6 +130,8 @@ public final class MemoryAccounts implements Accounts {
         return entry != null ? entry.account().user() : LoginNames.canonical(login, domain);
     }
 
+    private static final int MAX_NAME = 320;
+
     private static final byte[] UNKNOWN_USER_PASSWORD = "\0unknown user\0".getBytes(StandardCharsets.UTF_8);
 
     @Override
@@ -154,8 +156,9 @@ public final class MemoryAccounts implements Accounts {
             }
             user = user.substring(0, at);
         }
-        if (user.isEmpty() || user.indexOf('@') >= 0) {
-            return null;
+        if (user.isEmpty() || user.indexOf('@') >= 0 || user.length() > MAX_NAME
+                || user.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            return null; // as IMAP logins: no control characters, no longer than an address may be (RFC 5321)
         }
         return new Account(user, user, user + "@" + domain);
     }

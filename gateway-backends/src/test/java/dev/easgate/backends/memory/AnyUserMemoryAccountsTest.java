@@ -51,4 +51,12 @@ class AnyUserMemoryAccountsTest implements AccountsContract {
     void theSharedPasswordIsRequired() {
         StepVerifier.create(accounts.authenticate("user7", "guess")).verifyComplete();
     }
+
+    @Test
+    void aNameWithControlCharactersOrOverlongIsNoAccount() {
+        StepVerifier.create(accounts.authenticate("user7\r\nforged", "load-test")).verifyComplete();
+        StepVerifier.create(accounts.authenticate("user7\u0000", "load-test")).verifyComplete();
+        StepVerifier.create(accounts.authenticate("u".repeat(321), "load-test")).verifyComplete();
+        assertThat(accounts.authenticate("u".repeat(320), "load-test").block().user()).hasSize(320);
+    }
 }

@@ -196,7 +196,7 @@ public final class EasEndpoint {
             version = ProtocolVersion.ofHeader(header);
             if (version == null) {
                 LOG.info("400 for cmd={} device={}: MS-ASProtocolVersion '{}' is missing or unsupported",
-                        query.command().wireName(), query.deviceId(), header);
+                        query.command().wireName(), query.deviceId(), LogText.escape(header));
                 return response.status(HttpResponseStatus.BAD_REQUEST).send();
             }
         }
