@@ -13,8 +13,9 @@ import dev.easgate.backends.state.DeviceKey;
  *   <li>{@code easgate:{<user>}:devices}: set of the user's device ids that have a device record</li>
  *   <li>{@code easgate:{<user>}:dev:<deviceId>}: hash of everything stored for one device (fields in
  *       {@link RedisStateStore})</li>
- *   <li>{@code easgate:login:{<key>}}: hash of the failed logins counted under a user ({@code u:<user>}) or a
- *       client address ({@code a:<address>}), expiring by itself</li>
+ *   <li>{@code easgate:login:{<key>}}: hash of the failed logins counted under an account ({@code u:<account>}),
+ *       a client address ({@code a:<address or IPv6 /64>}), a device ({@code d:<account>\0<deviceId>}) or the
+ *       admin API's wrong tokens of an address ({@code admin:a:<address>}), expiring by itself</li>
  * </ul>
  * The user and device id are used verbatim (EAS user names may contain {@code @}, {@code \} and {@code .}); the
  * device id is the last component of its key, so no two devices share a key whatever their ids contain.
@@ -50,7 +51,7 @@ public final class RedisNames {
         return PREFIX + key.user() + "}:dev:" + key.deviceId();
     }
 
-    /** The failed-login record of a user or address key: {@code easgate:login:{<key>}}. */
+    /** The failed-login record of an account, address or device key: {@code easgate:login:{<key>}}. */
     public static String loginFailures(String key) {
         return "easgate:login:{" + key + "}";
     }
