@@ -67,4 +67,22 @@ public interface LoginFailuresContract {
         assertThat(failures.read(key).block()).isEqualTo(LoginFailures.Record.NONE);
         assertThat(failures.read(other).block().count()).isEqualTo(1);
     }
+
+    @Test
+    default void deviceKeysWithAnyCharactersAreTheirOwnRecords() {
+        // a device key: the account, a NUL, the client-chosen DeviceId (printable ASCII, braces included)
+        String account = "d:contract-" + UUID.randomUUID();
+        String phone = account + "\0{phone}";
+        String other = account + "\0{phone";
+        LoginFailures failures = loginFailures();
+        failures.fail(phone, T0, 3, LOCKOUT).block();
+        failures.fail(phone, T0.plusSeconds(1), 3, LOCKOUT).block();
+        failures.fail(other, T0.plusSeconds(2), 3, LOCKOUT).block();
+        assertThat(failures.read(phone).block().count()).isEqualTo(2);
+        assertThat(failures.read(other).block().count()).isEqualTo(1);
+        assertThat(failures.read(account).block()).isEqualTo(LoginFailures.Record.NONE);
+        failures.clear(phone).block();
+        assertThat(failures.read(phone).block()).isEqualTo(LoginFailures.Record.NONE);
+        assertThat(failures.read(other).block().count()).isEqualTo(1);
+    }
 }
