@@ -185,6 +185,6 @@ public final class MemoryStateStore implements StateStore {
 
     private static CollectionState copy(CollectionState state) {
         return state == null ? null : new CollectionState(state.syncKey(), state.watermark(), state.known(),
-                state.previousKey(), state.previousResponse().clone(), state.options().clone());
+                state.previousKey(), state.previousResponse().clone(), state.options().clone(), state.claim());
     }
 }

@@ -1,5 +1,6 @@
 package dev.easgate.backends.state;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,14 +20,39 @@ import java.util.Objects;
  * @param previousResponse the encoded Collection element of that answer, replayed when the request is repeated
  * @param options          the encoded Options the device last sent for this collection (empty: none), reused when a
  *                         later request omits them (MS-ASCMD 2.2.3.124)
+ * @param claim            who is applying the client's commands of the request {@code previousKey} while there is no
+ *                         answer yet, or {@code null} (a state with an answer, or one written before claims said
+ *                         who holds them)
  */
 public record CollectionState(String syncKey, long watermark, Map<String, Long> known, String previousKey,
-                              byte[] previousResponse, byte[] options) {
+                              byte[] previousResponse, byte[] options, Claim claim) {
     public CollectionState {
         Objects.requireNonNull(syncKey, "syncKey");
         known = Map.copyOf(known);
         Objects.requireNonNull(previousKey, "previousKey");
         Objects.requireNonNull(previousResponse, "previousResponse");
         Objects.requireNonNull(options, "options");
+    }
+
+    /** A state nobody holds a claim on. */
+    public CollectionState(String syncKey, long watermark, Map<String, Long> known, String previousKey,
+                           byte[] previousResponse, byte[] options) {
+        this(syncKey, watermark, known, previousKey, previousResponse, options, null);
+    }
+
+    /**
+     * A claim on the next key: a node is applying a request's commands to the store.
+     *
+     * @param holder the instance (one run of one node) that took it
+     * @param since  when it was taken
+     * @param id     names the writes made under the claim; kept when another instance takes the claim over, so
+     *               that the store finds the items the first holder added
+     */
+    public record Claim(String holder, Instant since, String id) {
+        public Claim {
+            Objects.requireNonNull(holder, "holder");
+            Objects.requireNonNull(since, "since");
+            Objects.requireNonNull(id, "id");
+        }
     }
 }

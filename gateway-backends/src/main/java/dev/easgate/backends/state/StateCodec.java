@@ -26,6 +26,8 @@ public final class StateCodec {
     private static final byte DEVICE_V1 = 1;
     private static final byte HIERARCHY_V1 = 1;
     private static final byte COLLECTION_V1 = 1;
+    /** V1 and the claim (presence byte, holder, since, id). */
+    private static final byte COLLECTION_V2 = 2;
 
     private StateCodec() {
     }
@@ -91,7 +93,7 @@ public final class StateCodec {
 
     public static byte[] collection(CollectionState state) {
         return write(out -> {
-            out.writeByte(COLLECTION_V1);
+            out.writeByte(COLLECTION_V2);
             string(out, state.syncKey());
             out.writeLong(state.watermark());
             string(out, state.previousKey());
@@ -102,12 +104,22 @@ public final class StateCodec {
             }
             bytes(out, state.previousResponse());
             bytes(out, state.options());
+            CollectionState.Claim claim = state.claim();
+            out.writeBoolean(claim != null);
+            if (claim != null) {
+                string(out, claim.holder());
+                instant(out, claim.since());
+                string(out, claim.id());
+            }
         });
     }
 
     public static CollectionState collection(byte[] bytes) {
         return read(bytes, in -> {
-            format(in, COLLECTION_V1, "collection state");
+            byte format = in.readByte();
+            if (format != COLLECTION_V1 && format != COLLECTION_V2) {
+                throw new IllegalStateException("unknown collection state format " + format);
+            }
             String syncKey = string(in);
             long watermark = in.readLong();
             String previousKey = string(in);
@@ -116,7 +128,11 @@ public final class StateCodec {
             for (int i = 0; i < count; i++) {
                 known.put(string(in), in.readLong());
             }
-            return new CollectionState(syncKey, watermark, known, previousKey, bytes(in), bytes(in));
+            byte[] previousResponse = bytes(in);
+            byte[] options = bytes(in);
+            CollectionState.Claim claim = format == COLLECTION_V2 && in.readBoolean()
+                    ? new CollectionState.Claim(string(in), instant(in), string(in)) : null;
+            return new CollectionState(syncKey, watermark, known, previousKey, previousResponse, options, claim);
         });
     }
 

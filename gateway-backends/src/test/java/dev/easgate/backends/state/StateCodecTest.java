@@ -54,6 +54,35 @@ class StateCodecTest {
     }
 
     @Test
+    void aClaimRoundTripsAndAStateWithoutOneReadsBackWithout() {
+        CollectionState.Claim claim = new CollectionState.Claim("node-a", Instant.parse("2026-12-07T06:00:00.5Z"),
+                "claim-1");
+        CollectionState state = new CollectionState("4/t", 3, Map.of("a:1", 1L), "3", new byte[0], new byte[] {1},
+                claim);
+        CollectionState read = StateCodec.collection(StateCodec.collection(state));
+        assertThat(read.claim()).isEqualTo(claim);
+        assertThat(read.syncKey()).isEqualTo("4/t");
+        assertThat(read.options()).containsExactly(1);
+        CollectionState plain = new CollectionState("4", 3, Map.of(), "3", new byte[] {2}, new byte[0]);
+        assertThat(StateCodec.collection(StateCodec.collection(plain)).claim()).isNull();
+    }
+
+    /** State written by the release before claims (format 1) still decodes, with no claim. */
+    @Test
+    void theFirstCollectionFormatStillDecodes() {
+        byte[] v1 = {1, 0, 0, 0, 1, '2', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, '1', 0, 0, 0, 1, 0, 0, 0, 3, 'f', ':',
+            '1', 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 9, 8, 0, 0, 0, 0};
+        CollectionState read = StateCodec.collection(v1);
+        assertThat(read.syncKey()).isEqualTo("2");
+        assertThat(read.watermark()).isEqualTo(7);
+        assertThat(read.previousKey()).isEqualTo("1");
+        assertThat(read.known()).isEqualTo(Map.of("f:1", 5L));
+        assertThat(read.previousResponse()).containsExactly(9, 8);
+        assertThat(read.options()).isEmpty();
+        assertThat(read.claim()).isNull();
+    }
+
+    @Test
     void corruptOrUnknownStateIsRefusedClearly() {
         byte[] stored = StateCodec.collection(new CollectionState("1", 0, Map.of(), "0", new byte[0], new byte[0]));
         assertThatThrownBy(() -> StateCodec.collection(Arrays.copyOf(stored, stored.length - 1)))

@@ -158,6 +158,30 @@ public interface StateStoreContract {
         StepVerifier.create(stateStore().collection(key, "f2")).verifyComplete();
     }
 
+    /** A claim (who applies a request's commands) is kept, and its key is compared like any other. */
+    @Test
+    default void aClaimIsReadBackAndReplacedOnlyFromItsOwnKey() {
+        DeviceKey key = newDevice();
+        stateStore().replaceCollection(key, "f1", null, collection("1", 0)).block();
+        CollectionState.Claim claim = new CollectionState.Claim("instance-a", Instant.parse("2026-12-07T06:00:00Z"),
+                "claim-1");
+        CollectionState claimed = new CollectionState("2/aaaa", 0, Map.of("f1:1", 1L), "1", new byte[0],
+                new byte[0], claim);
+        assertThat(stateStore().replaceCollection(key, "f1", "1", claimed).block()).isTrue();
+        assertThat(stateStore().collection(key, "f1").block().claim()).isEqualTo(claim);
+
+        CollectionState.Claim taken = new CollectionState.Claim("instance-b", claim.since().plusSeconds(60),
+                claim.id());
+        CollectionState takenOver = new CollectionState("2/bbbb", 0, Map.of("f1:1", 1L), "1", new byte[0],
+                new byte[0], taken);
+        assertThat(stateStore().replaceCollection(key, "f1", "2/aaaa", takenOver).block()).isTrue();
+        // the first holder, late, cannot store its answer over the claim that was taken from it
+        assertThat(stateStore().replaceCollection(key, "f1", "2/aaaa", collection("2", 5)).block()).isFalse();
+        assertThat(stateStore().collection(key, "f1").block().claim()).isEqualTo(taken);
+        assertThat(stateStore().replaceCollection(key, "f1", "2/bbbb", collection("2", 5)).block()).isTrue();
+        assertThat(stateStore().collection(key, "f1").block().claim()).isNull();
+    }
+
     @Test
     default void collectionIsReplacedOnlyFromTheExpectedKey() {
         DeviceKey key = newDevice();
