@@ -116,6 +116,12 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
+        return store.addOnce(user, folderId, writeId, content)
+                .flatMap(item -> publish(user, folderId, false).thenReturn(item));
+    }
+
+    @Override
     public Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
         return store.replaceMessage(user, folderId, itemId, content)
                 .flatMap(item -> publish(user, folderId, false).thenReturn(item));

@@ -105,6 +105,11 @@ public final class CompositeMailStore implements MailStore {
     }
 
     @Override
+    public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
+        return of(folderId).addOnce(user, folderId, writeId, content);
+    }
+
+    @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
         return of(folderId).change(user, folderId, itemId, content);
     }

@@ -681,6 +681,22 @@ public final class DavStore implements MailStore {
         }));
     }
 
+    /**
+     * The resource is named after the write id and created with {@code If-None-Match: *} (RFC 7232 3.2): when the
+     * server already has it (412), the earlier attempt's item is read back instead of adding a second one.
+     */
+    @Override
+    public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
+        return coll(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
+            String uid = "easgate-" + writeId;
+            String name = uid + (pim.itemClass() == ItemClass.CONTACTS ? ".vcf" : ".ics");
+            return put(coll, name, pim, uid, null)
+                    .onErrorResume(e -> e instanceof MailStoreException refused
+                                    && refused.kind() == Kind.ALREADY_EXISTS,
+                            e -> fetch(coll, name).switchIfEmpty(Mono.error(e)));
+        }));
+    }
+
     private Mono<Item> put(Coll coll, String name, ItemContent.Pim pim, String uid, String ifMatch) {
         String text;
         try {
@@ -692,6 +708,9 @@ public final class DavStore implements MailStore {
                 : "text/calendar; charset=utf-8";
         return send(coll.user, "PUT", uri(coll.path + name), null, type, text, ifMatch, ifMatch == null ? "*" : null)
                 .flatMap(r -> {
+                    if (r.status() == 412 && ifMatch == null) {
+                        return Mono.error(new MailStoreException(Kind.ALREADY_EXISTS, name + " exists already"));
+                    }
                     if (r.status() == 412) {
                         return Mono.error(new MailStoreException(Kind.NOT_ALLOWED, "changed on the server since "
                                 + "this node saw it (ETag " + ifMatch + "): refused, the server's version wins"));

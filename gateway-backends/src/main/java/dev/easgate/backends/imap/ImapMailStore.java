@@ -88,6 +88,9 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     static final String KEYWORD_REPLY_ALL = "$EasReplyAll";
     static final String KEYWORD_FORWARDED = "$Forwarded";
     private static final Duration FOLDER_CACHE = Duration.ofSeconds(30);
+    /** The header naming the write that appended a message ({@link #addOnce}). */
+    static final String WRITE_HEADER = "X-Easgate-Write";
+    private static final Pattern WRITE_ID = Pattern.compile("[0-9a-z-]{1,64}");
     private static final Pattern MAILBOXID = Pattern.compile("(?:MAILBOXID \\(|X-GUID )([A-Za-z0-9_-]+)");
     private static final Pattern COPYUID = Pattern.compile("\\[COPYUID (\\d+) ([0-9:,]+) ([0-9:,]+)\\]");
     private static final Pattern OBJECT_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
@@ -295,14 +298,74 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
             if (!(content instanceof ItemContent.Email email)) {
                 throw new MailStoreException(Kind.INVALID, "an IMAP folder holds emails only");
             }
-            AppendUID appended = connections.run(user, p -> failureKinds(() -> p.appenduid(entry.imapName(),
-                    toFlags(email.flags()), null, literal(email.mime()), true)));
-            if (appended == null) {
-                throw new MailStoreException(Kind.UNAVAILABLE, "the IMAP server lacks UIDPLUS");
-            }
-            return fetchByUid(user, entry, appended.uidvalidity, appended.uid).orElseThrow(
-                    () -> new MailStoreException(Kind.UNAVAILABLE, "appended message is gone"));
+            return append(user, entry, email.mime(), email.flags());
         });
+    }
+
+    /**
+     * The message carries its write id in a header of its own ({@value #WRITE_HEADER}); before appending, a
+     * {@code UID SEARCH HEADER} for it finds the message an earlier attempt appended.
+     */
+    @Override
+    public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
+        return call(() -> {
+            Entry entry = list(user, false).require(folderId);
+            if (!(content instanceof ItemContent.Email email)) {
+                throw new MailStoreException(Kind.INVALID, "an IMAP folder holds emails only");
+            }
+            if (!WRITE_ID.matcher(writeId).matches()) {
+                throw new MailStoreException(Kind.INVALID, "not a write id");
+            }
+            Optional<Item> earlier = written(user, entry, writeId);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            byte[] header = (WRITE_HEADER + ": " + writeId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] marked = new byte[header.length + email.mime().length];
+            System.arraycopy(header, 0, marked, 0, header.length);
+            System.arraycopy(email.mime(), 0, marked, header.length, email.mime().length);
+            return append(user, entry, marked, email.flags());
+        });
+    }
+
+    private Item append(String user, Entry entry, byte[] mime, EmailFlags flags) {
+        AppendUID appended = connections.run(user, p -> failureKinds(() -> p.appenduid(entry.imapName(),
+                toFlags(flags), null, literal(mime), true)));
+        if (appended == null) {
+            throw new MailStoreException(Kind.UNAVAILABLE, "the IMAP server lacks UIDPLUS");
+        }
+        return fetchByUid(user, entry, appended.uidvalidity, appended.uid).orElseThrow(
+                () -> new MailStoreException(Kind.UNAVAILABLE, "appended message is gone"));
+    }
+
+    /** The message appended under this write id, if it is still in the folder. */
+    private Optional<Item> written(String user, Entry entry, String writeId) {
+        List<Item> found = connections.run(user, p -> {
+            MailboxInfo info = p.examine(entry.imapName());
+            try {
+                if (info.total == 0) {
+                    return List.<Item>of();
+                }
+                Response[] r = failureKinds(() -> {
+                    Response[] answer = p.command("UID SEARCH HEADER " + WRITE_HEADER + " " + writeId, null);
+                    p.handleResult(answer[answer.length - 1]);
+                    return answer;
+                });
+                long first = -1;
+                for (Response response : r) {
+                    if (response instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
+                        long uid = ir.readLong();
+                        if (uid != -1) {
+                            first = uid;
+                        }
+                    }
+                }
+                return first == -1 ? List.<Item>of() : fetch(p, entry, info.uidvalidity, Long.toString(first));
+            } finally {
+                unselect(p);
+            }
+        });
+        return found.stream().findFirst();
     }
 
     @Override

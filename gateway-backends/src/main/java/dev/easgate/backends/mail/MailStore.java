@@ -46,6 +46,14 @@ public interface MailStore {
     Mono<Item> add(String user, String folderId, ItemContent content);
 
     /**
+     * Adds an item once per {@code writeId} (at most 64 characters of {@code [0-9a-z-]}, chosen by the caller): when
+     * an item added under the same write id is still in the folder, that item is returned and nothing is added.
+     * A Sync processed again after a crash (the device retries its Add, MS-ASCMD 2.2.3.29.1 ClientId) so finds the
+     * item the first attempt added. The mark is the store's own: it is never shown as part of the item.
+     */
+    Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content);
+
+    /**
      * Replaces an item's content (for an email only its flags may change: the MIME given is ignored). Fails with
      * NOT_FOUND when the item is gone.
      */

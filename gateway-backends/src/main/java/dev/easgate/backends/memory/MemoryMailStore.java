@@ -222,6 +222,22 @@ public final class MemoryMailStore implements MailStore {
         });
     }
 
+    @Override
+    public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
+        return write(user, (mailbox, changes) -> {
+            FolderData data = mailbox.require(folderId);
+            requireClass(data, content);
+            Item earlier = data.items.get(data.writes.getOrDefault(writeId, ""));
+            if (earlier != null) {
+                return earlier;
+            }
+            Item item = data.add(content, dateOf(content, null));
+            data.writes.put(writeId, item.id());
+            changes.add(MailboxChange.items(user, folderId));
+            return item;
+        });
+    }
+
     /**
      * Delivers a message to the user's Inbox as an unread email received now (what an MTA would do).
      *
@@ -496,6 +512,8 @@ public final class MemoryMailStore implements MailStore {
         long modSeq;
         long lastItemNumber;
         final Map<String, Item> items = new HashMap<>();
+        /** Write id of {@link MemoryMailStore#addOnce} to the id of the item it added. */
+        final Map<String, String> writes = new HashMap<>();
         /** The current items by the sequence of their last change: each write takes a sequence of its own. */
         final TreeMap<Long, Item> byModSeq = new TreeMap<>();
         /** Made on the first removal: most folders of an idle mailbox never have one. */

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -34,6 +35,10 @@ import reactor.core.scheduler.Schedulers;
  * <p>Email is added, rebuilt on Change, and deleted through Sync only as a draft: a 16.0+ client in the Drafts
  * folder ({@link DraftMime}); anywhere else an email Add is status 6 and an email Change touches only Read, Flag
  * and Categories.
+ *
+ * <p>Applying the same commands again (the request is processed again after its first attempt died, see
+ * {@link SyncClaims}) changes nothing twice: each Add is written once per write id ({@link MailStore#addOnce}), a
+ * Change sets what it sets, and a Delete of an item that is gone answers as the first attempt did (no failure).
  */
 final class ClientCommandApplier {
     private final MailStore store;
@@ -43,9 +48,16 @@ final class ClientCommandApplier {
     private final ContentOptions content;
     private final Set<String> supported;
     private final boolean deletesAsMoves;
+    private final UnaryOperator<String> writeIds;
+    private final boolean again;
 
+    /**
+     * @param writeIds the write id of an Add by its ClientId
+     * @param again    an earlier attempt may have applied these commands already
+     */
     ClientCommandApplier(MailStore store, String user, Folder folder, String deletedItemsId, ContentOptions content,
-                         Set<String> supported, boolean deletesAsMoves) {
+                         Set<String> supported, boolean deletesAsMoves, UnaryOperator<String> writeIds,
+                         boolean again) {
         this.store = store;
         this.user = user;
         this.folder = folder;
@@ -53,6 +65,8 @@ final class ClientCommandApplier {
         this.content = content;
         this.supported = supported;
         this.deletesAsMoves = deletesAsMoves;
+        this.writeIds = writeIds;
+        this.again = again;
     }
 
     /** The outcome: Responses children in command order, and the known map after the writes. */
@@ -89,7 +103,8 @@ final class ClientCommandApplier {
             }
             return addDraft(add, known);
         }
-        return store.add(user, folder.id(), ApplicationDataReader.newPim(itemClass, add.applicationData()))
+        return Mono.fromCallable(() -> ApplicationDataReader.newPim(itemClass, add.applicationData()))
+                .flatMap(pim -> store.addOnce(user, folder.id(), writeIds.apply(add.clientId()), pim))
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
                     return addResponse(add.clientId(), item.id(), SyncStatus.SUCCESS);
@@ -115,7 +130,8 @@ final class ClientCommandApplier {
         }
         return Mono.fromCallable(() -> DraftMime.build(edit, null, folder.id(), null, Instant.now()))
                 .subscribeOn(Schedulers.parallel())
-                .flatMap(mime -> store.add(user, folder.id(), new ItemContent.Email(mime, flags)))
+                .flatMap(mime -> store.addOnce(user, folder.id(), writeIds.apply(add.clientId()),
+                        new ItemContent.Email(mime, flags)))
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
                     WbxmlElement.Builder response = WbxmlElement.el(CodePage.AIR_SYNC, "Add")
@@ -296,7 +312,8 @@ final class ClientCommandApplier {
                 .doOnNext(ignored -> known.remove(id))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     known.remove(id);
-                    return failure("Delete", id, SyncStatus.OBJECT_NOT_FOUND);
+                    // gone on a second attempt: most likely the first one deleted it, and answered nothing
+                    return again ? NO_RESPONSE : failure("Delete", id, SyncStatus.OBJECT_NOT_FOUND);
                 }))
                 .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Delete", id, statusOf(e))))
                 .filter(response -> response != NO_RESPONSE);

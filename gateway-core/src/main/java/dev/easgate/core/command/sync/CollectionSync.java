@@ -44,7 +44,6 @@ final class CollectionSync {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionSync.class);
     static final int POLL_MILLIS = 50;
     static final int POLL_ATTEMPTS = 100;
-    private static final byte[] NO_ANSWER = new byte[0];
 
     private final SyncContext context;
 
@@ -138,24 +137,36 @@ final class CollectionSync {
                                         : reread(request, folder, window, budget, attempt));
                     });
         }
-        CollectionState claim = new CollectionState(next, state.watermark(), state.known(), key, NO_ANSWER,
-                optionBytes);
+        CollectionState claim = context.claims().claim(state, next, optionBytes);
         return context.state().replaceCollection(context.device(), request.collectionId(), key, claim)
-                .flatMap(claimed -> {
-                    if (!claimed) {
-                        return reread(request, folder, window, budget, attempt);
-                    }
-                    ClientCommandApplier applier = new ClientCommandApplier(context.store(), context.user(), folder,
-                            context.deletedItemsId(), content, options.supportedNames(), request.deletesMove());
-                    return applier.apply(request.commands(), state.known())
-                            .flatMap(applied -> serverChanges(request, folder, options, content, state.watermark(),
-                                    applied.known(), window, budget)
-                                    .flatMap(page -> commit(request, next, next, page, applied.responses(),
-                                            optionBytes)
-                                            .map(stored -> page.outcome(request, next, applied.responses(),
-                                                    context.version()))))
-                            .onErrorResume(e -> rollback(request, claim, state, e));
-                });
+                .flatMap(claimed -> claimed
+                        ? applyAndAnswer(request, folder, state, claim, options, content, window, budget, attempt)
+                        : reread(request, folder, window, budget, attempt));
+    }
+
+    /**
+     * Applies the commands under the claim and stores the answer by a compare-and-set from the claim's key. When that
+     * fails, the claim was taken over (this instance was presumed dead): the answer of the instance that took over
+     * is replayed instead, so the device never gets two answers for one key.
+     */
+    private Mono<Outcome> applyAndAnswer(CollectionRequest request, Folder folder, CollectionState state,
+                                         CollectionState claim, CollectionOptions options, ContentOptions content,
+                                         int window, ByteBudget budget, int attempt) {
+        String next = SyncClaims.nextKey(claim);
+        ClientCommandApplier applier = new ClientCommandApplier(context.store(), context.user(), folder,
+                context.deletedItemsId(), content, options.supportedNames(), request.deletesMove(),
+                clientId -> SyncClaims.writeId(context.device(), request.collectionId(), claim, clientId),
+                SyncClaims.again(state));
+        return applier.apply(request.commands(), state.known())
+                .flatMap(applied -> serverChanges(request, folder, options, content, state.watermark(),
+                        applied.known(), window, budget)
+                        .flatMap(page -> commit(request, claim.syncKey(), next, page, applied.responses(),
+                                options.encode())
+                                .flatMap(stored -> stored
+                                        ? Mono.just(page.outcome(request, next, applied.responses(),
+                                                context.version()))
+                                        : reread(request, folder, window, budget, attempt))))
+                .onErrorResume(e -> rollback(request, claim, state, e));
     }
 
     /** A key that is not the current one: a retry to replay, a race to wait out, or status 3. */
@@ -166,16 +177,39 @@ final class CollectionSync {
             if (state.previousResponse().length > 0) {
                 return Mono.just(new Outcome(WbxmlDecoder.DEFAULT.decode(state.previousResponse()), true, 0));
             }
+            if (context.claims().abandoned(state)) {
+                return takeOver(request, folder, state, window, budget, attempt);
+            }
             if (attempt < POLL_ATTEMPTS) {
                 // the request that claimed this key is still working: ask again shortly
                 return Mono.delay(Duration.ofMillis(POLL_MILLIS))
                         .then(reread(request, folder, window, budget, attempt));
             }
+            // MS-ASCMD 2.2.3.177.17: 16, retry: the claim is held by a request still at work (here or on another
+            // node); the retry replays its answer, or takes the claim over once its holder is gone
+            LOG.info("sync deferred user={} device={} collection={}: the key is claimed by a request at work",
+                    context.user(), context.device().deviceId(), request.collectionId());
+            return Mono.just(status(request, key, SyncStatus.RETRY));
         }
         // MS-ASCMD 2.2.3.177.17: status 3, the client must start over from SyncKey 0
         LOG.info("sync refused user={} device={} collection={}: invalid sync key", context.user(),
                 context.device().deviceId(), request.collectionId());
         return Mono.just(status(request, SyncKeys.INITIAL, SyncStatus.INVALID_SYNC_KEY));
+    }
+
+    /**
+     * The claim's holder died between the claim and the answer: the key is given back with the claim's id (see
+     * {@link SyncClaims}) and the request is processed again; what the first attempt wrote is found, not doubled.
+     */
+    private Mono<Outcome> takeOver(CollectionRequest request, Folder folder, CollectionState claim, int window,
+                                   ByteBudget budget, int attempt) {
+        CollectionState.Claim held = claim.claim();
+        LOG.info("sync claim taken over user={} device={} collection={} from instance={} since={}", context.user(),
+                context.device().deviceId(), request.collectionId(), held == null ? "(earlier release)"
+                        : held.holder(), held == null ? "?" : held.since());
+        return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(),
+                        SyncClaims.release(claim))
+                .then(reread(request, folder, window, budget, attempt));
     }
 
     private Mono<Outcome> reread(CollectionRequest request, Folder folder, int window, ByteBudget budget,
@@ -226,7 +260,8 @@ final class CollectionSync {
         // MS-ASCMD 2.2.3.177.17: 16, retry: the server could not reach the store (or its login was refused)
         int status = refused || error instanceof MailStoreException e && e.kind() == MailStoreException.Kind.UNAVAILABLE
                 ? SyncStatus.RETRY : SyncStatus.SERVER_ERROR;
-        return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(), previous)
+        return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(),
+                        SyncClaims.released(previous, claim))
                 .thenReturn(status(request, request.syncKey(), status));
     }
 

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param version the request's protocol version
  * @param folders the user's folders by id, read once per request
  * @param now     when the request arrived (FilterType windows)
+ * @param claims  this node run's claims on next keys
  */
 record SyncContext(MailStore store, StateStore state, String user, DeviceKey device, ProtocolVersion version,
-                   Map<String, Folder> folders, Instant now) {
+                   Map<String, Folder> folders, Instant now, SyncClaims claims) {
 
     /** The Deleted Items folder, or {@code null}. */
     String deletedItemsId() {

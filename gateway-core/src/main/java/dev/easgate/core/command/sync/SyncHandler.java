@@ -44,6 +44,7 @@ public final class SyncHandler implements CommandHandler {
     private final StateStore state;
     private final GatewayConfig config;
     private final SyncWait wait;
+    private final SyncClaims claims;
 
     public SyncHandler(MailStore store, StateStore state, GatewayConfig config) {
         this(store, state, config, SyncWait.IMMEDIATE);
@@ -54,6 +55,7 @@ public final class SyncHandler implements CommandHandler {
         this.state = state;
         this.config = config;
         this.wait = wait;
+        this.claims = SyncClaims.forNode(config.clustered());
     }
 
     @Override
@@ -194,7 +196,7 @@ public final class SyncHandler implements CommandHandler {
     private Mono<Result> attempt(CommandRequest command, SyncRequest request) {
         return store.folders(command.user()).collectMap(Folder::id).flatMap(folders -> {
             SyncContext context = new SyncContext(store, state, command.user(), command.deviceKey(),
-                    command.version(), folders, command.receivedAt());
+                    command.version(), folders, command.receivedAt(), claims);
             CollectionSync sync = new CollectionSync(context);
             int max = config.syncMaxWindowSize();
             AtomicInteger budget = new AtomicInteger(clamp(request.windowSize(), max));
