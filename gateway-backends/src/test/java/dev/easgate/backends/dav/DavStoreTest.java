@@ -15,6 +15,7 @@ import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreContract;
 import dev.easgate.backends.mail.MailStoreException.Kind;
 import dev.easgate.backends.memory.MemoryMailStore;
+import dev.easgate.wbxml.WbxmlElement;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +84,17 @@ class DavStoreTest implements MailStoreContract {
         assertThat(second.modSeq()).isGreaterThan(first.modSeq());
         assertThat(third.modSeq()).isGreaterThan(second.modSeq());
         assertThat(store.item(user, folder.id(), second.id()).block()).isEqualTo(second);
+    }
+
+    @Test
+    @Override
+    public void anItemAddedUnderAWriteIdIsFoundAgainNotAddedTwice() {
+        String user = newUser();
+        MailStoreContract.assertAddedOnce(store, user, people(user), contact("Ada Lovelace"));
+        MailStoreContract.assertAddedOnce(store, user, defaultFolder(user, FolderType.CALENDAR),
+                new ItemContent.Pim(ItemClass.CALENDAR, WbxmlElement.el("AirSync:ApplicationData")
+                        .child("Calendar:Subject", "Review").child("Calendar:StartTime", "20301201T100000Z")
+                        .child("Calendar:EndTime", "20301201T110000Z").build()));
     }
 
     @Test

@@ -159,6 +159,30 @@ public interface MailStoreContract {
         assertThat(store().item(user, folder.id(), second.id()).block()).isEqualTo(second);
     }
 
+    /** {@link MailStore#addOnce}: the same write id again finds the first item; another write id adds. */
+    @Test
+    default void anItemAddedUnderAWriteIdIsFoundAgainNotAddedTwice() {
+        String user = newUser();
+        Folder folder = mailFolder(user, Folder.ROOT, "Box");
+        assertAddedOnce(store(), user, folder, email("draft"));
+    }
+
+    /** What {@link #anItemAddedUnderAWriteIdIsFoundAgainNotAddedTwice} checks, for any item the folder holds. */
+    static void assertAddedOnce(MailStore store, String user, Folder folder, ItemContent content) {
+        String writeId = UUID.randomUUID().toString();
+        Item first = store.addOnce(user, folder.id(), writeId, content).block();
+        Item again = store.addOnce(user, folder.id(), writeId, content).block();
+        Item other = store.addOnce(user, folder.id(), UUID.randomUUID().toString(), content).block();
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.modSeq()).isEqualTo(first.modSeq());
+        assertThat(other.id()).isNotEqualTo(first.id());
+        assertThat(store.changesSince(user, folder.id(), 0).block().changed()).extracting(ItemVersion::id)
+                .containsExactlyInAnyOrder(first.id(), other.id());
+        assertThat(store.item(user, folder.id(), first.id()).block().content().itemClass())
+                .isEqualTo(content.itemClass());
+    }
+
     @Test
     default void changesSinceZeroListsEveryItemInModSeqOrder() {
         String user = newUser();
