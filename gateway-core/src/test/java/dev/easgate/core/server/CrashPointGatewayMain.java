@@ -10,30 +10,37 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A gateway for crash tests, run as a child process by {@link GatewayChild}: the production gateway, whose state
- * store is wrapped so that the parent can hold an answer right after its state was written. It prints
- * {@code READY <port>} once listening. A line {@code ARM} on its standard input (acknowledged with {@code ARMED})
- * arms the hold: the next sync state stored with its answer (a successful {@code replaceCollection} whose state
- * carries a non-empty replay copy) prints {@code HELD <collectionId> <syncKey>} and never completes, so the
- * request never gets its answer and the parent can kill the process inside that window.
+ * store is wrapped so that the parent can hold a request at a crash point. It prints {@code READY <port>} once
+ * listening. A line on its standard input (acknowledged with {@code ARMED}) arms one hold, which prints
+ * {@code HELD ...} and never completes, so the request never gets its answer and the parent can kill the process
+ * inside that window:
+ * <ul>
+ *   <li>{@code ARM}: the next sync state stored with its answer (a successful {@code replaceCollection} whose state
+ *       carries a non-empty replay copy), right after it is stored: {@code HELD <collectionId> <syncKey>};</li>
+ *   <li>{@code ARM BEFORE}: the same write, before it is stored (the store has applied the client's commands, the
+ *       claim is all the state says): {@code HELD <collectionId> <syncKey>};</li>
+ *   <li>{@code ARM PROVISIONED}: the next device record stored with a final policy key and none pending (a
+ *       Provision acknowledgement), right after it is stored: {@code HELD <policyKey>}.</li>
+ * </ul>
  */
 public final class CrashPointGatewayMain {
     private CrashPointGatewayMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        AtomicBoolean armed = new AtomicBoolean();
+        AtomicReference<String> armed = new AtomicReference<>("");
         Gateway gateway = Gateway.start(ConfigLoader.load(args, Map.of()), store -> new HoldingStore(store, armed));
         say("READY " + gateway.port());
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = commands.readLine(); line != null; line = commands.readLine()) {
-            if (line.equals("ARM")) {
-                armed.set(true);
+            if (line.startsWith("ARM")) {
+                armed.set(line.intern()); // compareAndSet compares references: the same object as the literals
                 say("ARMED");
             }
         }
@@ -45,13 +52,17 @@ public final class CrashPointGatewayMain {
         System.out.flush();
     }
 
-    /** Delegates everything; holds the first answer-carrying collection write after arming. */
-    private record HoldingStore(StateStore store, AtomicBoolean armed) implements StateStore {
+    /** Delegates everything; holds the first write of the armed kind. */
+    private record HoldingStore(StateStore store, AtomicReference<String> armed) implements StateStore {
         @Override
         public Mono<Boolean> replaceCollection(DeviceKey key, String collectionId, String expectedKey,
                                                CollectionState next) {
+            if (next.previousResponse().length > 0 && armed.compareAndSet("ARM BEFORE", "")) {
+                say("HELD " + collectionId + " " + next.syncKey());
+                return Mono.never();
+            }
             return store.replaceCollection(key, collectionId, expectedKey, next).flatMap(stored -> {
-                if (stored && next.previousResponse().length > 0 && armed.compareAndSet(true, false)) {
+                if (stored && next.previousResponse().length > 0 && armed.compareAndSet("ARM", "")) {
                     say("HELD " + collectionId + " " + next.syncKey());
                     return Mono.never();
                 }
@@ -66,7 +77,14 @@ public final class CrashPointGatewayMain {
 
         @Override
         public Mono<Void> putDevice(DeviceRecord device) {
-            return store.putDevice(device);
+            return store.putDevice(device).then(Mono.defer(() -> {
+                if (device.policyKey() != 0 && device.pendingPolicyKey() == 0
+                        && armed.compareAndSet("ARM PROVISIONED", "")) {
+                    say("HELD " + device.policyKey());
+                    return Mono.never();
+                }
+                return Mono.<Void>empty();
+            }));
         }
 
         @Override

@@ -164,6 +164,114 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * Killed after the store added a draft the phone sent (MS-ASCMD 2.2.3.7.2 Add with a ClientId) and before the
+     * answer was stored: the state holds only the claim. The restarted node takes the claim over; the retry is
+     * answered with the ServerId of the message the killed run appended, which the server holds once.
+     */
+    @Test
+    void aNodeKilledAfterTheStoreAddedADraftAndBeforeTheAnswerWasStoredAnswersTheRetryWithTheSameServerIdOnce()
+            throws Exception {
+        String user = dovecot.nextUser();
+        Consumer<WbxmlElement.Builder> add = c -> c.child("Add", a -> a.child("Class", "Email")
+                .child("ClientId", "draft-1").child("ApplicationData", d -> d
+                        .child("Email:To", "\"Bob\" <bob@example.com>")
+                        .child("Email:Subject", "Written before the crash")
+                        .child("AirSyncBase:Body", b -> b.child("Type", 1).child("Data", "Kept once."))));
+        Phone drafts;
+        String policyKey;
+        String key1;
+        try (GatewayChild node = GatewayChild.start(options())) {
+            EasTestClient client = client(node.uri(), user, null);
+            assertThat(client.provision().text("Status")).isEqualTo("1");
+            policyKey = client.policyKey();
+            Response folderSync = client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
+                    .child("SyncKey", "0").build());
+            drafts = new Phone(folderIdsByType(folderSync.body()).get("3"));
+            key1 = drafts.initial(client);
+
+            node.arm("ARM BEFORE");
+            CompletableFuture<Response> lost = CompletableFuture.supplyAsync(
+                    () -> client.post("Sync", drafts.request(add)));
+            node.await("HELD", WAIT);
+            node.kill();
+            assertThat(lost).failsWithin(WAIT);
+        }
+        CollectionState claimed;
+        try (DiskStateStore state = DiskStateStore.open(data, DiskStateStore.Durability.FULL)) {
+            claimed = state.collection(new DeviceKey(user, "CRASHPHONE"), drafts.collectionId()).block(WAIT);
+        }
+        assertThat(claimed.previousKey()).isEqualTo(key1);
+        assertThat(claimed.previousResponse()).as("no answer was stored").isEmpty();
+        assertThat(claimed.claim()).as("the killed run's claim").isNotNull();
+
+        try (GatewayChild node = GatewayChild.start(options())) {
+            // the killed run did append the draft
+            EasTestClient checker = client(node.uri(), user, null, "CHECKER");
+            assertThat(checker.provision().text("Status")).isEqualTo("1");
+            checker.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0").build());
+            Phone seen = new Phone(drafts.collectionId());
+            seen.initial(checker);
+            seen.syncToEnd(checker);
+            assertThat(seen.items()).hasSize(1);
+            String appended = seen.items().iterator().next();
+
+            EasTestClient client = client(node.uri(), user, policyKey);
+            WbxmlElement answer = collection(client.post("Sync", drafts.request(add)));
+            assertThat(answer.childText("Status")).isEqualTo("1");
+            assertThat(answer.childText("SyncKey")).isEqualTo(Long.toString(Long.parseLong(key1) + 1));
+            WbxmlElement response = answer.child("Responses").child("Add");
+            assertThat(response.childText("ClientId")).isEqualTo("draft-1");
+            assertThat(response.childText("Status")).isEqualTo("1");
+            assertThat(response.childText("ServerId")).isEqualTo(appended);
+            drafts.apply(answer);
+            drafts.items().add(appended);
+            drafts.syncToEnd(client);
+            assertThat(drafts.adds()).as("the phone's own draft is not sent back to it").isZero();
+            assertThat(drafts.items()).containsExactly(appended);
+
+            seen.syncToEnd(checker);
+            assertThat(seen.items()).as("the server holds the draft once").containsExactly(appended);
+            assertThat(seen.adds()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Killed after the final policy key was stored and before the Provision acknowledgement was answered: the
+     * phone's retry of the acknowledgement gets that key (MS-ASPROV 3.2.5.1.2.1), and the phone goes on with it.
+     */
+    @Test
+    void aNodeKilledBeforeAnsweringAProvisionAcknowledgementGivesTheRetryTheSameFinalKey() throws Exception {
+        String user = dovecot.nextUser();
+        String temporary;
+        String issued;
+        try (GatewayChild node = GatewayChild.start(options())) {
+            EasTestClient client = client(node.uri(), user, null);
+            Response download = client.post("Provision", provision(null));
+            temporary = download.body().child("Policies").child("Policy").childText("PolicyKey");
+            client.policyKey(temporary);
+            node.arm("ARM PROVISIONED");
+            CompletableFuture<Response> lost = CompletableFuture.supplyAsync(
+                    () -> client.post("Provision", provision(temporary)));
+            issued = node.await("HELD", WAIT).split(" ")[1];
+            node.kill();
+            assertThat(lost).failsWithin(WAIT);
+        }
+        try (GatewayChild node = GatewayChild.start(options())) {
+            EasTestClient client = client(node.uri(), user, temporary);
+            Response retried = client.post("Provision", provision(temporary));
+            assertThat(retried.text("Status")).isEqualTo("1");
+            WbxmlElement policy = retried.body().child("Policies").child("Policy");
+            assertThat(policy.childText("Status")).isEqualTo("1");
+            assertThat(policy.childText("PolicyKey")).isEqualTo(issued);
+
+            client.policyKey(issued);
+            Response folderSync = client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
+                    .child("SyncKey", "0").build());
+            assertThat(folderSync.text("Status")).as("no 142: the key is the device's").isEqualTo("1");
+        }
+    }
+
     @Test
     void killedAtRandomMomentsOfABurstOfSyncsTheDeviceGoesOnAndGetsEveryMessageOnce() throws Exception {
         long seed = System.nanoTime();
@@ -262,6 +370,15 @@ class CrashRecoveryTest {
                 + "Date: Mon, 7 Dec 2026 04:00:00 +0000\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=US-ASCII\r\n\r\n" + subject + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static WbxmlElement provision(String acknowledgedKey) {
+        return el(CodePage.PROVISION, "Provision").child("Policies", p -> p.child("Policy", x -> {
+            x.child("PolicyType", "MS-EAS-Provisioning-WBXML");
+            if (acknowledgedKey != null) {
+                x.child("PolicyKey", acknowledgedKey).child("Status", "1");
+            }
+        })).build();
     }
 
     private static Map<String, String> folderIdsByType(WbxmlElement folderSync) {

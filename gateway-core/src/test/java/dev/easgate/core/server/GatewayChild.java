@@ -54,10 +54,15 @@ final class GatewayChild implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    /** Arms the hold of the next answer-carrying collection write. */
+    /** Arms the hold of the next answer-carrying collection write, once it is stored. */
     void arm() throws IOException, InterruptedException {
+        arm("ARM");
+    }
+
+    /** Arms a hold: ARM, ARM BEFORE or ARM PROVISIONED (see {@link CrashPointGatewayMain}). */
+    void arm(String hold) throws IOException, InterruptedException {
         OutputStream in = process.getOutputStream();
-        in.write("ARM\n".getBytes(StandardCharsets.US_ASCII));
+        in.write((hold + "\n").getBytes(StandardCharsets.US_ASCII));
         in.flush();
         await("ARMED", Duration.ofSeconds(10));
     }

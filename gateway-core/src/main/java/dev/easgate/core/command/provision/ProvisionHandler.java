@@ -135,19 +135,33 @@ public final class ProvisionHandler implements CommandHandler {
                 .thenReturn(policyResponse(type, 1, temporary, data));
     }
 
-    /** Phase two: the pending key becomes a final key (3.2.5.1.2.1); another key gets Policy Status 5. */
+    /**
+     * Phase two: the pending key becomes a final key (3.2.5.1.2.1); another key gets Policy Status 5, except the
+     * key of the last acknowledgement repeated (its answer was lost), which gets the same final key again.
+     */
     private Mono<WbxmlElement> acknowledge(CommandRequest request, DeviceRecord device, String type, String key,
                                            String clientStatus) {
         long pending = device.pendingPolicyKey();
         if (pending == 0 || !key.equals(Long.toString(pending))) {
-            LOG.info("Provision acknowledgement refused for user={} device={}: key is not the pending key",
-                    request.user(), request.query().deviceId());
-            return Mono.just(policyResponse(type, 5, 0, null));
+            return state.value(request.deviceKey(), Acknowledgement.VALUE)
+                    .mapNotNull(Acknowledgement::decode)
+                    .filter(last -> last.repeatedBy(key, device.policyKey()))
+                    .map(last -> {
+                        LOG.info("Provision acknowledgement repeated by user={} device={}: the same final key",
+                                request.user(), request.query().deviceId());
+                        return policyResponse(type, 1, last.issued(), null);
+                    })
+                    .switchIfEmpty(Mono.fromSupplier(() -> {
+                        LOG.info("Provision acknowledgement refused for user={} device={}: key is not the pending"
+                                + " key", request.user(), request.query().deviceId());
+                        return policyResponse(type, 5, 0, null);
+                    }));
         }
         long fin = newKey(pending);
         LOG.info("device user={} device={} provisioned (client status {})", request.user(),
                 request.query().deviceId(), clientStatus == null ? "none" : clientStatus.strip());
-        return update(request, current -> current.withPolicyKeys(fin, 0))
+        return state.putValue(request.deviceKey(), Acknowledgement.VALUE, new Acknowledgement(pending, fin).encode())
+                .then(update(request, current -> current.withPolicyKeys(fin, 0)))
                 .thenReturn(policyResponse(type, 1, fin, null));
     }
 

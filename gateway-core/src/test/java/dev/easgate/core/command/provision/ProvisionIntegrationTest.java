@@ -132,6 +132,30 @@ class ProvisionIntegrationTest {
         assertThat(response.text("Status")).isEqualTo("144");
     }
 
+    /** The answer to an acknowledgement was lost: the same acknowledgement again gets the same final key. */
+    @Test
+    void aRepeatedAcknowledgementGetsTheSameFinalKeyAndAnOlderOneStatus5() {
+        EasTestClient client = server.client("demo", "prov-repeat");
+        String temporary = client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, null, null)).body()
+                .child("Policies").child("Policy").childText("PolicyKey");
+        String fin = client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, temporary, "1")).body()
+                .child("Policies").child("Policy").childText("PolicyKey");
+
+        WbxmlElement again = client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, temporary, "1"))
+                .body().child("Policies").child("Policy");
+        assertThat(again.childText("Status")).isEqualTo("1");
+        assertThat(again.childText("PolicyKey")).isEqualTo(fin);
+        assertThat(device("demo", "prov-repeat").policyKey()).isEqualTo(Long.parseLong(fin));
+
+        // provisioned anew: the first round's temporary key is no longer an acknowledgement to repeat
+        String second = client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, null, null)).body()
+                .child("Policies").child("Policy").childText("PolicyKey");
+        client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, second, "1"));
+        WbxmlElement old = client.post("Provision", provisionRequest(ProvisionHandler.EAS_WBXML, temporary, "1"))
+                .body().child("Policies").child("Policy");
+        assertThat(old.childText("Status")).isEqualTo("5");
+    }
+
     @Test
     void acknowledgingAWrongTemporaryKeyGetsPolicyStatus5() {
         EasTestClient client = server.client("demo", "prov-wrong");
