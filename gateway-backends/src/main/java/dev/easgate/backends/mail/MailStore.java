@@ -49,7 +49,8 @@ public interface MailStore {
      * Adds an item once per {@code writeId} (at most 64 characters of {@code [0-9a-z-]}, chosen by the caller): when
      * an item added under the same write id is still in the folder, that item is returned and nothing is added.
      * A Sync processed again after a crash (the device retries its Add, MS-ASCMD 2.2.3.29.1 ClientId) so finds the
-     * item the first attempt added. The mark is the store's own: it is never shown as part of the item.
+     * item the first attempt added. How the store marks the item is its own (a header of the message, a resource
+     * name); the mark may show in the item's raw content.
      */
     Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content);
 

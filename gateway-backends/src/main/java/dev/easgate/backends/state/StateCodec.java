@@ -26,7 +26,7 @@ public final class StateCodec {
     private static final byte DEVICE_V1 = 1;
     private static final byte HIERARCHY_V1 = 1;
     private static final byte COLLECTION_V1 = 1;
-    /** V1 and the claim (presence byte, holder, since, id). */
+    /** V1 and then the claim (holder, since, id); a state without a claim is still written as V1. */
     private static final byte COLLECTION_V2 = 2;
 
     private StateCodec() {
@@ -93,7 +93,8 @@ public final class StateCodec {
 
     public static byte[] collection(CollectionState state) {
         return write(out -> {
-            out.writeByte(COLLECTION_V2);
+            CollectionState.Claim claim = state.claim();
+            out.writeByte(claim == null ? COLLECTION_V1 : COLLECTION_V2);
             string(out, state.syncKey());
             out.writeLong(state.watermark());
             string(out, state.previousKey());
@@ -104,8 +105,6 @@ public final class StateCodec {
             }
             bytes(out, state.previousResponse());
             bytes(out, state.options());
-            CollectionState.Claim claim = state.claim();
-            out.writeBoolean(claim != null);
             if (claim != null) {
                 string(out, claim.holder());
                 instant(out, claim.since());
@@ -130,7 +129,7 @@ public final class StateCodec {
             }
             byte[] previousResponse = bytes(in);
             byte[] options = bytes(in);
-            CollectionState.Claim claim = format == COLLECTION_V2 && in.readBoolean()
+            CollectionState.Claim claim = format == COLLECTION_V2
                     ? new CollectionState.Claim(string(in), instant(in), string(in)) : null;
             return new CollectionState(syncKey, watermark, known, previousKey, previousResponse, options, claim);
         });

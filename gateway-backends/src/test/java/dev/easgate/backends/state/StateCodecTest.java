@@ -65,6 +65,9 @@ class StateCodecTest {
         assertThat(read.options()).containsExactly(1);
         CollectionState plain = new CollectionState("4", 3, Map.of(), "3", new byte[] {2}, new byte[0]);
         assertThat(StateCodec.collection(StateCodec.collection(plain)).claim()).isNull();
+        // what the release before claims can read: a state without a claim keeps the first format
+        assertThat(StateCodec.collection(plain)[0]).isEqualTo((byte) 1);
+        assertThat(StateCodec.collection(state)[0]).isEqualTo((byte) 2);
     }
 
     /** State written by the release before claims (format 1) still decodes, with no claim. */

@@ -1,5 +1,6 @@
 package dev.easgate.core.command.provision;
 
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.DeviceRecord.WipeState;
 import dev.easgate.backends.state.StateStore;
@@ -148,7 +149,7 @@ public final class ProvisionHandler implements CommandHandler {
                     .filter(last -> last.repeatedBy(key, device.policyKey()))
                     .map(last -> {
                         LOG.info("Provision acknowledgement repeated by user={} device={}: the same final key",
-                                request.user(), request.query().deviceId());
+                                LogText.escape(request.user()), LogText.escape(request.query().deviceId()));
                         return policyResponse(type, 1, last.issued(), null);
                     })
                     .switchIfEmpty(Mono.fromSupplier(() -> {

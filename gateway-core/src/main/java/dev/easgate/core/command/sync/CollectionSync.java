@@ -4,6 +4,7 @@ import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.Item;
 import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.CollectionState;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.content.ContentOptions;
@@ -33,12 +34,16 @@ import reactor.core.publisher.Mono;
  * from gets the stored answer again, byte for byte, and nothing is applied twice.
  *
  * <p>Races: a request that carries commands first claims the next key (compare-and-set from the key it holds to
- * a state with the next key and no stored answer yet), and only then writes to the store, so of two racing
- * requests with the same key only one ever applies its commands. The loser reads the state again: once the
- * winner's answer is stored it replays it; while the winner is still working it checks again every
- * {@value #POLL_MILLIS} ms for up to {@value #POLL_ATTEMPTS} times; after that, or when the state moved on
- * otherwise, it answers status 3 and the client syncs from key 0. A request without commands writes nothing until
- * its final compare-and-set, and loses the same way.
+ * a state with the next key, no stored answer yet and who holds the claim, see {@link SyncClaims}), and only then
+ * writes to the store, so of two racing requests with the same key only one applies its commands. The loser reads
+ * the state again: once the winner's answer is stored it replays it; while the winner is still working it checks
+ * again every {@value #POLL_MILLIS} ms for up to {@value #POLL_ATTEMPTS} times, then answers status 16 (retry).
+ * When the state moved on otherwise it answers status 3 and the client syncs from key 0. A request without
+ * commands writes nothing until its final compare-and-set, and loses the same way.
+ *
+ * <p>Crashes: a claim whose holder died (the node was killed between the claim and the answer) is taken over by
+ * the retry, which processes the request again; the store finds the Adds of the first attempt
+ * ({@link ClientCommandApplier}).
  */
 final class CollectionSync {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionSync.class);
@@ -188,7 +193,8 @@ final class CollectionSync {
             // MS-ASCMD 2.2.3.177.17: 16, retry: the claim is held by a request still at work (here or on another
             // node); the retry replays its answer, or takes the claim over once its holder is gone
             LOG.info("sync deferred user={} device={} collection={}: the key is claimed by a request at work",
-                    context.user(), context.device().deviceId(), request.collectionId());
+                    LogText.escape(context.user()), LogText.escape(context.device().deviceId()),
+                    LogText.escape(request.collectionId()));
             return Mono.just(status(request, key, SyncStatus.RETRY));
         }
         // MS-ASCMD 2.2.3.177.17: status 3, the client must start over from SyncKey 0
@@ -204,9 +210,10 @@ final class CollectionSync {
     private Mono<Outcome> takeOver(CollectionRequest request, Folder folder, CollectionState claim, int window,
                                    ByteBudget budget, int attempt) {
         CollectionState.Claim held = claim.claim();
-        LOG.info("sync claim taken over user={} device={} collection={} from instance={} since={}", context.user(),
-                context.device().deviceId(), request.collectionId(), held == null ? "(earlier release)"
-                        : held.holder(), held == null ? "?" : held.since());
+        LOG.info("sync claim taken over user={} device={} collection={} from instance={} since={}",
+                LogText.escape(context.user()), LogText.escape(context.device().deviceId()),
+                LogText.escape(request.collectionId()), held == null ? "(earlier release)" : held.holder(),
+                held == null ? "?" : held.since());
         return context.state().replaceCollection(context.device(), request.collectionId(), claim.syncKey(),
                         SyncClaims.release(claim))
                 .then(reread(request, folder, window, budget, attempt));
@@ -232,7 +239,7 @@ final class CollectionSync {
             return Mono.just(outcome);
         }
         CollectionState next = new CollectionState(state.syncKey(), nextWatermark, state.known(),
-                state.previousKey(), state.previousResponse(), optionBytes);
+                state.previousKey(), state.previousResponse(), optionBytes, state.claim());
         return context.state().replaceCollection(context.device(), request.collectionId(), state.syncKey(), next)
                 .thenReturn(outcome);
     }

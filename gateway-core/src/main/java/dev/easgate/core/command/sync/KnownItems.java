@@ -46,7 +46,7 @@ public final class KnownItems {
         return state.collection(device, folderId).flatMap(current -> {
             Map<String, Long> known = change.apply(new HashMap<>(current.known()));
             CollectionState next = new CollectionState(current.syncKey(), current.watermark(), known,
-                    current.previousKey(), current.previousResponse(), current.options());
+                    current.previousKey(), current.previousResponse(), current.options(), current.claim());
             return state.replaceCollection(device, folderId, current.syncKey(), next)
                     .flatMap(stored -> stored || attempts <= 1 ? Mono.<Void>empty()
                             : update(device, folderId, change, attempts - 1));
