@@ -76,11 +76,15 @@ public final class GatewayMetrics {
         }
     }
 
+    // Micrometer holds a gauge's source weakly: a source only the gauge refers to (a lambda, a method reference) is
+    // collected at the next full GC and the gauge then reads NaN for good, so every gauge here holds it strongly
+
     /** Exposes the number of parked requests of one command (Ping, Sync). */
     public <T> void parkedGauge(String command, T source, ToIntFunction<T> count) {
         Gauge.builder("easgate.parked.requests", source, s -> count.applyAsInt(s))
                 .description("requests parked on this node, waiting for a change")
                 .tag("command", command)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -89,6 +93,7 @@ public final class GatewayMetrics {
         Gauge.builder("easgate.changebus.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
                 .description("whether the change bus delivers (Redis connected)")
                 .tag("kind", kind)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -96,6 +101,7 @@ public final class GatewayMetrics {
     public <T> void inFlightGauge(T source, ToIntFunction<T> count) {
         Gauge.builder("easgate.requests.in.flight", source, s -> count.applyAsInt(s))
                 .description("requests being processed now (parked ones included)")
+                .strongReference(true)
                 .register(registry);
     }
 
