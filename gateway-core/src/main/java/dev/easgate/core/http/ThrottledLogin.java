@@ -6,7 +6,6 @@ import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.metrics.GatewayMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,17 +59,7 @@ public final class ThrottledLogin {
 
     /** The client's address: the peer, or what a trusted reverse proxy says (proxy.trusted). */
     public String clientAddress(HttpServerRequest request) {
-        return guards.proxies().clientAddress(request.remoteAddress(), joined(request, "Forwarded"),
-                joined(request, "X-Forwarded-For"));
-    }
-
-    /**
-     * Every field of a repeated header, in order, as one list (RFC 9110 5.3): HAProxy's {@code option forwardfor}
-     * adds its own X-Forwarded-For line after one a client sent, and the last hop must be read from the last line.
-     */
-    private static String joined(HttpServerRequest request, String header) {
-        List<String> values = request.requestHeaders().getAll(header);
-        return values.isEmpty() ? null : String.join(",", values);
+        return ClientAddress.of(guards.proxies(), request);
     }
 
     /** A login without a device (OPTIONS, Autodiscover): every count applies. */

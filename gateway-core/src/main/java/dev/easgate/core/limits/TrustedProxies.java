@@ -88,6 +88,19 @@ public final class TrustedProxies {
         }
     }
 
+    /** Whether {@code address} is a literal loopback address (127.0.0.0/8, ::1); text that is not an address is not. */
+    public static boolean loopback(String address) {
+        byte[] bytes = literal(address);
+        if (bytes == null) {
+            return false;
+        }
+        try {
+            return InetAddress.getByAddress(bytes).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     public boolean trusted(String address) {
         byte[] bytes = literal(address);
         if (bytes == null) {

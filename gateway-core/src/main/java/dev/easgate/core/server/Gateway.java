@@ -148,7 +148,7 @@ public final class Gateway implements AutoCloseable {
             services.metrics().inFlightGauge(endpoint, EasEndpoint::inFlight);
             Readiness readiness = new Readiness();
             server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
-                    new MetricsEndpoint(services.metrics(), config.metricsPublic()),
+                    new MetricsEndpoint(services.metrics(), config.metricsPublic(), operations.guards().proxies()),
                     new PushEndpoint(services.changeBus(), config.pushToken()), new HealthEndpoint(readiness),
                     operations.autodiscover(), operations.tls());
             // /readyz answers 503 until the probes have ended (at most the probe timeout after start)
