@@ -19,25 +19,42 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code eas-admin}: the command line client of the admin API. Prints a table by default, the API's JSON with
- * {@code --json}. Exit status: 0 done, 1 the gateway refused or failed (its message on stderr), 2 bad usage or the
- * gateway unreachable.
+ * {@code --json}. The common options (--url, --token, --json) and --help are inherited by every command and
+ * subcommand (picocli's ScopeType.INHERIT), so they may stand anywhere after the command name. Exit status
+ * ({@link #DONE}, {@link #REFUSED}, {@link #USAGE}): 0 done, 1 the gateway refused or failed (its message on
+ * stderr), 2 bad usage or the gateway unreachable.
  */
 @Command(name = "eas-admin", mixinStandardHelpOptions = true, version = "eas-admin 0.1",
+        scope = ScopeType.INHERIT, // --help, --version and the exit code list on every (sub)command
         description = "Administers devices of an easgate gateway through its admin API (--admin.port/--admin.token).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the gateway refused or failed (its message on stderr), e.g. no such device, wrong token",
+            "2:bad usage (unknown option, missing argument, no token) or the gateway unreachable"},
         subcommands = {EasAdmin.Devices.class, EasAdmin.Blocks.class, EasAdmin.Debug.class})
 public final class EasAdmin {
+    /** Exit status: the command was done. */
+    public static final int DONE = 0;
+    /** Exit status: the gateway answered with an error (refused, not found, failed). */
+    public static final int REFUSED = 1;
+    /** Exit status: bad usage, or the gateway could not be reached. */
+    public static final int USAGE = 2;
+
     @Option(names = "--url", defaultValue = "${env:EASGATE_ADMIN_URL:-http://127.0.0.1:8090}",
+            scope = ScopeType.INHERIT,
             description = "admin API base URL (default: ${DEFAULT-VALUE}; env EASGATE_ADMIN_URL)")
     String url;
 
-    @Option(names = "--token", defaultValue = "${env:EASGATE_ADMIN_TOKEN}",
+    @Option(names = "--token", defaultValue = "${env:EASGATE_ADMIN_TOKEN}", scope = ScopeType.INHERIT,
             description = "admin token (env EASGATE_ADMIN_TOKEN keeps it out of the process list)")
     String token;
 
-    @Option(names = "--json", description = "print the API's JSON instead of a table")
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON instead of a table")
     boolean json;
 
     PrintWriter out;
@@ -56,7 +73,7 @@ public final class EasAdmin {
         CommandLine line = new CommandLine(admin).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     err.println("eas-admin: " + e.getMessage());
-                    return e instanceof Unreachable ? 2 : 1;
+                    return e instanceof Unreachable ? USAGE : REFUSED;
                 });
         int status = line.execute(args);
         out.flush();

@@ -11,12 +11,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** eas-admin against a running gateway: every device action, tables and --json, errors and exit codes. */
 class EasAdminCliTest {
@@ -148,5 +150,96 @@ class EasAdminCliTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(List.of(output.split("\n"))).first().asString().startsWith("DEVICE");
+    }
+
+    /** A command line as typed, nothing added. */
+    private static Run raw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = EasAdmin.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void commonOptionsMayStandAnywhereAfterTheCommandName() {
+        provisioned("alice", "cli-anywhere");
+        List<Run> runs = List.of(
+                raw("devices", "list", "--user", "alice", "--json", "--url", url, "--token", TOKEN),
+                raw("devices", "--json", "list", "--user", "alice", "--url", url, "--token", TOKEN),
+                raw("--json", "devices", "--url", url, "list", "--token", TOKEN, "--user", "alice"),
+                raw("--url", url, "--token", TOKEN, "--json", "devices", "list", "--user", "alice"));
+        for (Run run : runs) {
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(Json.parseObject(run.out()).get("devices")).asList().isNotEmpty();
+        }
+        // an option given before the command is not reset by the subcommand's defaults
+        Run table = raw("--url", url, "devices", "list", "--token", TOKEN, "--user", "alice");
+        assertThat(table.status()).as(table.err()).isZero();
+        assertThat(table.out()).startsWith("DEVICE").contains("cli-anywhere");
+
+        Run blocks = raw("blocks", "list", "--url", url, "--token", TOKEN, "--json");
+        assertThat(blocks.status()).as(blocks.err()).isZero();
+        assertThat(Json.parseObject(blocks.out())).containsKey("blocks");
+        Run debug = raw("debug", "list", "--json", "--token", TOKEN, "--url", url);
+        assertThat(debug.status()).as(debug.err()).isZero();
+        assertThat(Json.parseObject(debug.out())).containsKey("debug");
+    }
+
+    @Test
+    void everyCommandAndSubcommandHasHelpWithTheExitCodes() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(new CommandLine(new EasAdmin()), List.of(), paths);
+        assertThat(paths).hasSizeGreaterThan(15); // the root, 3 groups, their subcommands
+        for (List<String> path : paths) {
+            for (String flag : List.of("--help", "-h")) {
+                List<String> args = new ArrayList<>(path);
+                args.add(flag);
+                Run help = raw(args.toArray(String[]::new));
+                assertThat(help.status()).as("%s: %s", args, help.err()).isZero();
+                assertThat(help.out()).as("%s", args)
+                        .contains("Usage: " + String.join(" ", prepend("eas-admin", path)))
+                        .contains("--url", "--token", "--json", "Exit codes:", "0   done", "1   the gateway refused",
+                                "2   bad usage");
+            }
+        }
+    }
+
+    private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
+        paths.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            collect(sub, prepend(path, name), paths);
+        });
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    private static List<String> prepend(List<String> path, String last) {
+        List<String> out = new ArrayList<>(path);
+        out.add(last);
+        return out;
+    }
+
+    @Test
+    void exitCodesOfEachKindOfFailure() {
+        Run unknown = raw("devices", "list", "--user", "alice", "--colour");
+        assertThat(unknown.status()).isEqualTo(EasAdmin.USAGE).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--colour'");
+        assertThat(raw("devices", "--url", url, "--token", TOKEN).status()).as("no subcommand").isEqualTo(2);
+        assertThat(raw("devices", "list", "--user", "alice", "--url", url).status()).as("no token").isEqualTo(2);
+        Run unreachable = raw("devices", "list", "--user", "a", "--url", "http://127.0.0.1:1", "--token", "t");
+        assertThat(unreachable.status()).isEqualTo(2);
+        assertThat(unreachable.err()).contains("cannot reach");
+        Run refused = raw("devices", "list", "--user", "a", "--url", url, "--token", "wrong");
+        assertThat(refused.status()).isEqualTo(EasAdmin.REFUSED).isEqualTo(1);
+        assertThat(refused.err()).contains("HTTP 401");
+        assertThat(raw("blocks", "list", "--url", url, "--token", TOKEN).status()).isEqualTo(EasAdmin.DONE).isZero();
     }
 }
