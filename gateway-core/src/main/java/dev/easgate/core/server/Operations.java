@@ -10,6 +10,8 @@ import dev.easgate.core.limits.LimitOptions;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.limits.TrustedProxies;
 import dev.easgate.core.logging.DeviceDebug;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,6 +117,21 @@ final class Operations implements AutoCloseable {
                 config.text(AdminOptions.TOKEN), services.clock(), guards.logins());
         admin = api.start(config.text(AdminOptions.BIND), number);
         LOG.info("admin API listening on http://{}:{}{}", admin.host(), admin.port(), AdminApi.PREFIX);
+        warnIfExposed(config.text(AdminOptions.BIND), admin.address());
+    }
+
+    /**
+     * The admin API speaks plain HTTP: beyond loopback its bearer token and the users' device data cross the network
+     * readable by anyone on the path, so the operator is told at start.
+     */
+    static void warnIfExposed(String bind, SocketAddress bound) {
+        if (bound instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress()) {
+            return;
+        }
+        LOG.warn("admin API listens beyond loopback (admin.bind={}, {}) without TLS: the admin token and device data "
+                + "travel in clear; bind it to 127.0.0.1 and reach it through SSH, or keep it on a management network "
+                + "behind a TLS-terminating proxy", bind, bound);
     }
 
     int adminPort() {
