@@ -2,10 +2,13 @@ package dev.easgate.core.autodiscover;
 
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.auth.Accounts;
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.admin.Json;
 import dev.easgate.core.http.BasicCredentials;
 import dev.easgate.core.http.EasEndpoint;
+import dev.easgate.core.http.FrontGuards;
 import dev.easgate.core.http.ThrottledLogin;
+import dev.easgate.core.metrics.GatewayMetrics;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -42,6 +46,12 @@ import reactor.netty.http.server.HttpServerResponse;
  *       "ActiveSync","Url":...}}; {@code Protocol=AutodiscoverV1} points to the XML endpoint; any other protocol
  *       gets HTTP 400 with ErrorCode InvalidProtocol.</li>
  * </ul>
+ *
+ * <p>The URL answered is public.url; without it, {@code https://<Host>/Microsoft-Server-ActiveSync} for a Host header
+ * listed in autodiscover.hosts only: reflecting any Host would let whoever controls a request's Host (a poisoned
+ * cache, a misrouted name) hand phones a server of their choosing. Any other Host gets the mobilesync schema's
+ * user-level error (Action/Error with Status 2, MS-ASCMD 2.2.3.177.1 and its example 4.2.2), or HTTP 404 with
+ * ErrorCode HostNotServed from the JSON endpoint.
  */
 public final class AutodiscoverEndpoint {
     public static final String PREFIX = "/autodiscover/";
@@ -54,20 +64,28 @@ public final class AutodiscoverEndpoint {
 
     private final ThrottledLogin logins;
     private final String publicUrl;
+    private final List<String> hosts;
 
     /**
      * @param logins    the Basic login, throttled together with the EAS endpoint's (login.* options)
      * @param publicUrl the EAS URL to answer, or "" to derive {@code https://<Host>/Microsoft-Server-ActiveSync}
+     * @param hosts     without a public URL, the Host header values that may be reflected (lower case; a name
+     *                  without a port matches any port)
      */
-    public AutodiscoverEndpoint(ThrottledLogin logins, String publicUrl) {
-        this.logins = java.util.Objects.requireNonNull(logins, "logins");
+    public AutodiscoverEndpoint(ThrottledLogin logins, String publicUrl, List<String> hosts) {
+        this.logins = Objects.requireNonNull(logins, "logins");
         this.publicUrl = publicUrl == null ? "" : publicUrl.strip();
+        this.hosts = List.copyOf(hosts);
     }
 
     /** Without failed-login throttling (tests of the protocol). */
-    public AutodiscoverEndpoint(Accounts accounts, String publicUrl) {
-        this(new ThrottledLogin(accounts, dev.easgate.core.http.FrontGuards.permissive(),
-                new dev.easgate.core.metrics.GatewayMetrics()), publicUrl);
+    public AutodiscoverEndpoint(Accounts accounts, String publicUrl, List<String> hosts) {
+        this(new ThrottledLogin(accounts, FrontGuards.permissive(), new GatewayMetrics()), publicUrl, hosts);
+    }
+
+    /** Whether a URL can be answered at all: public.url is set, or some Host names may be reflected. */
+    public boolean answers() {
+        return !publicUrl.isEmpty() || !hosts.isEmpty();
     }
 
     /** Whether a request path belongs here (case-insensitive, as clients spell it either way). */
@@ -92,20 +110,35 @@ public final class AutodiscoverEndpoint {
         return response.status(HttpResponseStatus.NOT_FOUND).send();
     }
 
-    /** The EAS URL for a request: the configured public URL, or derived from its Host header. */
-    String easUrl(HttpServerRequest request) {
+    /** The EAS URL for a request: the configured public URL, or derived from a listed Host; empty otherwise. */
+    Optional<String> easUrl(HttpServerRequest request) {
         if (!publicUrl.isEmpty()) {
-            return publicUrl;
+            return Optional.of(publicUrl);
         }
-        return "https://" + host(request) + EasEndpoint.PATH;
+        return servedHost(request).map(host -> "https://" + host + EasEndpoint.PATH);
     }
 
-    private static String host(HttpServerRequest request) {
-        String host = request.requestHeaders().get("Host");
-        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
-            return "localhost";
+    /** The request's Host header when autodiscover.hosts lists it (by name and port, or by name alone). */
+    private Optional<String> servedHost(HttpServerRequest request) {
+        String header = request.requestHeaders().get("Host");
+        if (header == null) {
+            return Optional.empty();
         }
-        return host.strip();
+        String host = header.strip().toLowerCase(Locale.ROOT);
+        if (host.isEmpty() || !host.matches("[a-z0-9.\\-:\\[\\]]+")) {
+            return Optional.empty();
+        }
+        String name = host;
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']') && host.substring(colon + 1).matches("[0-9]+")) {
+            name = host.substring(0, colon);
+        }
+        return hosts.contains(host) || hosts.contains(name) ? Optional.of(host) : Optional.empty();
+    }
+
+    private static String shownHost(HttpServerRequest request) {
+        String header = request.requestHeaders().get("Host");
+        return header == null ? "(none)" : LogText.escape(header);
     }
 
     // ---- Autodiscover v2 (JSON) ---------------------------------------------------------------------------------
@@ -116,11 +149,18 @@ public final class AutodiscoverEndpoint {
         String lower = protocol == null ? "" : protocol.toLowerCase(Locale.ROOT);
         String body;
         int status = 200;
-        if (lower.equals("activesync")) {
-            body = Json.write(Map.of("Protocol", "ActiveSync", "Url", easUrl(request)));
+        Optional<String> url = easUrl(request);
+        if ((lower.equals("activesync") || lower.equals("autodiscoverv1")) && url.isEmpty()) {
+            // no public.url and a Host not listed: reflecting it would hand out a URL the requester chose
+            status = 404;
+            body = Json.write(Map.of("ErrorCode", "HostNotServed", "ErrorMessage",
+                    "Autodiscover has no URL for the host this request was sent to"));
+            LOG.info("autodiscover v2: 404 for Host {}: not in autodiscover.hosts and no public.url",
+                    shownHost(request));
+        } else if (lower.equals("activesync")) {
+            body = Json.write(Map.of("Protocol", "ActiveSync", "Url", url.get()));
         } else if (lower.equals("autodiscoverv1")) {
-            String base = publicUrl.isEmpty() ? "https://" + host(request)
-                    : publicUrl.replaceFirst("(?i)/Microsoft-Server-ActiveSync/?$", "");
+            String base = url.get().replaceFirst("(?i)/Microsoft-Server-ActiveSync/?$", "");
             body = Json.write(Map.of("Protocol", "AutodiscoverV1", "Url", base + "/autodiscover/autodiscover.xml"));
         } else {
             status = 400;
@@ -184,7 +224,13 @@ public final class AutodiscoverEndpoint {
             LOG.info("autodiscover: error 601 for user={}: response schema not served", account.user());
             return error(601, "Requested schema version not supported");
         }
-        String url = escape(easUrl(request));
+        Optional<String> served = easUrl(request);
+        if (served.isEmpty()) {
+            LOG.info("autodiscover: error for user={}: Host {} not in autodiscover.hosts and no public.url",
+                    account.user(), shownHost(request));
+            return hostNotServed(address.strip());
+        }
+        String url = escape(served.get());
         LOG.info("autodiscover: answered user={}", account.user());
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                 + "<Autodiscover xmlns=\"" + RESPONSE_NS + "\">\n"
@@ -216,6 +262,29 @@ public final class AutodiscoverEndpoint {
                 + "      <Message>" + message + "</Message>\n"
                 + "      <DebugData />\n"
                 + "    </Error>\n"
+                + "  </Response>\n"
+                + "</Autodiscover>\n";
+    }
+
+    /**
+     * The mobilesync schema's error about the user's settings (MS-ASCMD 2.2.3.63 Error in Action, 2.2.3.177.1
+     * Status 2, laid out as the example of 4.2.2): the request was valid, the server has no URL to give for it.
+     */
+    private static String hostNotServed(String address) {
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                + "<Autodiscover xmlns=\"" + RESPONSE_NS + "\">\n"
+                + "  <Response xmlns=\"" + MOBILESYNC_NS + "\">\n"
+                + "    <Culture>en:us</Culture>\n"
+                + "    <User>\n"
+                + "      <EMailAddress>" + escape(address) + "</EMailAddress>\n"
+                + "    </User>\n"
+                + "    <Action>\n"
+                + "      <Error>\n"
+                + "        <Status>2</Status>\n"
+                + "        <Message>No ActiveSync URL is configured for the host this request was sent to</Message>\n"
+                + "        <DebugData>autodiscover.hosts</DebugData>\n"
+                + "      </Error>\n"
+                + "    </Action>\n"
                 + "  </Response>\n"
                 + "</Autodiscover>\n";
     }

@@ -3,6 +3,8 @@ package dev.easgate.core.server;
 import dev.easgate.core.admin.AdminApi;
 import dev.easgate.core.admin.AdminOptions;
 import dev.easgate.core.admin.BlockList;
+import dev.easgate.core.autodiscover.AutodiscoverEndpoint;
+import dev.easgate.core.autodiscover.AutodiscoverOptions;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.http.FrontGuards;
 import dev.easgate.core.limits.ConcurrencyLimits;
@@ -31,16 +33,21 @@ final class Operations implements AutoCloseable {
     private final DeviceDebug debug;
     private final Disposable blockRefresh;
     private volatile DisposableServer admin;
-    private final dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover;
+    private final AutodiscoverEndpoint autodiscover;
     private final dev.easgate.core.tls.ReloadingSslContext tls;
 
     private Operations(Gateway.Services services, FrontGuards guards, BlockList blocks, DeviceDebug debug,
                        Disposable blockRefresh) {
         GatewayConfig config = services.config();
         // Autodiscover's Basic logins count against the same failed-login throttle as the EAS endpoint's
-        this.autodiscover = new dev.easgate.core.autodiscover.AutodiscoverEndpoint(
+        this.autodiscover = new AutodiscoverEndpoint(
                 new dev.easgate.core.http.ThrottledLogin(services.accounts(), guards, services.metrics()),
-                config.text(dev.easgate.core.autodiscover.AutodiscoverOptions.PUBLIC_URL));
+                config.text(AutodiscoverOptions.PUBLIC_URL),
+                AutodiscoverOptions.hosts(config.text(AutodiscoverOptions.HOSTS)));
+        if (!autodiscover.answers()) {
+            LOG.info("autodiscover: neither public.url nor autodiscover.hosts is set, so Autodiscover answers every "
+                    + "request with its error (no URL is derived from a request's Host header)");
+        }
         this.tls = tls(config);
         this.services = services;
         this.guards = guards;
@@ -87,7 +94,7 @@ final class Operations implements AutoCloseable {
                 config.seconds(dev.easgate.core.tls.TlsOptions.RELOAD_INTERVAL));
     }
 
-    dev.easgate.core.autodiscover.AutodiscoverEndpoint autodiscover() {
+    AutodiscoverEndpoint autodiscover() {
         return autodiscover;
     }
 
