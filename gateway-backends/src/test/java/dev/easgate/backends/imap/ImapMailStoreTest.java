@@ -177,7 +177,7 @@ class ImapMailStoreTest implements MailStoreContract {
         String user = newUser();
         Folder box = mailFolder(user, Folder.ROOT, "Epochs");
         Item item = store.add(user, box.id(), email("x")).block();
-        long otherEpoch = item.modSeq() ^ (1L << ImapMailStore.MODSEQ_BITS);
+        long otherEpoch = item.modSeq() ^ (1L << ImapIds.MODSEQ_BITS);
 
         FolderChanges changes = store.changesSince(user, box.id(), otherEpoch).block();
 
