@@ -91,6 +91,16 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public Flux<Folder> listedFolders(String user) {
+        return store.listedFolders(user);
+    }
+
+    @Override
+    public Mono<FolderChanges> parkedChangesSince(String user, String folderId, long modSeq) {
+        return store.parkedChangesSince(user, folderId, modSeq);
+    }
+
+    @Override
     public Flux<Item> items(String user, String folderId, Collection<String> ids) {
         return store.items(user, folderId, ids);
     }

@@ -76,6 +76,16 @@ public final class CompositeMailStore implements MailStore {
     }
 
     @Override
+    public Flux<Folder> listedFolders(String user) {
+        return mail.listedFolders(user).filter(f -> !davClass(f.itemClass())).concatWith(dav.listedFolders(user));
+    }
+
+    @Override
+    public Mono<FolderChanges> parkedChangesSince(String user, String folderId, long modSeq) {
+        return of(folderId).parkedChangesSince(user, folderId, modSeq);
+    }
+
+    @Override
     public Flux<Item> items(String user, String folderId, Collection<String> ids) {
         return of(folderId).items(user, folderId, ids);
     }

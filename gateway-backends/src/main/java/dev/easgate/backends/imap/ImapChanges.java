@@ -20,31 +20,71 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UIDSet;
 
 /**
  * Change tracking with CONDSTORE/QRESYNC (RFC 7162): {@link #since} asks the server only for what changed
  * ({@code UID FETCH 1:* (...) (CHANGEDSINCE m VANISHED)}); a sequence from before a UIDVALIDITY change (see
  * {@link ImapIds}) is answered with {@link FolderChanges#resetRequired()} and the whole folder. Also the fallback
- * watcher's polls ({@code STATUS (HIGHESTMODSEQ)}) and their per-user watermarks. Blocking: the facade runs it on
- * its scheduler.
+ * watcher's polls ({@code STATUS (UIDVALIDITY HIGHESTMODSEQ)}) and their per-user watermarks, and the parked checks
+ * that reuse an answer while the folder's {@link Fingerprint} stands still ({@link #parkedSince}). Blocking: the
+ * facade runs it on its scheduler.
  */
 final class ImapChanges {
+    private static final String[] FINGERPRINT = {"UIDVALIDITY", "HIGHESTMODSEQ"};
+    /** The most item versions and vanished ids an answer may hold to be kept for the next parked check. */
+    static final int KEPT_ANSWER_MAX = 64;
+
     private final ImapConnections connections;
     private final ImapFolders folders;
     /**
-     * For the fallback watcher, when on: the IMAP HIGHESTMODSEQ by user and folder id from the first look after the
-     * user parked (the park's own store check, {@link #since}) or from the watcher's last poll.
+     * For the fallback watcher, when on: the folder's fingerprint by user and folder id from the first look after
+     * the user parked (the park's own store check) or from the watcher's last poll.
      */
-    private final Map<String, Map<String, Long>> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Fingerprint>> watermarks = new ConcurrentHashMap<>();
     private volatile boolean keepWatermarks;
+    /** By user: the last small answer per folder, and the user's writes through this store. */
+    private final Map<String, Answers> answers = new ConcurrentHashMap<>();
     private final LongAdder statusCommands = new LongAdder();
+    private final LongAdder parkedChecks = new LongAdder();
+    private final LongAdder keptAnswers = new LongAdder();
+
+    /**
+     * A folder's state as far as change tracking goes: RFC 7162 (3.1.1) moves HIGHESTMODSEQ with every change of a
+     * message in the mailbox, expunges included; a recreated mailbox has another UIDVALIDITY.
+     */
+    record Fingerprint(long uidValidity, long highestModSeq) {
+    }
+
+    /** An answer of {@link #since} and the folder's fingerprint and the user's write count it was computed at. */
+    private record Answer(long modSeq, Fingerprint at, long writes, FolderChanges changes) {
+    }
+
+    /**
+     * A user's kept answers by folder id (the one asked for, and the one a device caught up by it will ask for
+     * next); {@code writes} counts the user's writes through this store.
+     */
+    private static final class Answers {
+        final Map<String, List<Answer>> byFolder = new ConcurrentHashMap<>();
+        final AtomicLong writes = new AtomicLong();
+
+        Answer find(String folderId, long modSeq) {
+            for (Answer answer : byFolder.getOrDefault(folderId, List.of())) {
+                if (answer.modSeq() == modSeq && answer.writes() == writes.get()) {
+                    return answer;
+                }
+            }
+            return null;
+        }
+    }
 
     ImapChanges(ImapConnections connections, ImapFolders folders) {
         this.connections = connections;
@@ -53,7 +93,9 @@ final class ImapChanges {
 
     FolderChanges since(String user, String folderId, long modSeq) {
         Entry entry = folders.require(user, folderId);
-        return connections.run(user, p -> {
+        Answers kept = answers.computeIfAbsent(user, u -> new Answers());
+        long writes = kept.writes.get(); // before the look: a write meanwhile makes the answer not worth keeping
+        FolderChanges changes = connections.run(user, p -> {
             boolean qresync = p.hasCapability("QRESYNC");
             if (qresync && !p.isEnabled("QRESYNC")) {
                 p.enable("QRESYNC");
@@ -65,10 +107,8 @@ final class ImapChanges {
                 if (highest < 0) {
                     throw new MailStoreException(Kind.UNAVAILABLE, "the IMAP server lacks CONDSTORE");
                 }
-                if (keepWatermarks) {
-                    // only the first look: later Syncs of other devices must not hide a change from the watcher
-                    watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).putIfAbsent(folderId, highest);
-                }
+                Fingerprint at = new Fingerprint(uidValidity, highest);
+                baseline(user, folderId, at);
                 long encodedHighest = encode(uidValidity, highest);
                 boolean reset = modSeq != 0 && (!sameEpoch(modSeq, uidValidity) || modSeq > encodedHighest
                         || !qresync);
@@ -94,15 +134,106 @@ final class ImapChanges {
                     }
                 }
                 changed.sort(Comparator.comparingLong(ItemVersion::modSeq));
-                return new FolderChanges(encodedHighest, changed, vanished, reset);
+                FolderChanges answer = new FolderChanges(encodedHighest, changed, vanished, reset);
+                keep(kept, folderId, new Answer(modSeq, at, writes, answer), qresync);
+                return answer;
             });
         });
+        return changes;
     }
 
     /**
-     * For the fallback watcher of servers that cannot push: one CONDSTORE {@code STATUS (HIGHESTMODSEQ)} per given
-     * folder of this store (ids of other stores are skipped), at most {@code maxFolders}; a folder whose
-     * HIGHESTMODSEQ moved since this node last saw it is {@link Polled#moved}, one seen for the first time is only
+     * {@link #since} for a parked request's check (the hub listens to the user's changes before it asks): the answer
+     * kept from the last look with the same {@code modSeq} when the folder's fingerprint has not moved since, and no
+     * write of the user went through this store meanwhile. The fingerprint now is the watcher's last observation of
+     * the folder (any later change is published by its next poll, which wakes the request), else one
+     * {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} on a connection of the user already open; with neither, or when
+     * the fingerprint moved, the full look. So a Ping that parks again with nothing new costs no login.
+     */
+    FolderChanges parkedSince(String user, String folderId, long modSeq) {
+        parkedChecks.increment();
+        Answers kept = answers.get(user);
+        Answer last = kept == null ? null : kept.find(folderId, modSeq);
+        if (last != null) {
+            Map<String, Fingerprint> seen = watermarks.get(user);
+            Fingerprint observed = seen == null ? null : seen.get(folderId);
+            if (last.at().equals(observed)) {
+                keptAnswers.increment();
+                return last.changes();
+            }
+            Optional<Fingerprint> now = pooledStatus(user, folderId);
+            if (now.isPresent() && now.get().equals(last.at())) {
+                baseline(user, folderId, now.get());
+                keptAnswers.increment();
+                return last.changes();
+            }
+        }
+        try {
+            return since(user, folderId, modSeq);
+        } catch (MailStoreException e) {
+            // the Ping took the folder from a list of any age: gone meanwhile is NOT_FOUND, as with a fresh list
+            folders.forget(user);
+            folders.require(user, folderId);
+            throw e;
+        }
+    }
+
+    /** The folder's fingerprint by a STATUS on a connection of the user open now, if there is one. */
+    private Optional<Fingerprint> pooledStatus(String user, String folderId) {
+        Optional<Entry> entry = folders.anyAge(user).byId(folderId);
+        try {
+            return entry.flatMap(e -> connections.runIfPooled(user, p -> {
+                statusCommands.increment();
+                return fingerprint(p.status(e.imapName(), FINGERPRINT));
+            }));
+        } catch (MailStoreException refused) {
+            return Optional.empty(); // renamed or deleted meanwhile: the full look tells
+        }
+    }
+
+    /**
+     * Keeps a small answer, and with QRESYNC also the answer for its highest sequence, which is what a device that
+     * took all of it asks next: nothing changed, nothing vanished (RFC 7162 3.2.5.2: CHANGEDSINCE the mailbox's
+     * HIGHESTMODSEQ returns no message, VANISHED (EARLIER) no UID).
+     */
+    private static void keep(Answers kept, String folderId, Answer answer, boolean qresync) {
+        FolderChanges changes = answer.changes();
+        if (changes.changed().size() + changes.vanished().size() > KEPT_ANSWER_MAX) {
+            kept.byFolder.remove(folderId);
+            return;
+        }
+        long highest = changes.highestModSeq();
+        if (!qresync || answer.modSeq() == highest) {
+            kept.byFolder.put(folderId, List.of(answer));
+            return;
+        }
+        Answer caughtUp = new Answer(highest, answer.at(), answer.writes(),
+                new FolderChanges(highest, List.of(), List.of(), false));
+        kept.byFolder.put(folderId, List.of(answer, caughtUp));
+    }
+
+    /** A write of the user went through this store: the answers kept for the user are not reused. */
+    void wrote(String user) {
+        Answers kept = answers.get(user);
+        if (kept != null) {
+            kept.writes.incrementAndGet();
+        }
+    }
+
+    /**
+     * The watcher's baseline of a folder when it has none: only the first look after the user parked; later Syncs
+     * of other devices must not hide a change from the watcher.
+     */
+    private void baseline(String user, String folderId, Fingerprint at) {
+        if (keepWatermarks) {
+            watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).putIfAbsent(folderId, at);
+        }
+    }
+
+    /**
+     * For the fallback watcher of servers that cannot push: one CONDSTORE {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)}
+     * per given folder of this store (ids of other stores are skipped), at most {@code maxFolders}; a folder whose
+     * fingerprint moved since this node last saw it is {@link Polled#moved}, one seen for the first time is only
      * recorded, one that vanished meanwhile makes {@link Polled#hierarchy}. Turns the watermarks on.
      */
     Polled poll(String user, Collection<String> folderIds, int maxFolders) {
@@ -114,16 +245,16 @@ final class ImapChanges {
         if (asked.isEmpty()) {
             return new Polled(0, List.of(), false);
         }
-        Map<String, Long> seen = watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>());
+        Map<String, Fingerprint> seen = watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>());
         return connections.run(user, p -> {
             List<String> moved = new ArrayList<>();
             boolean hierarchy = false;
             for (Entry entry : asked) {
                 try {
                     statusCommands.increment();
-                    long now = p.status(entry.imapName(), new String[] {"HIGHESTMODSEQ"}).highestmodseq;
-                    Long before = seen.put(entry.id(), now);
-                    if (before != null && before != now) {
+                    Fingerprint now = fingerprint(p.status(entry.imapName(), FINGERPRINT));
+                    Fingerprint before = seen.put(entry.id(), now);
+                    if (before != null && !before.equals(now)) {
                         moved.add(entry.id());
                     }
                 } catch (CommandFailedException gone) {
@@ -146,9 +277,22 @@ final class ImapChanges {
         watermarks.keySet().removeIf(user -> !watched.test(user));
     }
 
-    /** STATUS commands the fallback polls sent. */
+    /** STATUS commands the fallback polls and the parked checks sent. */
     long statusCommands() {
         return statusCommands.sum();
+    }
+
+    /** Parked checks so far, and how many of them were answered from a kept answer. */
+    long parkedChecks() {
+        return parkedChecks.sum();
+    }
+
+    long keptAnswers() {
+        return keptAnswers.sum();
+    }
+
+    private static Fingerprint fingerprint(Status status) {
+        return new Fingerprint(status.uidvalidity, status.highestmodseq);
     }
 
     private static List<String> vanishedIds(IMAPResponse response, String folderId, long uidValidity, long uidNext) {

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -110,7 +111,31 @@ public final class ImapConnections implements AutoCloseable {
         ImapCredentials.Login login = credentials.login(user).orElseThrow(() -> new MailStoreException(
                 Kind.UNAVAILABLE, "no IMAP login known for user " + user + " (not logged in since the start)"));
         UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
-        Connection connection = lease(user, pool, login);
+        return runOn(pool, lease(user, pool, login), work);
+    }
+
+    /**
+     * Runs {@code work} on a connection of {@code user} that is pooled and idle now, if there is one; never logs in
+     * nor waits. For a cheap look that is only worth making when it costs no login.
+     */
+    public <T> Optional<T> runIfPooled(String user, Work<T> work) {
+        Optional<ImapCredentials.Login> login = credentials.login(user);
+        UserPool pool = pools.get(user);
+        if (login.isEmpty() || pool == null) {
+            return Optional.empty();
+        }
+        Connection connection;
+        synchronized (pool) {
+            connection = pool.idle.peek();
+            if (connection == null || !connection.login.equals(login.get()) || closed) {
+                return Optional.empty(); // none idle, or the password changed: the next lease logs in anew
+            }
+            pool.idle.poll();
+        }
+        return Optional.of(runOn(pool, connection, work));
+    }
+
+    private <T> T runOn(UserPool pool, Connection connection, Work<T> work) {
         boolean healthy = false;
         try {
             IMAPFolder root = (IMAPFolder) connection.store.getDefaultFolder();

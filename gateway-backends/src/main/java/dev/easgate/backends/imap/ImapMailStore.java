@@ -72,12 +72,18 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Void> deleteFolder(String user, String folderId) {
-        return run(() -> folders.delete(user, folderId));
+        return written(user, () -> {
+            folders.delete(user, folderId);
+            return Boolean.TRUE;
+        }).then();
     }
 
     @Override
     public Mono<Void> emptyFolder(String user, String folderId, boolean deleteSubfolders) {
-        return run(() -> folders.empty(user, folderId, deleteSubfolders));
+        return written(user, () -> {
+            folders.empty(user, folderId, deleteSubfolders);
+            return Boolean.TRUE;
+        }).then();
     }
 
     // ---- items --------------------------------------------------------------------------------------------------
@@ -85,6 +91,18 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     @Override
     public Mono<FolderChanges> changesSince(String user, String folderId, long modSeq) {
         return call(() -> changes.since(user, folderId, modSeq));
+    }
+
+    /** See {@link ImapChanges#parkedSince}. */
+    @Override
+    public Mono<FolderChanges> parkedChangesSince(String user, String folderId, long modSeq) {
+        return call(() -> changes.parkedSince(user, folderId, modSeq));
+    }
+
+    /** The folder list this node last made for the user, of any age (a LIST only when it has none). */
+    @Override
+    public Flux<Folder> listedFolders(String user) {
+        return call(() -> folders.anyAge(user).folders()).flatMapIterable(list -> list);
     }
 
     @Override
@@ -100,7 +118,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Item> add(String user, String folderId, ItemContent content) {
-        return call(() -> items.add(user, folderId, content));
+        return written(user, () -> items.add(user, folderId, content));
     }
 
     @Override
@@ -110,17 +128,20 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
-        return call(() -> items.change(user, folderId, itemId, content));
+        return written(user, () -> items.change(user, folderId, itemId, content));
     }
 
     @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
-        return run(() -> items.delete(user, folderId, itemId));
+        return written(user, () -> {
+            items.delete(user, folderId, itemId);
+            return Boolean.TRUE;
+        }).then();
     }
 
     @Override
     public Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId) {
-        return call(() -> items.move(user, fromFolderId, itemId, toFolderId));
+        return written(user, () -> items.move(user, fromFolderId, itemId, toFolderId));
     }
 
     // ---- attachments and search -----------------------------------------------------------------------------------
@@ -159,7 +180,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     // ---- counters (for tests and diagnostics) -------------------------------------------------------------------------
 
-    /** STATUS commands the fallback polls sent. */
+    /** STATUS commands the fallback polls and the parked checks sent. */
     public long statusCommands() {
         return changes.statusCommands();
     }
@@ -174,6 +195,16 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
         return attachments.partFetches();
     }
 
+    /** Parked checks ({@link #parkedChangesSince}) so far. */
+    public long parkedChecks() {
+        return changes.parkedChecks();
+    }
+
+    /** Parked checks answered from a kept answer, with no full look at the folder. */
+    public long keptAnswers() {
+        return changes.keptAnswers();
+    }
+
     /** Partial fetches ({@code BODY.PEEK[section]<offset.length>}) of streamed large attachments so far. */
     public long attachmentSlices() {
         return attachments.slices();
@@ -183,10 +214,14 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
         return Mono.fromCallable(work).subscribeOn(scheduler);
     }
 
-    private Mono<Void> run(Runnable work) {
+    /** A write of the user's items: the answers kept for parked checks are not reused after it, even a failed one. */
+    private <T> Mono<T> written(String user, Callable<T> work) {
         return call(() -> {
-            work.run();
-            return Boolean.TRUE;
-        }).then();
+            try {
+                return work.call();
+            } finally {
+                changes.wrote(user);
+            }
+        });
     }
 }

@@ -36,6 +36,25 @@ public interface MailStore {
     /** What changed in the folder after {@code modSeq} (0: everything it holds). */
     Mono<FolderChanges> changesSince(String user, String folderId, long modSeq);
 
+    /**
+     * The user's folders as the store last listed them, or as listed now when it has no list: for the check of a
+     * parked request, which a later hierarchy change notification corrects. A store whose listing is cheap keeps the
+     * default, {@link #folders}.
+     */
+    default Flux<Folder> listedFolders(String user) {
+        return folders(user);
+    }
+
+    /**
+     * {@link #changesSince} for the check of a request that parks listening to the user's changes first (a Ping):
+     * the store may answer as of the last state it observed, provided that any change after that observation is
+     * published on the change bus (the parked request then wakes). Same result as {@link #changesSince} for that
+     * state, so the rule over it gives the same answer as a Sync would. The default asks the store now.
+     */
+    default Mono<FolderChanges> parkedChangesSince(String user, String folderId, long modSeq) {
+        return changesSince(user, folderId, modSeq);
+    }
+
     /** The items with these ids in this folder; ids not (any more) there are left out. */
     Flux<Item> items(String user, String folderId, Collection<String> ids);
 

@@ -126,6 +126,85 @@ class ImapMailStoreTest implements MailStoreContract {
     }
 
     @Test
+    void aParkedCheckWithNothingNewReusesTheLastAnswerOnAnOpenConnection() {
+        String user = newUser();
+        Folder inbox = inbox(user);
+        store.add(user, inbox.id(), email("known")).block();
+        long watermark = store.changesSince(user, inbox.id(), 0).block().highestModSeq();
+        long keptBefore = store.keptAnswers();
+        FolderChanges first = store.parkedChangesSince(user, inbox.id(), watermark).block();
+        assertThat(store.keptAnswers()).as("a device caught up by the Sync parks on a kept answer")
+                .isEqualTo(keptBefore + 1);
+        assertThat(first).as("the same as a full look").isEqualTo(store.changesSince(user, inbox.id(), watermark)
+                .block());
+        long logins = connections.logins();
+        long kept = store.keptAnswers();
+        long status = store.statusCommands();
+
+        FolderChanges again = store.parkedChangesSince(user, inbox.id(), watermark).block();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(store.keptAnswers()).isEqualTo(kept + 1);
+        assertThat(store.statusCommands()).as("one STATUS for the fingerprint").isEqualTo(status + 1);
+        assertThat(connections.logins()).isEqualTo(logins);
+
+        dovecot.deliver(user, ("From: a@example.test\r\nSubject: new\r\n\r\nnew\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        FolderChanges moved = store.parkedChangesSince(user, inbox.id(), watermark).block();
+        assertThat(moved.changed()).as("another client's delivery moves the fingerprint").hasSize(1);
+        assertThat(store.keptAnswers()).isEqualTo(kept + 1);
+
+        store.parkedChangesSince(user, inbox.id(), watermark).block();
+        assertThat(store.keptAnswers()).isEqualTo(kept + 2);
+        store.add(user, inbox.id(), email("own write")).block();
+        FolderChanges afterWrite = store.parkedChangesSince(user, inbox.id(), watermark).block();
+        assertThat(afterWrite.changed()).as("a write through the store is never hidden").hasSize(2);
+        assertThat(store.keptAnswers()).isEqualTo(kept + 2);
+    }
+
+    @Test
+    void aParkedCheckWithoutAnOpenConnectionOrObservationLooksInFull() {
+        ImapMailStore unwatched = new ImapMailStore(connections, scheduler); // no watcher, so no observations
+        String user = newUser();
+        Folder inbox = inbox(user);
+        long watermark = unwatched.changesSince(user, inbox.id(), 0).block().highestModSeq();
+        unwatched.parkedChangesSince(user, inbox.id(), watermark).block();
+        connections.closeIdle(user);
+        long logins = connections.logins();
+        long kept = unwatched.keptAnswers();
+
+        unwatched.parkedChangesSince(user, inbox.id(), watermark).block();
+
+        assertThat(unwatched.keptAnswers()).isEqualTo(kept);
+        assertThat(connections.logins()).isEqualTo(logins + 1);
+    }
+
+    @Test
+    void aParkedCheckAnswersFromTheWatchersObservationWithNoCommandAtAll() {
+        String user = newUser();
+        Folder inbox = inbox(user);
+        long watermark = store.changesSince(user, inbox.id(), 0).block().highestModSeq();
+        FolderChanges first = store.parkedChangesSince(user, inbox.id(), watermark).block();
+        assertThat(store.pollModSeqs(user, List.of(inbox.id()), 10).block().moved()).isEmpty();
+        connections.closeIdle(user);
+        long logins = connections.logins();
+        long status = store.statusCommands();
+        long kept = store.keptAnswers();
+
+        assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block()).isEqualTo(first);
+        assertThat(store.keptAnswers()).isEqualTo(kept + 1);
+        assertThat(store.statusCommands()).isEqualTo(status);
+        assertThat(connections.logins()).isEqualTo(logins);
+
+        // a change after the observation: the parked check does not see it, the watcher's next poll does
+        dovecot.deliver(user, ("From: a@example.test\r\nSubject: later\r\n\r\nlater\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block()).isEqualTo(first);
+        assertThat(store.pollModSeqs(user, List.of(inbox.id()), 10).block().moved()).containsExactly(inbox.id());
+        assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block().changed()).hasSize(1);
+    }
+
+    @Test
     void flagChangesAndExpungesComeThroughCondstore() {
         String user = newUser();
         Folder box = mailFolder(user, Folder.ROOT, "Tracked");

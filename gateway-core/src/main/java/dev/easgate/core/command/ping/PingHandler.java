@@ -124,14 +124,28 @@ public final class PingHandler implements CommandHandler {
                             request.query().deviceId(), e.getMessage());
                     return Mono.empty();
                 });
-        return remember.then(store.folders(request.user()).collectMap(Folder::id, Function.identity()))
+        return remember.then(folders(request.user(), ping))
                 .flatMap(existing -> {
-                    List<String> unknown = ping.folderIds().stream().filter(id -> !existing.containsKey(id)).toList();
+                    List<String> unknown = unknown(ping, existing);
                     if (!unknown.isEmpty()) {
                         return refuse(request, 7, unknown.size() + " folder(s) not in the store");
                     }
                     return park(request, ping, existing);
                 });
+    }
+
+    /**
+     * The user's folders as the store last listed them, listed anew only when a watched folder is not among them:
+     * a Ping parking again must not cost a listing (a folder deleted meanwhile wakes it with a hierarchy change).
+     */
+    private Mono<Map<String, Folder>> folders(String user, PingRequest ping) {
+        return store.listedFolders(user).collectMap(Folder::id, Function.identity())
+                .flatMap(listed -> unknown(ping, listed).isEmpty() ? Mono.just(listed)
+                        : store.folders(user).collectMap(Folder::id, Function.identity()));
+    }
+
+    private static List<String> unknown(PingRequest ping, Map<String, Folder> folders) {
+        return ping.folderIds().stream().filter(id -> !folders.containsKey(id)).toList();
     }
 
     /**
@@ -156,6 +170,9 @@ public final class PingHandler implements CommandHandler {
         String deviceId = request.query().deviceId();
         List<String> folderIds = ping.folderIds();
         return Mono.just(CommandResponse.parked(hub.park(parkRequest)
+                // a watched folder gone since the list the Ping was checked against: as if it had been listed
+                .onErrorResume(MailStoreException.class, e -> e.kind() == MailStoreException.Kind.NOT_FOUND
+                        ? Mono.just(new ParkOutcome(ParkOutcome.Reason.HIERARCHY_CHANGED, Set.of())) : Mono.error(e))
                 .map(outcome -> answer(user, deviceId, folderIds, outcome))));
     }
 

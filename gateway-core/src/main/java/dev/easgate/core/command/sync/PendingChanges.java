@@ -34,7 +34,11 @@ public final class PendingChanges {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The ids among {@code folderIds} that hold something for the device, in the given order. */
+    /**
+     * The ids among {@code folderIds} that hold something for the device, in the given order: the check of a
+     * request parked listening to the user's changes, so the store may answer as of the state it observed last
+     * ({@link MailStore#parkedChangesSince}); a change after that wakes the request.
+     */
     public Mono<List<String>> pendingFolders(DeviceKey device, List<String> folderIds, Map<String, Folder> folders) {
         return Flux.fromIterable(folderIds)
                 .filter(folders::containsKey)
@@ -42,15 +46,15 @@ public final class PendingChanges {
                 .collectList();
     }
 
-    /** Whether the device's next Sync of {@code folder} would send anything. */
-    public Mono<Boolean> any(DeviceKey device, Folder folder) {
+    /** Whether the device's next Sync of {@code folder} would send anything, for a parked request's check. */
+    private Mono<Boolean> any(DeviceKey device, Folder folder) {
         return state.collection(device, folder.id())
                 .map(current -> {
                     CollectionOptions options = CollectionOptions.decode(current.options());
                     return new Watched(current.watermark(), current.known(), cutoff(options, folder, clock.instant()));
                 })
                 .defaultIfEmpty(Watched.NEVER_SYNCED)
-                .flatMap(watched -> store.changesSince(device.user(), folder.id(), watched.watermark())
+                .flatMap(watched -> store.parkedChangesSince(device.user(), folder.id(), watched.watermark())
                         .map(changes -> count(watched.watermark(), watched.known(), changes, watched.cutoff()) > 0));
     }
 
