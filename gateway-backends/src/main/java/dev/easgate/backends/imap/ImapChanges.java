@@ -55,6 +55,7 @@ final class ImapChanges {
     private final Map<String, Answers> answers = new ConcurrentHashMap<>();
     private final LongAdder statusCommands = new LongAdder();
     private final LongAdder parkedChecks = new LongAdder();
+    private final LongAdder fingerprintLooks = new LongAdder();
     private final LongAdder keptAnswers = new LongAdder();
 
     /**
@@ -143,12 +144,14 @@ final class ImapChanges {
     }
 
     /**
-     * {@link #since} for a parked request's check (the hub listens to the user's changes before it asks): the answer
-     * kept from the last look with the same {@code modSeq} when the folder's fingerprint has not moved since, and no
-     * write of the user went through this store meanwhile. The fingerprint now is the watcher's last observation of
-     * the folder (any later change is published by its next poll, which wakes the request), else one
-     * {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} on a connection of the user already open; with neither, or when
-     * the fingerprint moved, the full look. So a Ping that parks again with nothing new costs no login.
+     * {@link #since} for a parked request's check (the hub listens to the user's changes, and the watcher polls the
+     * user, before it asks): the answer kept from the last look with the same {@code modSeq}, when no write of the
+     * user went through this store since and the folder's fingerprint has not moved: by the watcher's last
+     * observation (any later change is published by its next poll, which wakes the request), else by one
+     * {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} on a connection of the user already open, else, when the watcher
+     * has not observed the folder yet, by making the kept answer's fingerprint the watcher's baseline (its first
+     * poll publishes any change since). Otherwise the full look. So a Ping that parks again with nothing new costs
+     * no login; a change made while the device was not parked wakes it within one poll of the user.
      */
     FolderChanges parkedSince(String user, String folderId, long modSeq) {
         parkedChecks.increment();
@@ -167,6 +170,16 @@ final class ImapChanges {
                 keptAnswers.increment();
                 return last.changes();
             }
+            // no observation yet and no open connection: the kept answer's fingerprint becomes the watcher's
+            // baseline (atomically, unless a poll was first), so a change since it is published by the first poll
+            if (now.isEmpty() && observed == null && keepWatermarks) {
+                Fingerprint first = watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>())
+                        .putIfAbsent(folderId, last.at());
+                if (first == null || first.equals(last.at())) {
+                    keptAnswers.increment();
+                    return last.changes();
+                }
+            }
         }
         try {
             return since(user, folderId, modSeq);
@@ -183,7 +196,7 @@ final class ImapChanges {
         Optional<Entry> entry = folders.anyAge(user).byId(folderId);
         try {
             return entry.flatMap(e -> connections.runIfPooled(user, p -> {
-                statusCommands.increment();
+                fingerprintLooks.increment();
                 return fingerprint(p.status(e.imapName(), FINGERPRINT));
             }));
         } catch (MailStoreException refused) {
@@ -277,9 +290,14 @@ final class ImapChanges {
         watermarks.keySet().removeIf(user -> !watched.test(user));
     }
 
-    /** STATUS commands the fallback polls and the parked checks sent. */
+    /** STATUS commands the fallback polls sent. */
     long statusCommands() {
         return statusCommands.sum();
+    }
+
+    /** STATUS commands the parked checks sent for a fingerprint on an open connection. */
+    long fingerprintLooks() {
+        return fingerprintLooks.sum();
     }
 
     /** Parked checks so far, and how many of them were answered from a kept answer. */

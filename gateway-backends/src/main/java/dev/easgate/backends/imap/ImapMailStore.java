@@ -180,7 +180,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     // ---- counters (for tests and diagnostics) -------------------------------------------------------------------------
 
-    /** STATUS commands the fallback polls and the parked checks sent. */
+    /** STATUS commands the fallback polls sent. */
     public long statusCommands() {
         return changes.statusCommands();
     }
@@ -203,6 +203,11 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     /** Parked checks answered from a kept answer, with no full look at the folder. */
     public long keptAnswers() {
         return changes.keptAnswers();
+    }
+
+    /** STATUS commands the parked checks sent for a folder's fingerprint on a connection already open. */
+    public long fingerprintLooks() {
+        return changes.fingerprintLooks();
     }
 
     /** Partial fetches ({@code BODY.PEEK[section]<offset.length>}) of streamed large attachments so far. */

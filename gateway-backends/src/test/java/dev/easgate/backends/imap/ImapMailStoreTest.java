@@ -139,13 +139,13 @@ class ImapMailStoreTest implements MailStoreContract {
                 .block());
         long logins = connections.logins();
         long kept = store.keptAnswers();
-        long status = store.statusCommands();
+        long looks = store.fingerprintLooks();
 
         FolderChanges again = store.parkedChangesSince(user, inbox.id(), watermark).block();
 
         assertThat(again).isEqualTo(first);
         assertThat(store.keptAnswers()).isEqualTo(kept + 1);
-        assertThat(store.statusCommands()).as("one STATUS for the fingerprint").isEqualTo(status + 1);
+        assertThat(store.fingerprintLooks()).as("one STATUS for the fingerprint").isEqualTo(looks + 1);
         assertThat(connections.logins()).isEqualTo(logins);
 
         dovecot.deliver(user, ("From: a@example.test\r\nSubject: new\r\n\r\nnew\r\n")
@@ -188,12 +188,12 @@ class ImapMailStoreTest implements MailStoreContract {
         assertThat(store.pollModSeqs(user, List.of(inbox.id()), 10).block().moved()).isEmpty();
         connections.closeIdle(user);
         long logins = connections.logins();
-        long status = store.statusCommands();
+        long looks = store.fingerprintLooks();
         long kept = store.keptAnswers();
 
         assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block()).isEqualTo(first);
         assertThat(store.keptAnswers()).isEqualTo(kept + 1);
-        assertThat(store.statusCommands()).isEqualTo(status);
+        assertThat(store.fingerprintLooks()).isEqualTo(looks);
         assertThat(connections.logins()).isEqualTo(logins);
 
         // a change after the observation: the parked check does not see it, the watcher's next poll does
@@ -202,6 +202,29 @@ class ImapMailStoreTest implements MailStoreContract {
         assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block()).isEqualTo(first);
         assertThat(store.pollModSeqs(user, List.of(inbox.id()), 10).block().moved()).containsExactly(inbox.id());
         assertThat(store.parkedChangesSince(user, inbox.id(), watermark).block().changed()).hasSize(1);
+    }
+
+    @Test
+    void aParkedCheckWithNeitherMakesTheKeptAnswerTheWatchersBaseline() {
+        ImapMailStore watched = new ImapMailStore(connections, scheduler);
+        watched.keepWatermarks();
+        String user = newUser();
+        Folder inbox = inbox(user);
+        long watermark = watched.changesSince(user, inbox.id(), 0).block().highestModSeq();
+        watched.retainWatermarks(u -> false); // unparked since: the watcher forgot the user
+        dovecot.deliver(user, ("From: a@example.test\r\nSubject: away\r\n\r\naway\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        connections.closeIdle(user);
+        long logins = connections.logins();
+
+        FolderChanges parked = watched.parkedChangesSince(user, inbox.id(), watermark).block();
+
+        assertThat(parked.changed()).as("as of the kept answer").isEmpty();
+        assertThat(watched.keptAnswers()).isEqualTo(1);
+        assertThat(watched.fingerprintLooks()).isZero();
+        assertThat(connections.logins()).isEqualTo(logins);
+        // the mail delivered while the user was away: the watcher's first poll reports it (the parked request wakes)
+        assertThat(watched.pollModSeqs(user, List.of(inbox.id()), 10).block().moved()).containsExactly(inbox.id());
     }
 
     @Test

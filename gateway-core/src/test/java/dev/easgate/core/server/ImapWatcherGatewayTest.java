@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.imap.DovecotProcess;
 import dev.easgate.backends.imap.ImapChangeWatcher;
+import dev.easgate.backends.imap.ImapMailStore;
 import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.EasTestClient.Response;
@@ -62,8 +63,12 @@ class ImapWatcherGatewayTest {
     }
 
     private static CompletableFuture<Response> ping(EasTestClient phone, String inbox) {
+        return ping(phone, inbox, 300);
+    }
+
+    private static CompletableFuture<Response> ping(EasTestClient phone, String inbox, int heartbeatSeconds) {
         return CompletableFuture.supplyAsync(() -> phone.post("Ping",
-                el(CodePage.PING, "Ping").child("HeartbeatInterval", 300)
+                el(CodePage.PING, "Ping").child("HeartbeatInterval", heartbeatSeconds)
                         .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
                         .build()));
     }
@@ -170,6 +175,34 @@ class ImapWatcherGatewayTest {
             assertThat(woken.text("Status")).isEqualTo("2");
             assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inboxes.get(outsider));
         }
+    }
+
+    @Test
+    void aPingParkingAgainWithNothingNewCostsNoLoginNorFullLook() throws Exception {
+        String user = dovecot.nextUser();
+        EasTestClient phone = server.client(user, DovecotProcess.PASSWORD, "REPARKPHONE1").protocolVersion("14.1");
+        String inbox = syncedInbox(phone);
+        ImapMailStore store = (ImapMailStore) server.gateway().services().mailStore().attachmentSource()
+                .orElseThrow();
+        ImapChangeWatcher watcher = watcher();
+        assertThat(ping(phone, inbox, 2).get(10, TimeUnit.SECONDS).text("Status")).isEqualTo("1");
+
+        long logins = watcher.logins();
+        long kept = store.keptAnswers();
+        long checks = store.parkedChecks();
+        assertThat(ping(phone, inbox, 2).get(10, TimeUnit.SECONDS).text("Status")).as("expired, nothing new")
+                .isEqualTo("1");
+
+        assertThat(store.parkedChecks()).isEqualTo(checks + 1);
+        assertThat(store.keptAnswers()).as("answered from the kept answer").isEqualTo(kept + 1);
+        assertThat(watcher.logins()).isEqualTo(logins);
+
+        // a delivery between two Pings still wakes the next one: its check sees the fingerprint moved, or answers
+        // from the watcher's observation before the delivery and the watcher's next poll sees it moved
+        dovecot.deliver(user, mail("between two Pings"));
+        Response woken = ping(phone, inbox, 30).get(10, TimeUnit.SECONDS);
+        assertThat(woken.text("Status")).isEqualTo("2");
+        assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
     }
 
     /** Provisions, lists folders and syncs the Inbox once; returns the Inbox id. */
