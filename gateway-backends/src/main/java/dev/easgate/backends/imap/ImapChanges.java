@@ -40,8 +40,8 @@ import org.eclipse.angus.mail.imap.protocol.UIDSet;
  */
 final class ImapChanges {
     private static final String[] FINGERPRINT = {"UIDVALIDITY", "HIGHESTMODSEQ"};
-    /** The most item versions and vanished ids an answer may hold to be kept for the next parked check. */
-    static final int KEPT_ANSWER_MAX = 64;
+    /** The most item versions and vanished ids an answer may hold to be kept for the next parked check (memory). */
+    static final int KEPT_ANSWER_MAX = 16;
 
     private final ImapConnections connections;
     private final ImapFolders folders;
@@ -59,8 +59,9 @@ final class ImapChanges {
     private final LongAdder keptAnswers = new LongAdder();
 
     /**
-     * A folder's state as far as change tracking goes: RFC 7162 (3.1.1) moves HIGHESTMODSEQ with every change of a
-     * message in the mailbox, expunges included; a recreated mailbox has another UIDVALIDITY.
+     * A folder's state as far as change tracking goes: under RFC 7162 every new message and metadata change gets a
+     * new mod-sequence, and a server with QRESYNC reports expunges by mod-sequence too (VANISHED), so HIGHESTMODSEQ
+     * moves with each of them; a recreated mailbox has another UIDVALIDITY.
      */
     record Fingerprint(long uidValidity, long highestModSeq) {
     }
@@ -206,8 +207,8 @@ final class ImapChanges {
 
     /**
      * Keeps a small answer, and with QRESYNC also the answer for its highest sequence, which is what a device that
-     * took all of it asks next: nothing changed, nothing vanished (RFC 7162 3.2.5.2: CHANGEDSINCE the mailbox's
-     * HIGHESTMODSEQ returns no message, VANISHED (EARLIER) no UID).
+     * took all of it asks next: nothing changed, nothing vanished (RFC 7162: CHANGEDSINCE the mailbox's
+     * HIGHESTMODSEQ matches no message, and VANISHED (EARLIER) names no UID expunged after it).
      */
     private static void keep(Answers kept, String folderId, Answer answer, boolean qresync) {
         FolderChanges changes = answer.changes();
