@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Push from any IMAP server, with no server plugin: for the users with a parked device on this node (the heartbeat
- * hub's {@link ParkedUsers} view), one CONDSTORE {@code STATUS (HIGHESTMODSEQ)} per watched folder every
- * {@code interval}, the users spread evenly over the interval, at most {@code maxFolders} folders per round on this
- * node; a folder whose HIGHESTMODSEQ moved is published on the bus as the same event a push would give (a watched
+ * hub's {@link ParkedUsers} view), one CONDSTORE {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} per watched folder
+ * every {@code interval}, the users spread evenly over the interval, at most {@code maxFolders} folders per round on
+ * this node; a folder whose fingerprint moved is published on the bus as the same event a push would give (a watched
  * folder that vanished as a hierarchy change). Users without a parked device are never polled.
  *
  * <p>What it costs the IMAP server is bounded by {@link Settings}: the first {@code heldConnections} parked users
@@ -25,9 +25,10 @@ import reactor.core.publisher.Mono;
  * connection is closed after each poll (LOGOUT), and they are polled by a second round whose length keeps their
  * polls, each a login, under {@code loginsPerSecond} (at least {@code interval} too).
  *
- * <p>The baseline of a folder is the HIGHESTMODSEQ the parking request's own store check saw
- * ({@link ImapMailStore#changesSince} records the first look after the user parked), so a change between that check
- * and the first poll is not lost. The baselines of users no longer parked are dropped every round.
+ * <p>The baseline of a folder is the fingerprint the parking request's own store check saw (the first look after the
+ * user parked, or the kept answer's fingerprint when that check reused one, see
+ * {@link ImapMailStore#parkedChangesSince}), so a change between that check and the first poll is not lost. The
+ * baselines of users no longer parked are dropped every round.
  */
 public final class ImapChangeWatcher implements AutoCloseable {
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Push from a real Dovecot without any push plugin (no push-notification plugin, no push.token): the change watcher,
- * on by default, wakes a parked Ping through {@code STATUS (HIGHESTMODSEQ)} polls; users without a parked device are
+ * on by default, wakes a parked Ping through {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} polls; users without a parked device are
  * never polled; the watcher keeps at most {@code watcher.connections} connections between polls and paces the logins
  * of the rest.
  */
