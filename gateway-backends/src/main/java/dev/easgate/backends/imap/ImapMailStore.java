@@ -123,7 +123,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
-        return call(() -> items.addOnce(user, folderId, writeId, content));
+        return written(user, () -> items.addOnce(user, folderId, writeId, content));
     }
 
     @Override
