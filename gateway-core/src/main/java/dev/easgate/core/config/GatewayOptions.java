@@ -70,6 +70,7 @@ public final class GatewayOptions {
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
             dev.easgate.core.limits.LimitOptions.ALL,
+            dev.easgate.core.connection.ConnectionOptions.ALL,
             dev.easgate.core.admin.AdminOptions.ALL,
             dev.easgate.core.tls.TlsOptions.ALL,
             dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,

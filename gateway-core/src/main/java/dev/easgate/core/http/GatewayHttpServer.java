@@ -1,9 +1,11 @@
 package dev.easgate.core.http;
 
 import dev.easgate.core.autodiscover.AutodiscoverEndpoint;
+import dev.easgate.core.connection.ConnectionGuard;
 import dev.easgate.core.health.HealthEndpoint;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
@@ -18,15 +20,18 @@ public final class GatewayHttpServer {
     /**
      * Binds {@code bind:port} (port 0: a free port) and serves the EAS endpoint, metrics, the push webhook and the
      * health answers on it; also Autodiscover (when not null), and TLS with {@code tls} (when not null; e.g. a
-     * {@link dev.easgate.core.tls.ReloadingSslContext}).
+     * {@link dev.easgate.core.tls.ReloadingSslContext}). {@code connections} times out and limits the connections.
      */
     public static GatewayHttpServer start(String bind, int port, EasEndpoint endpoint, MetricsEndpoint metrics,
                                           PushEndpoint push, HealthEndpoint health,
-                                          AutodiscoverEndpoint autodiscover, SslContext tls) {
+                                          AutodiscoverEndpoint autodiscover, SslContext tls,
+                                          ConnectionGuard connections) {
         HttpServer http = HttpServer.create()
                 .host(bind)
                 .port(port)
-                // phones hold a Ping up to an hour: no server-side idle timeout on open requests
+                // phones hold a Ping up to an hour: the guard's timers spare requests in progress, so Reactor Netty's
+                // own idleTimeout/readTimeout/requestTimeout stay off
+                .doOnChannelInit((observer, channel, remote) -> connections.install(channel))
                 .route(routes -> {
                     routes.route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
                             // balancers poll these every few seconds: no login, not counted as EAS requests
@@ -41,6 +46,7 @@ public final class GatewayHttpServer {
             http = http.secure(spec -> spec.sslContext(tls));
         }
         DisposableServer server = http.bindNow(Duration.ofSeconds(30));
+        connections.watchAcceptor(server.channel());
         return new GatewayHttpServer(server);
     }
 
@@ -60,7 +66,7 @@ public final class GatewayHttpServer {
         try {
             server.disposeNow(timeout);
         } catch (IllegalStateException e) {
-            org.slf4j.LoggerFactory.getLogger(GatewayHttpServer.class)
+            LoggerFactory.getLogger(GatewayHttpServer.class)
                     .warn("requests still open after {} ms; closing their connections", timeout.toMillis());
             server.dispose();
         }

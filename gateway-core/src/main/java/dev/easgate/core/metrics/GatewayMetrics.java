@@ -25,6 +25,8 @@ public final class GatewayMetrics {
     private final Timer wakeLatency;
     private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter loginFailures;
+    private final ConcurrentHashMap<String, Counter> closes = new ConcurrentHashMap<>();
+    private final Counter acceptFailures;
 
     public GatewayMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -39,6 +41,29 @@ public final class GatewayMetrics {
                 .register(registry);
         loginFailures = Counter.builder("easgate.login.failures")
                 .description("logins refused for bad credentials")
+                .register(registry);
+        acceptFailures = Counter.builder("easgate.http.accept.failures")
+                .description("connections the node could not accept (e.g. out of file descriptors)")
+                .register(registry);
+    }
+
+    /** Counts a client connection the gateway closed, by reason: idle, header-timeout, body-timeout, evicted... */
+    public void connectionClosed(String reason) {
+        closes.computeIfAbsent(reason, r -> Counter.builder("easgate.http.closed")
+                .description("client connections closed by the gateway, by reason")
+                .tag("reason", r)
+                .register(registry)).increment();
+    }
+
+    /** Counts a failed accept of a client connection. */
+    public void acceptFailure() {
+        acceptFailures.increment();
+    }
+
+    /** Exposes the client connections open now. */
+    public <T> void openConnectionsGauge(T source, ToIntFunction<T> count) {
+        Gauge.builder("easgate.http.connections", source, s -> count.applyAsInt(s))
+                .description("client connections open on this node")
                 .register(registry);
     }
 

@@ -44,6 +44,8 @@ import dev.easgate.core.command.resolve.ResolveRecipientsHandler;
 import dev.easgate.core.command.validatecert.ValidateCertHandler;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.config.GatewayOptions;
+import dev.easgate.core.connection.ConnectionGuard;
+import dev.easgate.core.connection.ConnectionPolicy;
 import dev.easgate.core.dav.DavBackend;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.dav.DavOptions;
@@ -150,7 +152,8 @@ public final class Gateway implements AutoCloseable {
             server = GatewayHttpServer.start(config.bind(), config.port(), endpoint,
                     new MetricsEndpoint(services.metrics(), config.metricsPublic(), operations.guards().proxies()),
                     new PushEndpoint(services.changeBus(), config.pushToken()), new HealthEndpoint(readiness),
-                    operations.autodiscover(), operations.tls());
+                    operations.autodiscover(), operations.tls(),
+                    new ConnectionGuard(ConnectionPolicy.from(config), services.metrics()));
             // /readyz answers 503 until the probes have ended (at most the probe timeout after start)
             List<ProbeResult> failed = awaitProbes(probes, probeTimeout);
             if (!failed.isEmpty() && config.flag(StartupOptions.FAIL_FAST)) {

@@ -1,0 +1,28 @@
+package dev.easgate.core.connection;
+
+import dev.easgate.core.config.ConfigOption;
+import java.util.List;
+
+/** Options of the front's connection timeouts and limit (read into a {@link ConnectionPolicy}). */
+public final class ConnectionOptions {
+    public static final ConfigOption IDLE_TIMEOUT = new ConfigOption("http.idle-timeout", "120",
+            "seconds a connection with no request in progress stays open (keep-alive between requests, or a client "
+                    + "that connects and sends nothing); 0: never closed for idleness. Requests in progress, parked "
+                    + "Ping/Sync included, are not affected");
+    public static final ConfigOption HEADER_TIMEOUT = new ConfigOption("http.header-timeout", "30",
+            "seconds from a request's first byte to the end of its headers; past it the connection is closed "
+                    + "(a slowly trickling client); 0: no limit");
+    public static final ConfigOption BODY_TIMEOUT = new ConfigOption("http.body-timeout", "60",
+            "seconds a request body may go without a single byte arriving; past it the connection is closed. A slow "
+                    + "upload that keeps moving is never cut; 0: no limit");
+    public static final ConfigOption MAX_CONNECTIONS = new ConfigOption("http.max-connections", "0",
+            "client connections open at once on this node; at the limit the longest idle connection (no request in "
+                    + "progress) is closed to admit a new one, and a new one is refused only when every connection "
+                    + "has a request in progress. 0: three quarters of the file descriptors free at start, at most "
+                    + "parked.max + request.max-concurrent");
+
+    public static final List<ConfigOption> ALL = List.of(IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS);
+
+    private ConnectionOptions() {
+    }
+}
