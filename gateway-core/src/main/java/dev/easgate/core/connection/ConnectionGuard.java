@@ -6,11 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Iterator;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.NettyPipeline;
@@ -22,16 +22,18 @@ import reactor.netty.NettyPipeline;
  */
 public final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
-    /** Idle connections looked at to choose the one to evict: the oldest of a sample, in constant time. */
-    private static final int EVICTION_SAMPLE = 16;
     static final String WATCH = "easgate.connectionWatch";
     static final String BYTES = "easgate.requestBytes";
 
     private final ConnectionPolicy policy;
     private final GatewayMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
-    /** Connections without a request in progress (idle, or headers still arriving): those that may be evicted. */
-    private final Set<ConnectionWatch> evictable = ConcurrentHashMap.newKeySet();
+    /**
+     * Connections without a request in progress (idle, or headers still arriving), those that may be evicted, in the
+     * order they became idle: the first is the one idle the longest.
+     */
+    private final ConcurrentSkipListMap<Long, ConnectionWatch> evictable = new ConcurrentSkipListMap<>();
+    private final AtomicLong idleOrder = new AtomicLong();
     private final LogBudget closeLog = new LogBudget(10, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     public ConnectionGuard(ConnectionPolicy policy, GatewayMetrics metrics) {
@@ -75,33 +77,30 @@ public final class ConnectionGuard {
         server.pipeline().addFirst("easgate.acceptFailures", new AcceptFailures(metrics, this));
     }
 
-    void idle(ConnectionWatch watch) {
-        evictable.add(watch);
+    /** Files the connection among the evictable ones; returns its place, for {@link #busy}. */
+    long idle(ConnectionWatch watch) {
+        long place = idleOrder.incrementAndGet();
+        evictable.put(place, watch);
+        return place;
     }
 
-    void busy(ConnectionWatch watch) {
-        evictable.remove(watch);
-    }
-
-    /** Closes the oldest idle connection of a sample; false when none is idle. */
-    private boolean evictOne() {
-        while (true) {
-            ConnectionWatch oldest = null;
-            Iterator<ConnectionWatch> candidates = evictable.iterator();
-            for (int i = 0; i < EVICTION_SAMPLE && candidates.hasNext(); i++) {
-                ConnectionWatch candidate = candidates.next();
-                if (oldest == null || candidate.idleSince() - oldest.idleSince() < 0) {
-                    oldest = candidate;
-                }
-            }
-            if (oldest == null) {
-                return false;
-            }
-            if (evictable.remove(oldest)) { // a concurrent accept may have taken the same one
-                oldest.evict();
-                return true;
-            }
+    void busy(long place) {
+        if (place != 0) {
+            evictable.remove(place);
         }
+    }
+
+    /**
+     * Closes the connection idle the longest (taken off the list at once, so that concurrent accepts take different
+     * ones); false when none is idle.
+     */
+    private boolean evictOne() {
+        Map.Entry<Long, ConnectionWatch> oldest = evictable.pollFirstEntry();
+        if (oldest == null) {
+            return false;
+        }
+        oldest.getValue().evict();
+        return true;
     }
 
     /** Counts and logs one close: idle closes at DEBUG (they are routine), the others at INFO within a budget. */

@@ -18,8 +18,8 @@ public final class ConnectionOptions {
     public static final ConfigOption MAX_CONNECTIONS = new ConfigOption("http.max-connections", "0",
             "client connections open at once on this node; at the limit the longest idle connection (no request in "
                     + "progress) is closed to admit a new one, and a new one is refused only when every connection "
-                    + "has a request in progress. 0: three quarters of the file descriptors free at start, at most "
-                    + "parked.max + request.max-concurrent");
+                    + "has a request in progress. 0: the file descriptors free at start less a quarter of them (at least "
+                    + "100) kept for backend connections and files, at most parked.max + request.max-concurrent");
 
     public static final List<ConfigOption> ALL = List.of(IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS);
 

@@ -38,16 +38,18 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
     }
 
     /**
-     * Three quarters of the file descriptors this process has free now (its open-file limit minus those already
-     * open: class path, logs, state files), leaving the rest to backend connections (IMAP, SMTP, Redis, DAV) that open
-     * later; at most {@code cap}: beyond the requests that can be in progress at once, more connections can only be
-     * idle ones.
+     * The file descriptors this process has free now (its open-file limit minus those already open: class path,
+     * logs, state files) less a reserve of a quarter of them, at least 100 (at most half), for what opens later:
+     * event loops, backend connections (IMAP, SMTP, Redis, DAV), and the connections accepted in one burst before the
+     * idle ones they displace are closed. At most {@code cap}: beyond the requests that can be in progress at once,
+     * more connections can only be idle ones.
      */
     static int automaticLimit(int cap) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0) {
             long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount();
-            return (int) Math.max(1, Math.min(cap, free * 3 / 4));
+            long reserve = Math.min(free / 2, Math.max(free / 4, 100));
+            return (int) Math.max(1, Math.min(cap, free - reserve));
         }
         return Math.max(1, cap);
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>answering: the request is read and its response not fully written. No timer: a parked Ping or Sync ends at
  *       its heartbeat, a download lasts as long as the phone keeps reading.</li>
  * </ul>
- * Every field but {@link #idleSince} is touched on the channel's event loop only.
+ * Every field is touched on the channel's event loop only.
  */
 final class ConnectionWatch extends ChannelDuplexHandler {
     private enum Phase { IDLE, HEADERS, BODY, ANSWERING }
@@ -36,8 +36,8 @@ final class ConnectionWatch extends ChannelDuplexHandler {
     private final long bodyNanos;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
-    /** When the connection last became idle (opened, or answered its last request); the guard evicts the oldest. */
-    private volatile long idleSince = System.nanoTime();
+    /** Its place among the guard's evictable connections while idle, else 0. */
+    private long idlePlace;
     private long lastBodyByte;
     /** Requests whose final response is not completely written (more than one only when a client pipelines). */
     private int unanswered;
@@ -64,10 +64,6 @@ final class ConnectionWatch extends ChannelDuplexHandler {
         };
     }
 
-    long idleSince() {
-        return idleSince;
-    }
-
     /** Closes the connection if it is still without a request in progress (called from any thread). */
     void evict() {
         ChannelHandlerContext context = ctx;
@@ -89,13 +85,13 @@ final class ConnectionWatch extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext context) {
         cancelTimer();
-        guard.busy(this);
+        leaveIdle();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         cancelTimer();
-        guard.busy(this);
+        leaveIdle();
         context.fireChannelInactive();
     }
 
@@ -113,7 +109,7 @@ final class ConnectionWatch extends ChannelDuplexHandler {
         // the phase changes before the message goes on: a handler may answer within this call
         if (msg instanceof HttpRequest) {
             unanswered++;
-            guard.busy(this);
+            leaveIdle();
             phase = Phase.BODY;
             lastBodyByte = System.nanoTime();
             schedule(bodyNanos);
@@ -158,9 +154,14 @@ final class ConnectionWatch extends ChannelDuplexHandler {
 
     private void becomeIdle() {
         phase = Phase.IDLE;
-        idleSince = System.nanoTime();
-        guard.idle(this);
+        leaveIdle();
+        idlePlace = guard.idle(this);
         schedule(idleNanos);
+    }
+
+    private void leaveIdle() {
+        guard.busy(idlePlace);
+        idlePlace = 0;
     }
 
     private void schedule(long nanos) {
@@ -208,8 +209,13 @@ final class ConnectionWatch extends ChannelDuplexHandler {
         }
         closing = true;
         cancelTimer();
-        guard.closed(reason, ctx.channel().remoteAddress(), reason == CloseReason.IDLE ? idleNanos
-                : reason == CloseReason.HEADER_TIMEOUT ? headerNanos : bodyNanos);
+        long after = switch (reason) {
+            case IDLE -> idleNanos;
+            case HEADER_TIMEOUT -> headerNanos;
+            case BODY_TIMEOUT -> bodyNanos;
+            default -> 0;
+        };
+        guard.closed(reason, ctx.channel().remoteAddress(), after);
         ctx.channel().close();
     }
 }

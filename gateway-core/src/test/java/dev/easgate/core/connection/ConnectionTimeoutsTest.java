@@ -16,7 +16,9 @@ import dev.easgate.wbxml.codepage.CodePage;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
@@ -145,7 +147,7 @@ class ConnectionTimeoutsTest {
             // about 3 s in all, never 1 s without a byte
             int piece = mime.length / 30 + 1;
             for (int offset = 0; offset < mime.length; offset += piece) {
-                connection.write(java.util.Arrays.copyOfRange(mime, offset, Math.min(mime.length, offset + piece)));
+                connection.write(Arrays.copyOfRange(mime, offset, Math.min(mime.length, offset + piece)));
                 Thread.sleep(100);
             }
             assertThat(millisSince(start)).isGreaterThan(2500L);
@@ -179,7 +181,7 @@ class ConnectionTimeoutsTest {
         long start;
         try (RawHttp connection = RawHttp.connect(server.uri(), 16 << 10)) {
             connection.write("POST /Microsoft-Server-ActiveSync?Cmd=GetAttachment&User=bob&DeviceId=DOWNLOAD"
-                    + "&DeviceType=TestPhone&AttachmentName=" + java.net.URLEncoder.encode(name,
+                    + "&DeviceType=TestPhone&AttachmentName=" + URLEncoder.encode(name,
                     StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: test\r\nAuthorization: "
                     + RawHttp.basic("bob", "demo") + "\r\nMS-ASProtocolVersion: 12.1\r\nX-MS-PolicyKey: "
                     + phone.policyKey() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

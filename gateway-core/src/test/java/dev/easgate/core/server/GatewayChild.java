@@ -37,7 +37,16 @@ final class GatewayChild implements AutoCloseable {
 
     /** Starts a gateway with these {@code --key=value} options and waits until it listens. */
     static GatewayChild start(List<String> options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        return start(options, 0);
+    }
+
+    /** The same with at most {@code openFileLimit} open files ({@code ulimit -n}) when it is above 0. */
+    static GatewayChild start(List<String> options, int openFileLimit) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if (openFileLimit > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + openFileLimit + " && exec \"$@\"", "bash"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), CrashPointGatewayMain.class.getName()));
         command.addAll(options);
@@ -90,6 +99,30 @@ final class GatewayChild implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the gateway child survived SIGKILL");
         }
+    }
+
+    /** Waits until a line of its output contains {@code fragment}; fails after {@code limit}. */
+    String awaitOutput(String fragment, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            synchronized (this) {
+                for (String line : output) {
+                    if (line.contains(fragment)) {
+                        return line;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway child did not print '" + fragment + "' within " + limit
+                        + "; its output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** How many lines of its output so far contain {@code fragment}. */
+    synchronized long printed(String fragment) {
+        return output.stream().filter(line -> line.contains(fragment)).count();
     }
 
     synchronized String output() {
