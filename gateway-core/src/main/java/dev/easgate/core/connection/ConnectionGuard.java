@@ -40,6 +40,10 @@ public final class ConnectionGuard {
         this.policy = policy;
         this.metrics = metrics;
         metrics.openConnectionsGauge(open, AtomicInteger::get);
+        LOG.info("client connections: at most {} open (http.max-connections), closed after {} s idle, {} s for "
+                        + "request headers, {} s of a stalled body (0: never)", policy.maxConnections(),
+                policy.idleTimeout().toSeconds(), policy.headerTimeout().toSeconds(),
+                policy.bodyTimeout().toSeconds());
     }
 
     public ConnectionPolicy policy() {
