@@ -9,6 +9,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -17,11 +18,13 @@ import reactor.netty.NettyPipeline;
 
 /**
  * The node's client connections: installs each one's timers ({@link ConnectionWatch}), keeps their number within
- * {@code maxConnections} by closing the longest idle one when a new one arrives at the limit, counts every close in
- * {@code easgate_http_closed_total{reason}} and logs it, and reports accept failures ({@link AcceptFailures}).
+ * {@code maxConnections} by closing the longest idle one when a new one arrives at the limit (see {@link #admit}), counts every close in
+ * {@code easgate_http_closed_total{reason}} and logs it, and reports accept failures ({@link AcceptWatch}).
  */
 public final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+    /** Most evictions waiting for their close before accepting pauses. */
+    static final int EVICTIONS_IN_FLIGHT = 32;
     static final String WATCH = "easgate.connectionWatch";
     static final String BYTES = "easgate.requestBytes";
 
@@ -34,6 +37,11 @@ public final class ConnectionGuard {
      */
     private final ConcurrentSkipListMap<Long, ConnectionWatch> evictable = new ConcurrentSkipListMap<>();
     private final AtomicLong idleOrder = new AtomicLong();
+    /** Connections chosen for eviction whose close has not completed yet. */
+    private final AtomicInteger evicting = new AtomicInteger();
+    /** Whether accepting is paused until evictions catch up. */
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile Channel acceptor;
     private final LogBudget closeLog = new LogBudget(10, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     public ConnectionGuard(ConnectionPolicy policy, GatewayMetrics metrics) {
@@ -56,17 +64,30 @@ public final class ConnectionGuard {
     }
 
     /**
-     * Takes a new client connection (its HTTP codec already in the pipeline): counts it, makes room at the limit, and
-     * installs its timers.
+     * Admits a connection just accepted, on the listening channel's thread before it is registered: counts it and, at
+     * the limit, closes the connection idle the longest; refused (false, the caller closes it at once) only when every
+     * connection has a request in progress. Accepts can outrun the event loops that close evicted connections, each
+     * of which still holds a descriptor: while {@link #EVICTIONS_IN_FLIGHT} wait for their close, accepting pauses
+     * (newcomers wait in the kernel's backlog, holding no descriptor) and resumes once half of them are closed.
      */
-    public void install(Channel channel) {
+    boolean admit(Channel channel) {
         int now = open.incrementAndGet();
-        channel.closeFuture().addListener(done -> open.decrementAndGet());
-        if (now > policy.maxConnections() && !evictOne()) {
-            closed(CloseReason.REFUSED, channel.remoteAddress(), 0);
-            channel.close();
-            return;
+        if (now > policy.maxConnections()) {
+            if (!evictOne()) {
+                open.decrementAndGet();
+                closed(CloseReason.REFUSED, channel.remoteAddress(), 0);
+                return false;
+            }
+            if (evicting.get() >= EVICTIONS_IN_FLIGHT && acceptor != null && paused.compareAndSet(false, true)) {
+                acceptor.config().setAutoRead(false);
+            }
         }
+        channel.closeFuture().addListener(done -> open.decrementAndGet());
+        return true;
+    }
+
+    /** Installs the timers of a new client connection (its HTTP codec already in the pipeline). */
+    public void install(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         if (pipeline.get(NettyPipeline.HttpCodec) == null) {
             return; // not HTTP/1.1 (the front speaks nothing else today)
@@ -76,9 +97,16 @@ public final class ConnectionGuard {
         pipeline.addAfter(NettyPipeline.HttpCodec, WATCH, watch);
     }
 
-    /** Reports accept failures of the listening channel (out of file descriptors) instead of leaving them silent. */
+    /**
+     * Admits the listening channel's new connections ({@link #admit}) and reports its accept failures (out of file
+     * descriptors) instead of leaving them silent.
+     */
     public void watchAcceptor(Channel server) {
-        server.pipeline().addFirst("easgate.acceptFailures", new AcceptFailures(metrics, this));
+        acceptor = server;
+        // added on the channel's own thread and awaited: a handler added from another thread is skipped by the
+        // events that come before its (then asynchronous) handlerAdded, and an accept could slip past the count
+        server.eventLoop().submit(() -> server.pipeline().addFirst("easgate.acceptWatch",
+                new AcceptWatch(metrics, this))).syncUninterruptibly();
     }
 
     /** Files the connection among the evictable ones; returns its place, for {@link #busy}. */
@@ -103,8 +131,15 @@ public final class ConnectionGuard {
         if (oldest == null) {
             return false;
         }
-        oldest.getValue().evict();
+        evicting.incrementAndGet();
+        oldest.getValue().evict(this::evicted);
         return true;
+    }
+
+    private void evicted() {
+        if (evicting.decrementAndGet() <= EVICTIONS_IN_FLIGHT / 2 && paused.compareAndSet(true, false)) {
+            acceptor.config().setAutoRead(true);
+        }
     }
 
     /** Counts and logs one close: idle closes at DEBUG (they are routine), the others at INFO within a budget. */

@@ -64,16 +64,24 @@ final class ConnectionWatch extends ChannelDuplexHandler {
         };
     }
 
-    /** Closes the connection if it is still without a request in progress (called from any thread). */
-    void evict() {
+    /**
+     * Closes the connection if it is still without a request in progress (called from any thread); {@code done} runs
+     * once it is closed or spared.
+     */
+    void evict(Runnable done) {
         ChannelHandlerContext context = ctx;
-        if (context != null) {
-            context.executor().execute(() -> {
-                if (phase == Phase.IDLE || phase == Phase.HEADERS) {
-                    close(CloseReason.EVICTED);
-                }
-            });
+        if (context == null) {
+            done.run();
+            return;
         }
+        context.executor().execute(() -> {
+            if ((phase == Phase.IDLE || phase == Phase.HEADERS) && !closing && context.channel().isActive()) {
+                close(CloseReason.EVICTED);
+                context.channel().closeFuture().addListener(closed -> done.run());
+            } else {
+                done.run();
+            }
+        });
     }
 
     @Override

@@ -31,9 +31,12 @@ class MaxConnectionsTest {
 
     private static void awaitOpen(GatewayTestServer server, int connections) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.gateway().services().metrics().registry().get("easgate.http.connections").gauge().value()
-                != connections) {
-            assertThat(System.nanoTime()).as("%d connections open", connections).isLessThan(deadline);
+        double open;
+        while ((open = server.gateway().services().metrics().registry().get("easgate.http.connections").gauge()
+                .value()) != connections) {
+            assertThat(System.nanoTime()).as("%d connections open (%s now; closed: %s idle, %s evicted, %s refused)",
+                    connections, open, closes(server, "idle"), closes(server, "evicted"), closes(server, "refused"))
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
     }

@@ -1,6 +1,7 @@
 package dev.easgate.core.connection;
 
 import dev.easgate.core.metrics.GatewayMetrics;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -9,20 +10,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of the listening channel: an accept that fails (EMFILE, "Too many open files", when the process is
- * out of file descriptors) is counted and logged at WARN, at most once a minute with the count since, then passed on
- * (Netty's acceptor pauses accepting for a second).
+ * First handler of the listening channel. Each accepted connection passes {@link ConnectionGuard#admit} here, on
+ * the accepting thread, before it is registered anywhere (so the limit holds at accept time, not later when a busy
+ * event loop gets to it); a refused one is closed at once. An accept that fails (EMFILE, "Too many open files", when
+ * the process is out of file descriptors) is counted and logged at WARN, at most once a minute with the count since,
+ * then passed on (Netty's acceptor pauses accepting for a second).
  */
-final class AcceptFailures extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(AcceptFailures.class);
+final class AcceptWatch extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptWatch.class);
 
     private final GatewayMetrics metrics;
     private final ConnectionGuard guard;
     private final LogBudget budget = new LogBudget(1, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
-    AcceptFailures(GatewayMetrics metrics, ConnectionGuard guard) {
+    AcceptWatch(GatewayMetrics metrics, ConnectionGuard guard) {
         this.metrics = metrics;
         this.guard = guard;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Channel child && !guard.admit(child)) {
+            child.unsafe().closeForcibly(); // not registered yet: as Netty's acceptor closes a child it cannot take
+            return;
+        }
+        ctx.fireChannelRead(msg);
     }
 
     @Override
