@@ -64,6 +64,7 @@ public final class GatewayMetrics {
     public <T> void openConnectionsGauge(T source, ToIntFunction<T> count) {
         Gauge.builder("easgate.http.connections", source, s -> count.applyAsInt(s))
                 .description("client connections open on this node")
+                .strongReference(true)
                 .register(registry);
     }
 
