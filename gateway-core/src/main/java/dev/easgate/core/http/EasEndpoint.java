@@ -13,6 +13,7 @@ import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.heartbeat.ParkSignal;
+import dev.easgate.core.limits.ConcurrencyLimits.Refusal;
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
@@ -28,6 +29,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -35,6 +41,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.util.context.Context;
 
 /**
  * The {@code /Microsoft-Server-ActiveSync} endpoint (MS-ASHTTP): OPTIONS, and POST through authentication, the
@@ -66,7 +73,7 @@ public final class EasEndpoint {
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics, FrontGuards guards) {
-        this.guards = java.util.Objects.requireNonNull(guards, "guards");
+        this.guards = Objects.requireNonNull(guards, "guards");
         RequestMdc.install();
         this.logins = new ThrottledLogin(accounts, guards, metrics, this::knownDevice);
         this.metrics = metrics;
@@ -142,7 +149,7 @@ public final class EasEndpoint {
         return logins;
     }
 
-    private Mono<java.util.Optional<Account>> login(BasicCredentials credentials, String address) {
+    private Mono<Optional<Account>> login(BasicCredentials credentials, String address) {
         return logins.login(credentials, address);
     }
 
@@ -231,7 +238,7 @@ public final class EasEndpoint {
                 .then(Mono.defer(exchange::takeLater))
                 .doFinally(signal -> exchange.end())
                 // a parked request holds no worker: it leaves the in-flight count while parked
-                .contextWrite(reactor.util.context.Context.of(ParkSignal.class, new ParkSignal() {
+                .contextWrite(Context.of(ParkSignal.class, new ParkSignal() {
                     @Override
                     public void parked() {
                         inFlight.decrementAndGet();
@@ -281,21 +288,23 @@ public final class EasEndpoint {
             return send(response, CommandResponse.ok(WbxmlElement.el(query.command().page(),
                     query.command().root()).child("Status", 129).build()));
         }
-        dev.easgate.core.limits.ConcurrencyLimits.Refusal busy =
-                guards.concurrency().acquire(account.user(), query.deviceId());
-        if (busy != null) {
-            metrics.refusal(busy == dev.easgate.core.limits.ConcurrencyLimits.Refusal.DEVICE
-                    ? "device_concurrency" : "user_concurrency");
-            LOG.warn("503 for user={} device={} cmd={}: too many requests open for this {}", account.user(),
-                    query.deviceId(), query.command().wireName(),
-                    busy.name().toLowerCase(java.util.Locale.ROOT));
-            return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
-                    .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
-                    .send().then();
-        }
-        // the slots are held until the answer is sent, a parked request's too
-        exchange.onEnd(() -> guards.concurrency().release(account.user(), query.deviceId()));
-        return authorized(request, response, query, version, account, exchange);
+        return guards.concurrency().admit(account.user(), query.deviceId()).flatMap(refusal -> {
+            if (refusal.isPresent()) {
+                return busy(response, query, account, refusal.get());
+            }
+            // the slots are held until the answer is sent, a parked request's too
+            exchange.onEnd(() -> guards.concurrency().release(account.user(), query.deviceId()));
+            return authorized(request, response, query, version, account, exchange);
+        });
+    }
+
+    private Mono<Void> busy(HttpServerResponse response, EasQuery query, Account account, Refusal refusal) {
+        metrics.refusal(refusal == Refusal.DEVICE ? "device_concurrency" : "user_concurrency");
+        LOG.warn("503 for user={} device={} cmd={}: too many requests open for this {}", account.user(),
+                query.deviceId(), query.command().wireName(), refusal.name().toLowerCase(Locale.ROOT));
+        return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
+                .send().then();
     }
 
     private Mono<Void> authorized(HttpServerRequest request, HttpServerResponse response, EasQuery query,
@@ -478,7 +487,7 @@ public final class EasEndpoint {
     }
 
     /** Headers the connection still reads after the request was served: framing and keep-alive. */
-    private static final java.util.Set<String> CONNECTION_HEADERS = java.util.Set.of("connection", "keep-alive",
+    private static final Set<String> CONNECTION_HEADERS = Set.of("connection", "keep-alive",
             "host", "content-length", "transfer-encoding", "te", "upgrade", "expect");
 
     /**
@@ -487,8 +496,8 @@ public final class EasEndpoint {
      */
     private static void dropRequestHeaders(HttpServerRequest request) {
         io.netty.handler.codec.http.HttpHeaders headers = request.requestHeaders();
-        for (String name : java.util.List.copyOf(headers.names())) {
-            if (!CONNECTION_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        for (String name : List.copyOf(headers.names())) {
+            if (!CONNECTION_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 headers.remove(name);
             }
         }

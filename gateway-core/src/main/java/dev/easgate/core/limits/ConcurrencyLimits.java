@@ -1,6 +1,9 @@
 package dev.easgate.core.limits;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 
 /**
  * Requests open at once per device and per user (parked Ping/Sync included: they hold a connection). A phone
@@ -10,6 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConcurrencyLimits {
     /** Which limit refused a request, or null when admitted. */
     public enum Refusal { DEVICE, USER }
+
+    /** How long {@link #admit} waits for a slot that is about to come back, in steps of {@link #GRACE_STEP}. */
+    static final Duration GRACE = Duration.ofMillis(200);
+    static final Duration GRACE_STEP = Duration.ofMillis(20);
 
     private final int perDevice;
     private final int perUser;
@@ -32,6 +39,24 @@ public final class ConcurrencyLimits {
             return Refusal.DEVICE;
         }
         return null;
+    }
+
+    /**
+     * Takes a slot like {@link #acquire}, but waits up to {@link #GRACE} for one before refusing: a phone sends its
+     * next request as soon as it has read an answer, and that answer's slot is given back only once the answer is
+     * flushed, so without the wait a device's back-to-back requests would now and then get 503. Emits the refusal,
+     * empty when admitted.
+     */
+    public Mono<Optional<Refusal>> admit(String user, String deviceId) {
+        return admit(user, deviceId, GRACE.toMillis() / GRACE_STEP.toMillis());
+    }
+
+    private Mono<Optional<Refusal>> admit(String user, String deviceId, long retries) {
+        Refusal refusal = acquire(user, deviceId);
+        if (refusal == null || retries <= 0) {
+            return Mono.just(Optional.ofNullable(refusal));
+        }
+        return Mono.delay(GRACE_STEP).then(Mono.defer(() -> admit(user, deviceId, retries - 1)));
     }
 
     public void release(String user, String deviceId) {
