@@ -96,9 +96,14 @@ final class Ics {
         return out.toString();
     }
 
+    /**
+     * Parses iCalendar text. Lines may end in a bare LF: a calendar-data property inside a multistatus body comes
+     * with its CRs gone (XML 1.0 2.11 normalises line ends), and ical4j unfolds only CRLF followed by white space
+     * (RFC 5545 3.1), so a folded line would otherwise be cut where it was folded.
+     */
     static Calendar parse(String text) {
         try {
-            return new CalendarBuilder().build(new StringReader(text));
+            return new CalendarBuilder().build(new StringReader(text.replace("\r\n", "\n").replace("\n", "\r\n")));
         } catch (IOException | ParserException e) {
             throw new IllegalArgumentException("malformed iCalendar: " + e.getMessage(), e);
         }

@@ -248,6 +248,19 @@ class PimConversionTest {
                 "BEGIN:VALARM");
     }
 
+    /**
+     * A multistatus body gives calendar-data with bare LFs (XML normalises line ends); folded lines (every snapshot
+     * is one) must still unfold, or a node reading events it did not write itself skips them.
+     */
+    @Test
+    void anEventWhoseLinesEndInABareLfReadsTheSame() {
+        String text = PimCodec.toDav(ItemClass.CALENDAR, meeting(), "uid-1", NOW);
+        assertThat(text).contains("\r\n ");
+        assertThat(PimCodec.toEas(ItemClass.CALENDAR, text.replace("\r\n", "\n"))).isEqualTo(meeting());
+        String task = PimCodec.toDav(ItemClass.TASKS, task(), "uid-2", NOW);
+        assertThat(PimCodec.toEas(ItemClass.TASKS, task.replace("\r\n", "\n"))).isEqualTo(task());
+    }
+
     @Test
     void allDayEventInItsZone() {
         roundTrip(ItemClass.CALENDAR, allDay());
