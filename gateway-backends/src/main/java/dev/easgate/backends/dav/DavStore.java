@@ -50,11 +50,14 @@ import reactor.core.publisher.Mono;
  * folder id); an item id is the folder id, {@code :}, and the resource name (or {@code ~} + a hash when the name
  * is not URL-safe or too long).
  *
- * <p>Changes: sync-collection (RFC 6578) from the last sync token; an item's modification sequence is this node's
- * number for the first time it saw the item's current ETag. Numbers come from a hybrid clock (at least the wall
- * clock in microseconds, always growing), so they are comparable across nodes with synchronised clocks: a device
- * that moves to a node that never issued its watermark gets {@code resetRequired} (the core compares the whole
- * folder); items changed since it last synced then carry a higher number than the one it holds.
+ * <p>Changes: sync-collection (RFC 6578) from the last sync token. An item's version ({@link ItemVersion#modSeq},
+ * {@link Item#modSeq}) is {@link #version} of its resource name and ETag: the same on every node and after every
+ * restart, and another one when the content changes (a strong ETag is unique across all versions of a resource,
+ * RFC 7232 2.1). The order of changes is this node's own business: each ETag the node sees takes the next number
+ * of its hybrid clock (at least the wall clock in microseconds, always growing); {@code changesSince} filters by
+ * that number and issues the highest as the watermark. A watermark this node did not issue (a restart, a device
+ * moved from another node, a user evicted from the cache) answers {@code resetRequired}: the core compares the
+ * whole folder, and an item whose ETag did not change has the version the device holds, so nothing is sent again.
  *
  * <p>Writes: PUT with {@code If-None-Match: *} (create) or {@code If-Match} the ETag this node last saw; a 412
  * (changed on the server meanwhile) is NOT_ALLOWED, which Sync answers with status 6 for that change: the server's
@@ -105,7 +108,32 @@ public final class DavStore implements MailStore {
         }
     }
 
-    private record Entry(String etag, long modSeq, Item item) {
+    /**
+     * A resource as this node saw it last.
+     *
+     * @param seq  this node's number for the first time it saw this ETag (the order of changes, the watermark)
+     * @param item its content, whose {@code modSeq} is the ETag's {@link #version}
+     */
+    private record Entry(String etag, long seq, Item item) {
+    }
+
+    /**
+     * The version of a resource at an ETag, a non-negative 63-bit number: the first 8 bytes of the SHA-256 of the
+     * resource name and the ETag. The name is part of it because an ETag is unique only among the versions of one
+     * resource (RFC 7232 2.1); the weak prefix is kept as the server sent it.
+     */
+    static long version(String name, String etag) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((name + "\n" + etag).getBytes(StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (digest[i] & 0xff);
+            }
+            return Math.max(1, v & Long.MAX_VALUE);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -534,16 +562,20 @@ public final class DavStore implements MailStore {
         }).then();
     }
 
-    /** Records a resource's content under its ETag; the number stays while the ETag does. */
+    /**
+     * Records a resource's content under its ETag; its order number stays while the ETag does, its version is the
+     * ETag's.
+     */
     private Entry record(Coll coll, String name, String etag, String data) {
         Entry old = coll.entries.get(name);
-        long modSeq = old != null && Objects.equals(old.etag(), etag) ? old.modSeq() : nextSeq();
+        long seq = old != null && Objects.equals(old.etag(), etag) ? old.seq() : nextSeq();
         Item item = null;
         if (data != null) {
             try {
                 WbxmlElement eas = PimCodec.toEas(coll.folder.itemClass(), data);
                 if (eas != null) {
-                    item = new Item(coll.folder.id() + ":" + token(coll, name), coll.folder.id(), modSeq,
+                    item = new Item(coll.folder.id() + ":" + token(coll, name), coll.folder.id(),
+                            version(name, etag),
                             dateOf(coll.folder.itemClass(), eas), new ItemContent.Pim(coll.folder.itemClass(), eas));
                 }
             } catch (RuntimeException e) {
@@ -554,7 +586,7 @@ public final class DavStore implements MailStore {
             coll.entries.remove(name);
             return null;
         }
-        Entry entry = new Entry(etag, modSeq, item);
+        Entry entry = new Entry(etag, seq, item);
         coll.entries.put(name, entry);
         coll.vanished.remove(name);
         return entry;
@@ -593,23 +625,24 @@ public final class DavStore implements MailStore {
     }
 
     @Override
-    public Mono<FolderChanges> changesSince(String user, String folderId, long modSeq) {
+    public Mono<FolderChanges> changesSince(String user, String folderId, long watermark) {
         return coll(user, folderId).flatMap(coll -> refresh(user, coll)).map(coll -> {
             synchronized (coll) {
                 long highest = coll.highest;
                 for (Entry e : coll.entries.values()) {
-                    highest = Math.max(highest, e.modSeq());
+                    highest = Math.max(highest, e.seq());
                 }
                 for (long v : coll.vanished.values()) {
                     highest = Math.max(highest, v);
                 }
                 coll.highest = highest;
                 coll.issued.add(highest);
-                boolean reset = modSeq != 0 && !coll.issued.contains(modSeq);
-                long since = reset ? 0 : modSeq;
-                List<ItemVersion> changed = coll.entries.values().stream().filter(e -> e.modSeq() > since)
-                        .sorted(Comparator.comparingLong(Entry::modSeq))
-                        .map(e -> new ItemVersion(e.item().id(), e.modSeq(), e.item().date())).toList();
+                boolean reset = watermark != 0 && !coll.issued.contains(watermark);
+                long since = reset ? 0 : watermark;
+                // filtered and ordered by this node's numbers, reported with the ETag's version
+                List<ItemVersion> changed = coll.entries.values().stream().filter(e -> e.seq() > since)
+                        .sorted(Comparator.comparingLong(Entry::seq))
+                        .map(e -> new ItemVersion(e.item().id(), e.item().modSeq(), e.item().date())).toList();
                 List<String> vanished = since == 0 ? List.of() : coll.vanished.entrySet().stream()
                         .filter(v -> v.getValue() > since).map(v -> folderId + ":" + token(coll, v.getKey())).toList();
                 return new FolderChanges(highest, changed, vanished, reset);

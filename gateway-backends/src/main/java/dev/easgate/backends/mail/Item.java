@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param id       server id, unique within the user's store
  * @param folderId the folder holding it
- * @param modSeq   the folder's modification sequence at the item's last change
+ * @param modSeq   the item's version, as {@link ItemVersion#modSeq}; a write's result carries the version of what
+ *                 it wrote, which the core records as what the writing device holds
  * @param date     received date of an email, start of an event, creation of other items (for FilterType)
  * @param content  what it holds
  */

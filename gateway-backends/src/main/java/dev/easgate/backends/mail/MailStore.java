@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
  * signalled as {@link MailStoreException}.
  *
  * <p>Change tracking: each folder has a modification sequence that grows with every add, change or removal of
- * one of its items; {@link #changesSince} lists what happened after a given sequence.
+ * one of its items; {@link #changesSince} lists what happened after a given sequence (the watermark), each item with
+ * its version, which identifies its content and is not an order (see the package documentation).
  *
  * <p>Errors common to every method: a folder id the user's store does not have is NOT_FOUND; an item whose class
  * is not the folder's ({@link Folder#itemClass()}) is INVALID. The shared contract test (MailStoreContract in this
@@ -33,7 +34,10 @@ public interface MailStore {
     /** Deletes a folder with its items and subfolders. Special folders (Inbox ...) are NOT_ALLOWED. */
     Mono<Void> deleteFolder(String user, String folderId);
 
-    /** What changed in the folder after {@code modSeq} (0: everything it holds). */
+    /**
+     * What changed in the folder after the watermark {@code modSeq} (0: everything it holds); a watermark this
+     * store cannot answer from answers every item with {@code resetRequired}.
+     */
     Mono<FolderChanges> changesSince(String user, String folderId, long modSeq);
 
     /**

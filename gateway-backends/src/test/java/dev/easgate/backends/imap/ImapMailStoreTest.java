@@ -30,6 +30,9 @@ class ImapMailStoreTest implements MailStoreContract {
     private static Scheduler scheduler;
     private static ImapConnections connections;
     private static ImapMailStore store;
+    /** A second node over the same Dovecot: connections and store of its own. */
+    private static ImapConnections otherConnections;
+    private static ImapMailStore other;
 
     @BeforeAll
     static void startDovecot() {
@@ -39,12 +42,19 @@ class ImapMailStoreTest implements MailStoreContract {
                 user -> Optional.of(new ImapCredentials.Login(user, DovecotProcess.PASSWORD)), 2, 200,
                 Duration.ofMinutes(5), Duration.ofSeconds(10));
         store = new ImapMailStore(connections, scheduler);
+        otherConnections = new ImapConnections(MailServerUrl.parse(dovecot.imapUrl(), "imap"),
+                user -> Optional.of(new ImapCredentials.Login(user, DovecotProcess.PASSWORD)), 2, 200,
+                Duration.ofMinutes(5), Duration.ofSeconds(10));
+        other = new ImapMailStore(otherConnections, scheduler);
     }
 
     @AfterAll
     static void stopDovecot() {
         if (connections != null) {
             connections.close();
+        }
+        if (otherConnections != null) {
+            otherConnections.close();
         }
         if (scheduler != null) {
             scheduler.dispose();
@@ -57,6 +67,11 @@ class ImapMailStoreTest implements MailStoreContract {
     @Override
     public MailStore store() {
         return store;
+    }
+
+    @Override
+    public MailStore restarted() {
+        return other;
     }
 
     /** Every test works in a Dovecot user of its own. */

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 /**
  * Keeps what a device holds in step with the writes it makes outside Sync. After a MoveItems (MS-ASCMD 2.2.1.12) the
  * device holds the item in the destination under the DstMsgId it was answered (2.2.3.47.2), not in the source: so
- * the item leaves the source's known ids and joins the destination's at the sequence the store gave the move. The
+ * the item leaves the source's known ids and joins the destination's at the version the store gave the move. The
  * next Sync of either folder then sends nothing for it, and {@link PendingChanges} does not count it for this
  * device, while the user's other devices see a delete and an add.
  *

@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * The one rule that decides whether a folder holds something for a device: what the device's next Sync of it would
  * send, computed by the same {@link SyncDiff} over the same stored {@link CollectionState} (watermark, the ids and
- * sequences the device holds, its FilterType). Ping (MS-ASCMD 3.2.5.8: status 2 lists the folders a Sync would bring
+ * versions the device holds, its FilterType). Ping (MS-ASCMD 3.2.5.8: status 2 lists the folders a Sync would bring
  * something for), GetItemEstimate and Sync itself use it, so they cannot disagree: what a device wrote itself is in
- * its known map at the sequence the store gave the write, so it is never pending for that device, while a change by
+ * its known map at the version the store gave the write, so it is never pending for that device, while a change by
  * anyone else is. A folder the device never synced counts exactly when it holds something, so an empty unsynced
  * folder never sends a device from Ping to an empty Sync and back.
  */

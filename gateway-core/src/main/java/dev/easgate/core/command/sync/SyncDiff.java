@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The diff engine of one collection, a pure function (see {@link dev.easgate.backends.state.CollectionState}):
- * sorts the store's changes after the watermark into Add (unknown id), Change (newer sequence than delivered),
+ * sorts the store's changes after the watermark into Add (unknown id), Change (a version other than delivered),
  * Delete (a vanished known id) and SoftDelete (a known item now outside the FilterType window), takes one page of at
  * most {@code window}, and moves the watermark only when nothing is left pending, so that paging never skips a
  * change: the next page asks from the same watermark and skips what the known map says was delivered.
@@ -24,7 +24,7 @@ public final class SyncDiff {
     /**
      * What to send now.
      *
-     * @param page          the commands of this response, deletes first, then adds and changes in sequence order
+     * @param page          the commands of this response, deletes first, then adds and changes in the store's order
      * @param known         the known map after this page
      * @param watermark     the watermark after this page
      * @param moreAvailable changes are left for the next request (MS-ASCMD 2.2.3.108 MoreAvailable)
@@ -71,7 +71,9 @@ public final class SyncDiff {
                 }
             } else if (!inWindow) {
                 pending.add(new ServerChange(ServerChange.Kind.SOFT_DELETE, version.id(), version.modSeq()));
-            } else if (delivered < version.modSeq()) {
+            } else if (delivered != version.modSeq()) {
+                // a version is not an order (ItemVersion): another one is other content, the same one is what the
+                // device holds, e.g. after a store's resetRequired made this a compare of the whole folder
                 pending.add(new ServerChange(ServerChange.Kind.CHANGE, version.id(), version.modSeq()));
             }
         }

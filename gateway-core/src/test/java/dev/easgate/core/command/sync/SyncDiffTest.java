@@ -64,4 +64,21 @@ class SyncDiffTest {
         assertThat(result.page()).containsExactly(new ServerChange(ServerChange.Kind.DELETE, "gone", 0));
         assertThat(result.watermark()).isEqualTo(20);
     }
+
+    /**
+     * A version is not an order (ItemVersion): a store whose versions are hashes (DAV: of the ETag) may report a
+     * lower number for newer content, which is a Change all the same; the version the device holds is nothing.
+     */
+    @Test
+    void anotherVersionIsAChangeWhetherHigherOrLowerAndTheSameIsNothing() {
+        FolderChanges changes = new FolderChanges(100, List.of(v("lower", 5), v("higher", 90), v("same", 42)),
+                List.of(), true);
+        SyncDiff.Result result = SyncDiff.compute(7, Map.of("lower", 80L, "higher", 60L, "same", 42L), changes,
+                null, 10);
+        assertThat(result.page()).containsExactly(
+                new ServerChange(ServerChange.Kind.CHANGE, "lower", 5),
+                new ServerChange(ServerChange.Kind.CHANGE, "higher", 90));
+        assertThat(result.known()).isEqualTo(Map.of("lower", 5L, "higher", 90L, "same", 42L));
+        assertThat(result.watermark()).isEqualTo(100);
+    }
 }
