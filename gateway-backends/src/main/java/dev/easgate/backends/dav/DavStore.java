@@ -221,6 +221,15 @@ public final class DavStore implements MailStore {
         return lastSeq;
     }
 
+    /**
+     * The next number of this node's hybrid clock after {@code seen}, a number another node (or an earlier run)
+     * issued: the clock's receive rule, so that a watermark this node issues is never behind one a device brought.
+     */
+    private synchronized long nextSeqAfter(long seen) {
+        lastSeq = Math.max(lastSeq, seen);
+        return nextSeq();
+    }
+
     // ---- discovery ----------------------------------------------------------------------------------------------
 
     /** The user's principal, {@code <url><principal>/}, the principal name as the user's login gives it. */
@@ -638,6 +647,13 @@ public final class DavStore implements MailStore {
                 coll.highest = highest;
                 coll.issued.add(highest);
                 boolean reset = watermark != 0 && !coll.issued.contains(watermark);
+                if (reset && watermark >= highest && watermark < Long.MAX_VALUE / 2) {
+                    // the core keeps the higher of its watermark and ours: issue one past it, or every later
+                    // request of the device would be another compare of the whole folder
+                    highest = nextSeqAfter(watermark);
+                    coll.highest = highest;
+                    coll.issued.add(highest);
+                }
                 long since = reset ? 0 : watermark;
                 // filtered and ordered by this node's numbers, reported with the ETag's version
                 List<ItemVersion> changed = coll.entries.values().stream().filter(e -> e.seq() > since)

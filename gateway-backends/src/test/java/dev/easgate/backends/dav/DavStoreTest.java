@@ -329,6 +329,33 @@ class DavStoreTest implements MailStoreContract {
         assertThat(changes.changed()).hasSize(1);
     }
 
+    /**
+     * A watermark from a node whose numbers run ahead of this one's (or from an earlier run of it) is answered with
+     * a watermark past it, which this node then answers incrementally: the core keeps the higher of the two, and a
+     * device moving between nodes would otherwise compare its whole folders on every request.
+     */
+    @Test
+    void aWatermarkAheadOfThisNodeIsAnsweredWithOnePastIt() {
+        String user = newUser();
+        Folder folder = people(user);
+        Item item = store.add(user, folder.id(), contact("One")).block();
+        long ahead = store.changesSince(user, folder.id(), 0).block().highestModSeq() + 3_600_000_000L;
+
+        FolderChanges reset = store.changesSince(user, folder.id(), ahead).block();
+        assertThat(reset.resetRequired()).isTrue();
+        assertThat(reset.changed()).extracting(ItemVersion::id, ItemVersion::modSeq)
+                .containsExactly(tuple(item.id(), item.modSeq()));
+        assertThat(reset.highestModSeq()).isGreaterThan(ahead);
+
+        FolderChanges next = store.changesSince(user, folder.id(), reset.highestModSeq()).block();
+        assertThat(next.resetRequired()).isFalse();
+        assertThat(next.changed()).isEmpty();
+        Item changed = store.change(user, folder.id(), item.id(), contact("One, changed")).block();
+        FolderChanges after = store.changesSince(user, folder.id(), reset.highestModSeq()).block();
+        assertThat(after.resetRequired()).isFalse();
+        assertThat(after.changed()).extracting(ItemVersion::modSeq).containsExactly(changed.modSeq());
+    }
+
     @Test
     void davFoldersAreNotNestedAndDefaultsStay() {
         String user = newUser();
