@@ -76,10 +76,8 @@ class CrashRecoveryTest {
         // 1. killed right after the Sync that brings the five messages stored its new key and answer
         try (GatewayChild node = GatewayChild.start(options())) {
             EasTestClient client = client(node.uri(), user, null);
-            assertThat(client.provision().text("Status")).isEqualTo("1");
+            Response folderSync = provisionedHierarchy(client);
             policyKey = client.policyKey();
-            Response folderSync = client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
-                    .child("SyncKey", "0").build());
             folderKey = folderSync.text("SyncKey");
             folders = folderIdsByType(folderSync.body());
             phone = new Phone(folders.get("2"));
@@ -148,9 +146,7 @@ class CrashRecoveryTest {
 
                 // what is on the IMAP server, through a device that never saw a crash
                 EasTestClient checker = client(again.uri(), user, null, "CHECKER");
-                assertThat(checker.provision().text("Status")).isEqualTo("1");
-                checker.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0")
-                        .build());
+                provisionedHierarchy(checker);
                 Phone inbox = new Phone(folders.get("2"));
                 inbox.initial(checker);
                 inbox.syncToEnd(checker);
@@ -183,10 +179,8 @@ class CrashRecoveryTest {
         String key1;
         try (GatewayChild node = GatewayChild.start(options())) {
             EasTestClient client = client(node.uri(), user, null);
-            assertThat(client.provision().text("Status")).isEqualTo("1");
+            Response folderSync = provisionedHierarchy(client);
             policyKey = client.policyKey();
-            Response folderSync = client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
-                    .child("SyncKey", "0").build());
             drafts = new Phone(folderIdsByType(folderSync.body()).get("3"));
             key1 = drafts.initial(client);
 
@@ -208,8 +202,7 @@ class CrashRecoveryTest {
         try (GatewayChild node = GatewayChild.start(options())) {
             // the killed run did append the draft
             EasTestClient checker = client(node.uri(), user, null, "CHECKER");
-            assertThat(checker.provision().text("Status")).isEqualTo("1");
-            checker.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0").build());
+            provisionedHierarchy(checker);
             Phone seen = new Phone(drafts.collectionId());
             seen.initial(checker);
             seen.syncToEnd(checker);
@@ -287,10 +280,8 @@ class CrashRecoveryTest {
         GatewayChild node = GatewayChild.start(options());
         try {
             EasTestClient client = client(node.uri(), user, null);
-            assertThat(client.provision().text("Status")).isEqualTo("1");
+            Response folderSync = provisionedHierarchy(client);
             policyKey = client.policyKey();
-            Response folderSync = client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
-                    .child("SyncKey", "0").build());
             folderKey = folderSync.text("SyncKey");
             phone = new Phone(folderIdsByType(folderSync.body()).get("2"));
             phone.initial(client);
@@ -335,8 +326,7 @@ class CrashRecoveryTest {
             assertThat(phone.adds()).as("every message added once, seed %d", seed).isEqualTo(delivered.get());
 
             EasTestClient checker = client(node.uri(), user, null, "CHECKER");
-            assertThat(checker.provision().text("Status")).isEqualTo("1");
-            checker.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0").build());
+            provisionedHierarchy(checker);
             Phone server = new Phone(phone.collectionId());
             server.initial(checker);
             server.syncToEnd(checker);
@@ -379,6 +369,12 @@ class CrashRecoveryTest {
                 x.child("PolicyKey", acknowledgedKey).child("Status", "1");
             }
         })).build();
+    }
+
+    /** Provisions the device and answers its first FolderSync (key 0): where every phone of these tests starts. */
+    private static Response provisionedHierarchy(EasTestClient client) {
+        assertThat(client.provision().text("Status")).isEqualTo("1");
+        return client.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync").child("SyncKey", "0").build());
     }
 
     private static Map<String, String> folderIdsByType(WbxmlElement folderSync) {
