@@ -1,5 +1,19 @@
 package dev.easgate.core.config;
 
+import dev.easgate.core.admin.AdminOptions;
+import dev.easgate.core.autodiscover.AutodiscoverOptions;
+import dev.easgate.core.command.search.DirectoryOptions;
+import dev.easgate.core.command.validatecert.ValidateCertOptions;
+import dev.easgate.core.connection.ConnectionOptions;
+import dev.easgate.core.dav.DavOptions;
+import dev.easgate.core.health.HealthOptions;
+import dev.easgate.core.limits.LimitOptions;
+import dev.easgate.core.logging.LogOptions;
+import dev.easgate.core.server.ImapBackend;
+import dev.easgate.core.server.StateOptions;
+import dev.easgate.core.startup.StartupOptions;
+import dev.easgate.core.tls.TlsOptions;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,23 +83,23 @@ public final class GatewayOptions {
             MEMORY_SEED, DEMO_PASSWORD, HEARTBEAT_MIN, HEARTBEAT_MAX, PING_MAX_FOLDERS, MAX_REQUEST_BYTES, MAX_CONCURRENT,
             RETRY_AFTER, PROVISION_REQUIRED, SYNC_MAX_WINDOW, WBXML_MAX_DEPTH, WBXML_MAX_ELEMENTS, METRICS_PUBLIC,
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
-            dev.easgate.core.limits.LimitOptions.ALL,
-            dev.easgate.core.connection.ConnectionOptions.ALL,
-            dev.easgate.core.admin.AdminOptions.ALL,
-            dev.easgate.core.tls.TlsOptions.ALL,
-            dev.easgate.core.autodiscover.AutodiscoverOptions.ALL,
-            dev.easgate.core.logging.LogOptions.ALL,
-            dev.easgate.core.command.search.DirectoryOptions.ALL,
-            dev.easgate.core.command.validatecert.ValidateCertOptions.ALL,
-            dev.easgate.core.server.ImapBackend.ALL,
-            dev.easgate.core.server.StateOptions.ALL,
-            dev.easgate.core.dav.DavOptions.ALL,
-            dev.easgate.core.health.HealthOptions.ALL,
-            dev.easgate.core.startup.StartupOptions.ALL);
+            LimitOptions.ALL,
+            ConnectionOptions.ALL,
+            AdminOptions.ALL,
+            TlsOptions.ALL,
+            AutodiscoverOptions.ALL,
+            LogOptions.ALL,
+            DirectoryOptions.ALL,
+            ValidateCertOptions.ALL,
+            ImapBackend.ALL,
+            StateOptions.ALL,
+            DavOptions.ALL,
+            HealthOptions.ALL,
+            StartupOptions.ALL);
 
     @SafeVarargs
     private static List<ConfigOption> concat(List<ConfigOption>... lists) {
-        List<ConfigOption> all = new java.util.ArrayList<>();
+        List<ConfigOption> all = new ArrayList<>();
         for (List<ConfigOption> list : lists) {
             all.addAll(list);
         }
