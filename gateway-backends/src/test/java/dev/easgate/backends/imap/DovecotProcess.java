@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  * A missing {@code dovecot} fails the test with a clear message (never skipped): install the Debian packages
- * {@code dovecot-imapd dovecot-lmtpd dovecot-submissiond lua-socket}, as {@code .ci/run} does.
+ * {@code dovecot-imapd dovecot-lmtpd dovecot-submissiond lua-socket} (and {@code dovecot-sieve
+ * dovecot-managesieved} for {@link Options#sieve}), as {@code .ci/run} does.
  */
 public final class DovecotProcess implements AutoCloseable {
     public static final String PASSWORD = "pass";
@@ -52,9 +53,20 @@ public final class DovecotProcess implements AutoCloseable {
      *
      * @param pushUrl   the webhook the push-notification Lua script posts to, or {@code null} for no push
      * @param pushToken its bearer token
+     * @param sieve     whether LMTP runs the users' Sieve scripts (Pigeonhole) and ManageSieve listens on
+     *                  {@link #sievePort()}; vacation replies leave through the submission relay
      */
-    public record Options(String pushUrl, String pushToken) {
+    public record Options(String pushUrl, String pushToken, boolean sieve) {
         public static final Options DEFAULT = new Options(null, null);
+
+        public Options(String pushUrl, String pushToken) {
+            this(pushUrl, pushToken, false);
+        }
+
+        /** These options with Sieve and ManageSieve on. */
+        public Options withSieve() {
+            return new Options(pushUrl, pushToken, true);
+        }
     }
 
     private final Path dir;
@@ -62,6 +74,7 @@ public final class DovecotProcess implements AutoCloseable {
     private final int lmtpPort;
     private final int submissionPort;
     private final SmtpToLmtp relay;
+    private final int sievePort = freePort();
     private final java.util.concurrent.atomic.AtomicInteger nextUser = new java.util.concurrent.atomic.AtomicInteger();
     private Process process;
 
@@ -96,7 +109,7 @@ public final class DovecotProcess implements AutoCloseable {
         DovecotProcess dovecot = new DovecotProcess(dir, freePort(), lmtpPort, freePort(), relay);
         try {
             dovecot.writeConfig(options);
-            dovecot.launch();
+            dovecot.launch(options.sieve());
         } catch (IOException | RuntimeException e) {
             dovecot.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -130,6 +143,16 @@ public final class DovecotProcess implements AutoCloseable {
         return "smtp://" + host() + ":" + submissionPort;
     }
 
+    /** ManageSieve's port (RFC 5804), listening with {@link Options#sieve}. */
+    public int sievePort() {
+        return sievePort;
+    }
+
+    /** {@code sieve://127.0.0.1:PORT}. */
+    public String sieveUrl() {
+        return "sieve://" + host() + ":" + sievePort;
+    }
+
     public Path directory() {
         return dir;
     }
@@ -161,7 +184,31 @@ public final class DovecotProcess implements AutoCloseable {
 
     /** Delivers {@code mime} to {@code user}'s Inbox through LMTP, as an MTA would. */
     public void deliver(String user, byte[] mime) {
-        Lmtp.deliver(lmtpPort, "sender@" + DOMAIN, List.of(user), mime);
+        deliver("sender@" + DOMAIN, user, mime);
+    }
+
+    /** The same from envelope sender {@code from} (where automatic replies go: a local user's Inbox). */
+    public void deliver(String from, String user, byte[] mime) {
+        Lmtp.deliver(lmtpPort, from, List.of(user), mime);
+    }
+
+    /** The messages in {@code user}'s Inbox now, read from their Maildir (new and cur), oldest first. */
+    public List<String> inbox(String user) {
+        List<String> messages = new ArrayList<>();
+        for (String sub : List.of("new", "cur")) {
+            Path folder = dir.resolve("mail").resolve(user).resolve(sub);
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.sorted().toList()) {
+                    messages.add(Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return messages;
     }
 
     /** Dovecot's log so far (for failure messages). */
@@ -212,7 +259,7 @@ public final class DovecotProcess implements AutoCloseable {
         Files.writeString(dir.resolve("users"), users.toString());
         StringBuilder conf = new StringBuilder();
         conf.append("# written by DovecotProcess for one test run\n")
-                .append("protocols = imap lmtp submission\n")
+                .append("protocols = imap lmtp submission").append(options.sieve() ? " sieve" : "").append('\n')
                 .append("listen = 127.0.0.1\n")
                 .append("base_dir = ").append(dir.resolve("run")).append('\n')
                 .append("state_dir = ").append(dir.resolve("state")).append('\n')
@@ -256,6 +303,17 @@ public final class DovecotProcess implements AutoCloseable {
                 .append("submission_relay_port = ").append(relay.port()).append('\n')
                 .append("submission_relay_trusted = yes\n")
                 .append("lmtp_save_to_detail_mailbox = no\n");
+        String lmtpPlugins = options.sieve() ? " sieve" : "";
+        if (options.sieve()) {
+            conf.append("service managesieve-login {\n  inet_listener sieve {\n    address = 127.0.0.1\n    port = ")
+                    .append(sievePort).append("\n  }\n}\n")
+                    // vacation replies go out through the relay, hence to the sender's Inbox when local
+                    .append("submission_host = 127.0.0.1:").append(relay.port()).append('\n')
+                    .append("plugin {\n  sieve = file:~/sieve;active=~/.dovecot.sieve\n}\n");
+            if (options.pushUrl() == null) {
+                conf.append("protocol lmtp {\n  mail_plugins = $mail_plugins sieve\n}\n");
+            }
+        }
         if (options.pushUrl() != null) {
             Path script = dir.resolve("easgate-push.lua");
             try (InputStream in = DovecotProcess.class.getResourceAsStream(
@@ -265,7 +323,7 @@ public final class DovecotProcess implements AutoCloseable {
             }
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
             conf.append("protocol lmtp {\n  mail_plugins = $mail_plugins push_notification mail_lua"
-                            + " push_notification_lua\n}\n")
+                            + " push_notification_lua").append(lmtpPlugins).append("\n}\n")
                     .append("protocol imap {\n  mail_plugins = $mail_plugins push_notification mail_lua"
                             + " push_notification_lua\n}\n")
                     .append("plugin {\n  push_notification_driver = lua:file=").append(script).append('\n')
@@ -276,7 +334,7 @@ public final class DovecotProcess implements AutoCloseable {
         Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
     }
 
-    private void launch() {
+    private void launch(boolean sieve) {
         try {
             process = new ProcessBuilder(DOVECOT, "-F", "-c", dir.resolve("dovecot.conf").toString())
                     .directory(dir.toFile())
@@ -292,7 +350,8 @@ public final class DovecotProcess implements AutoCloseable {
                 throw new IllegalStateException("dovecot exited with " + process.exitValue() + ": " + stdout()
                         + "\n" + log());
             }
-            if (greets(imapPort, "* OK") && greets(lmtpPort, "220") && greets(submissionPort, "220")) {
+            if (greets(imapPort, "* OK") && greets(lmtpPort, "220") && greets(submissionPort, "220")
+                    && (!sieve || greets(sievePort, "\"IMPLEMENTATION\""))) {
                 return;
             }
             sleep(30);
