@@ -9,6 +9,7 @@ import dev.easgate.core.dav.DavOptions;
 import dev.easgate.core.health.HealthOptions;
 import dev.easgate.core.limits.LimitOptions;
 import dev.easgate.core.logging.LogOptions;
+import dev.easgate.core.oof.SieveOptions;
 import dev.easgate.core.server.ImapBackend;
 import dev.easgate.core.server.StateOptions;
 import dev.easgate.core.startup.StartupOptions;
@@ -94,6 +95,7 @@ public final class GatewayOptions {
             ImapBackend.ALL,
             StateOptions.ALL,
             DavOptions.ALL,
+            SieveOptions.ALL,
             HealthOptions.ALL,
             StartupOptions.ALL);
 

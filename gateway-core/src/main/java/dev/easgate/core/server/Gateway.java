@@ -2,6 +2,7 @@ package dev.easgate.core.server;
 
 import dev.easgate.backends.auth.Accounts;
 import dev.easgate.backends.mail.MailStore;
+import dev.easgate.backends.oof.OutOfOfficeStore;
 import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ChangePublishingMailStore;
 import dev.easgate.backends.bus.InProcessChangeBus;
@@ -58,6 +59,7 @@ import dev.easgate.core.http.MetricsEndpoint;
 import dev.easgate.core.http.PushEndpoint;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
+import dev.easgate.core.oof.OutOfOfficeBackend;
 import dev.easgate.core.startup.BackendProbes;
 import dev.easgate.core.startup.ProbeResult;
 import dev.easgate.core.startup.ProbeTarget;
@@ -92,7 +94,8 @@ public final class Gateway implements AutoCloseable {
     /** The backends and shared services every handler may use. */
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
                            HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock,
-                           Optional<OutgoingMail> outgoingMail, List<AutoCloseable> resources) {
+                           Optional<OutgoingMail> outgoingMail, OutOfOfficeStore outOfOffice,
+                           List<AutoCloseable> resources) {
     }
 
     private Gateway(GatewayConfig config, Services services, EasEndpoint endpoint, GatewayHttpServer server,
@@ -279,6 +282,9 @@ public final class Gateway implements AutoCloseable {
         DavBackend.Parts dav = DavBackend.wrap(config, accounts, baseStore, bus, hub, clock, resources::add);
         accounts = dav.accounts();
         baseStore = dav.store();
+        OutOfOfficeBackend.Parts oof = OutOfOfficeBackend.create(config, accounts,
+                imap == null ? null : imap.accounts(), state, resources::add);
+        accounts = oof.accounts();
         // every write through the gateway wakes the user's other devices (not the writing one), whatever the store
         MailStore mailStore = new ChangePublishingMailStore(baseStore, bus, RequestMdc::device);
         metrics.parkedGauge("Ping", hub, h -> h.parked("Ping"));
@@ -287,7 +293,7 @@ public final class Gateway implements AutoCloseable {
         if (openedState instanceof AutoCloseable closeable) {
             resources.add(closeable); // the store itself, whatever wraps it
         }
-        return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing,
+        return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing, oof.store(),
                 List.copyOf(resources));
     }
 
@@ -336,7 +342,7 @@ public final class Gateway implements AutoCloseable {
                 new GetItemEstimateHandler(store, state, pending),
                 new MeetingResponseHandler(store, outgoingMail.outgoing(), services.clock()),
                 new SearchHandler(store, directory, maxResults, searchTimeout),
-                new SettingsHandler(state),
+                new SettingsHandler(state, services.outOfOffice()),
                 new PingHandler(store, state, pending, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
                         config.parkedMax(), config.retryAfter()),
                 new ItemOperationsHandler(store),

@@ -1,6 +1,9 @@
 package dev.easgate.core.command.settings;
 
 import dev.easgate.backends.auth.Account;
+import dev.easgate.backends.oof.OofSettings;
+import dev.easgate.backends.oof.OutOfOfficeException;
+import dev.easgate.backends.oof.OutOfOfficeStore;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
@@ -25,8 +28,10 @@ import reactor.core.publisher.Mono;
  *   <li>DeviceInformation/Set: Model, OS and FriendlyName are recorded on the device record.</li>
  *   <li>UserInformation/Get: the account's address; before 14.1 as EmailAddresses/SMTPAddress, from 14.1 as
  *       Accounts/Account with UserDisplayName and EmailAddresses (SMTPAddress and PrimarySmtpAddress).</li>
- *   <li>Oof/Get and Oof/Set: the user's Out of Office settings ({@link OutOfOffice}); messages are answered as
- *       stored, whatever BodyType the Get asks for.</li>
+ *   <li>Oof/Get and Oof/Set: the user's Out of Office settings in an {@link OutOfOfficeStore} (a Sieve vacation
+ *       script, or only stored); messages are answered as stored, whatever BodyType the Get asks for. A store
+ *       that cannot answer gets Oof Status 4 (server unavailable), one that refuses the user's login 3 (access
+ *       denied).</li>
  *   <li>DevicePassword/Set (the recovery password): acknowledged with Status 1 and neither stored nor logged; the
  *       policy never enables password recovery.</li>
  *   <li>RightsManagementInformation/Get (14.1+): Status 1 and no templates, since the gateway has no IRM; before
@@ -40,9 +45,11 @@ public final class SettingsHandler implements CommandHandler {
             "RightsManagementInformation");
 
     private final StateStore state;
+    private final OutOfOfficeStore outOfOffice;
 
-    public SettingsHandler(StateStore state) {
+    public SettingsHandler(StateStore state, OutOfOfficeStore outOfOffice) {
         this.state = Objects.requireNonNull(state, "state");
+        this.outOfOffice = Objects.requireNonNull(outOfOffice, "outOfOffice");
     }
 
     @Override
@@ -122,20 +129,25 @@ public final class SettingsHandler implements CommandHandler {
 
     private Mono<WbxmlElement> oof(CommandRequest request, WbxmlElement part) {
         WbxmlElement set = part.child("Set");
+        Account account = request.account();
+        Mono<WbxmlElement> answer;
         if (part.child("Get") != null) {
-            return OutOfOffice.load(state, request.user())
-                    .map(oof -> part("Oof", 1).child("Get", get -> get.children(oof.elements())).build());
-        }
-        if (set == null) {
+            answer = outOfOffice.get(account).map(oof -> part("Oof", 1)
+                    .child("Get", get -> get.children(OofElements.elements(oof))).build());
+        } else if (set == null) {
             return refuse(request, "Oof", "neither Get nor Set");
+        } else {
+            answer = outOfOffice.get(account).flatMap(oof -> {
+                OofSettings changed = OofElements.apply(oof, set);
+                if (changed == null) {
+                    return refuse(request, "Oof", "malformed Set");
+                }
+                return outOfOffice.set(account, changed).thenReturn(part("Oof", 1).build());
+            });
         }
-        return OutOfOffice.load(state, request.user()).flatMap(oof -> {
-            OutOfOffice changed = oof.apply(set);
-            if (changed == null) {
-                return refuse(request, "Oof", "malformed Set");
-            }
-            return changed.save(state, request.user()).thenReturn(part("Oof", 1).build());
-        });
+        // the store logged its one line (server and user); 2.2.3.177.15: 3 access denied, 4 server unavailable
+        return answer.onErrorResume(OutOfOfficeException.class, e -> Mono.just(part("Oof",
+                e.reason() == OutOfOfficeException.Reason.REFUSED ? 3 : 4).build()));
     }
 
     private Mono<WbxmlElement> devicePassword(CommandRequest request, WbxmlElement part) {
