@@ -47,23 +47,31 @@ final class ManageSieveConnection implements AutoCloseable {
     }
 
     private final SieveUrl url;
+    private final SSLSocketFactory tlsFactory;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    private ManageSieveConnection(SieveUrl url, Socket socket) throws IOException {
+    private ManageSieveConnection(SieveUrl url, SSLSocketFactory tlsFactory, Socket socket) throws IOException {
         this.url = url;
+        this.tlsFactory = tlsFactory;
         use(socket);
     }
 
     /** Connects, secures the connection when offered or required, and logs in with SASL PLAIN. */
     static ManageSieveConnection open(SieveUrl url, String user, String password, Duration timeout)
             throws IOException {
+        return open(url, user, password, timeout, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** The same with the TLS of {@code tlsFactory} (tests trusting their own server's certificate). */
+    static ManageSieveConnection open(SieveUrl url, String user, String password, Duration timeout,
+                                      SSLSocketFactory tlsFactory) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(url.host(), url.port()), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
-            ManageSieveConnection connection = new ManageSieveConnection(url, socket);
+            ManageSieveConnection connection = new ManageSieveConnection(url, tlsFactory, socket);
             connection.start(user, password);
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -83,8 +91,7 @@ final class ManageSieveConnection implements AutoCloseable {
         if (capabilities.contains("STARTTLS")) {
             send("STARTTLS");
             expectOk(read(), "STARTTLS");
-            SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(socket, url.host(), url.port(), true);
+            SSLSocket tls = (SSLSocket) tlsFactory.createSocket(socket, url.host(), url.port(), true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the server's name, as checkserveridentity
             tls.setSSLParameters(parameters);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -50,6 +51,7 @@ public final class SieveOutOfOffice implements OutOfOfficeStore {
     private final Replies replies;
     private final Scheduler scheduler;
     private final Duration timeout;
+    private final SSLSocketFactory tls;
 
     /**
      * @param credentials the login of a user (their session's password, as IMAP logs in)
@@ -57,6 +59,13 @@ public final class SieveOutOfOffice implements OutOfOfficeStore {
      */
     public SieveOutOfOffice(SieveUrl url, ImapCredentials credentials, Replies replies, Scheduler scheduler,
                             Duration timeout) {
+        this(url, credentials, replies, scheduler, timeout, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** The same with the TLS of {@code tls} (tests trusting their own server's certificate). */
+    SieveOutOfOffice(SieveUrl url, ImapCredentials credentials, Replies replies, Scheduler scheduler,
+                     Duration timeout, SSLSocketFactory tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.url = Objects.requireNonNull(url, "url");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.replies = Objects.requireNonNull(replies, "replies");
@@ -83,7 +92,8 @@ public final class SieveOutOfOffice implements OutOfOfficeStore {
     private <T> T session(Account account, Work<T> work) {
         ImapCredentials.Login login = credentials.login(account.user()).orElseThrow(() -> fail(account,
                 OutOfOfficeException.Reason.UNAVAILABLE, "no login for the user (no live session)", null));
-        try (ManageSieveConnection sieve = ManageSieveConnection.open(url, login.name(), login.password(), timeout)) {
+        try (ManageSieveConnection sieve = ManageSieveConnection.open(url, login.name(), login.password(), timeout,
+                tls)) {
             return work.run(sieve);
         } catch (ManageSieveException e) {
             throw fail(account, e.refused() ? OutOfOfficeException.Reason.REFUSED

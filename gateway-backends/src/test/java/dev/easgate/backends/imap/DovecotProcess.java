@@ -56,18 +56,26 @@ public final class DovecotProcess implements AutoCloseable {
      * @param sieve     whether LMTP runs the users' Sieve scripts (Pigeonhole) and ManageSieve listens on
      *                  {@link #sievePort()}; vacation replies leave through the submission relay
      */
-    public record Options(String pushUrl, String pushToken, boolean sieve) {
+    public record Options(String pushUrl, String pushToken, Sieve sieve) {
         public static final Options DEFAULT = new Options(null, null);
 
         public Options(String pushUrl, String pushToken) {
-            this(pushUrl, pushToken, false);
+            this(pushUrl, pushToken, Sieve.OFF);
         }
 
         /** These options with Sieve and ManageSieve on. */
         public Options withSieve() {
-            return new Options(pushUrl, pushToken, true);
+            return new Options(pushUrl, pushToken, Sieve.ON);
+        }
+
+        /** The same with TLS on (a self-signed {@link #tlsCertificate()} for 127.0.0.1): ManageSieve offers STARTTLS. */
+        public Options withSieveStartTls() {
+            return new Options(pushUrl, pushToken, Sieve.STARTTLS);
         }
     }
+
+    /** Sieve and ManageSieve: off, on, or on with TLS (STARTTLS offered). */
+    public enum Sieve { OFF, ON, STARTTLS }
 
     private final Path dir;
     private final int imapPort;
@@ -109,7 +117,7 @@ public final class DovecotProcess implements AutoCloseable {
         DovecotProcess dovecot = new DovecotProcess(dir, freePort(), lmtpPort, freePort(), relay);
         try {
             dovecot.writeConfig(options);
-            dovecot.launch(options.sieve());
+            dovecot.launch(options.sieve() != Sieve.OFF);
         } catch (IOException | RuntimeException e) {
             dovecot.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -259,13 +267,14 @@ public final class DovecotProcess implements AutoCloseable {
         Files.writeString(dir.resolve("users"), users.toString());
         StringBuilder conf = new StringBuilder();
         conf.append("# written by DovecotProcess for one test run\n")
-                .append("protocols = imap lmtp submission").append(options.sieve() ? " sieve" : "").append('\n')
+                .append("protocols = imap lmtp submission").append(options.sieve() != Sieve.OFF ? " sieve" : "")
+                .append('\n')
                 .append("listen = 127.0.0.1\n")
                 .append("base_dir = ").append(dir.resolve("run")).append('\n')
                 .append("state_dir = ").append(dir.resolve("state")).append('\n')
                 .append("log_path = ").append(dir.resolve("dovecot.log")).append('\n')
                 .append("info_log_path = ").append(dir.resolve("dovecot.log")).append('\n')
-                .append("ssl = no\n")
+                .append(options.sieve() == Sieve.STARTTLS ? tls() : "ssl = no\n")
                 .append("disable_plaintext_auth = no\n")
                 .append("auth_mechanisms = plain login\n")
                 .append("auth_failure_delay = 0\n")
@@ -303,8 +312,8 @@ public final class DovecotProcess implements AutoCloseable {
                 .append("submission_relay_port = ").append(relay.port()).append('\n')
                 .append("submission_relay_trusted = yes\n")
                 .append("lmtp_save_to_detail_mailbox = no\n");
-        String lmtpPlugins = options.sieve() ? " sieve" : "";
-        if (options.sieve()) {
+        String lmtpPlugins = options.sieve() != Sieve.OFF ? " sieve" : "";
+        if (options.sieve() != Sieve.OFF) {
             conf.append("service managesieve-login {\n  inet_listener sieve {\n    address = 127.0.0.1\n    port = ")
                     .append(sievePort).append("\n  }\n}\n")
                     // vacation replies go out through the relay, hence to the sender's Inbox when local
@@ -332,6 +341,29 @@ public final class DovecotProcess implements AutoCloseable {
                     .append("}\n");
         }
         Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
+    }
+
+    /** The server's self-signed certificate (PEM) with {@link Options#withSieveStartTls()}. */
+    public Path tlsCertificate() {
+        return dir.resolve("cert.pem");
+    }
+
+    /** A self-signed certificate for 127.0.0.1 and the settings that use it. */
+    private String tls() throws IOException {
+        Path key = dir.resolve("key.pem");
+        try {
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key.toString(), "-out", tlsCertificate().toString(), "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+            if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IOException("openssl failed: " + Files.readString(dir.resolve("openssl.log")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return "ssl = yes\nssl_cert = <" + tlsCertificate() + "\nssl_key = <" + key + "\n";
     }
 
     private void launch(boolean sieve) {
