@@ -60,6 +60,7 @@ import dev.easgate.core.http.PushEndpoint;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import dev.easgate.core.oof.OutOfOfficeBackend;
+import dev.easgate.core.oof.SieveOptions;
 import dev.easgate.core.startup.BackendProbes;
 import dev.easgate.core.startup.ProbeResult;
 import dev.easgate.core.startup.ProbeTarget;
@@ -193,6 +194,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (!config.text(DavOptions.URL).isEmpty()) {
             targets.add(BackendProbes.dav(config.text(DavOptions.URL)));
+        }
+        if (!config.text(SieveOptions.URL).isEmpty()) {
+            targets.add(BackendProbes.sieve(config.text(SieveOptions.URL)));
         }
         if (config.text(DirectoryOptions.DIRECTORY).equals("ldap")
                 && !config.text(DirectoryOptions.LDAP_URL).isEmpty()) {

@@ -2,6 +2,7 @@ package dev.easgate.core.startup;
 
 import dev.easgate.backends.imap.MailServerUrl;
 import dev.easgate.backends.redis.RedisTarget;
+import dev.easgate.backends.sieve.SieveUrl;
 import dev.easgate.backends.logging.LogText;
 import io.lettuce.core.RedisURI;
 import java.io.EOFException;
@@ -45,6 +46,12 @@ public final class BackendProbes {
     public static ProbeTarget smtp(String smtpUrl) {
         MailServerUrl url = MailServerUrl.parse(smtpUrl, "smtp");
         return new ProbeTarget("smtp", url.toString(), new SmtpProbe(url));
+    }
+
+    /** A ManageSieve server ({@code sieve.url}). */
+    public static ProbeTarget sieve(String sieveUrl) {
+        SieveUrl url = SieveUrl.parse(sieveUrl);
+        return new ProbeTarget("sieve", url.toString(), new SieveProbe(url));
     }
 
     /** A CalDAV/CardDAV server's base URL ({@code dav.url}). */

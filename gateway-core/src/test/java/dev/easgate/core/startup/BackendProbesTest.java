@@ -32,7 +32,7 @@ class BackendProbesTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        dovecot = DovecotProcess.start();
+        dovecot = DovecotProcess.start(DovecotProcess.Options.DEFAULT.withSieve());
         radicale = RadicaleProcess.start();
         redis = RedisServerProcess.start();
         slapd = SlapdProcess.start();
@@ -56,6 +56,7 @@ class BackendProbesTest {
         List<ProbeTarget> targets = new ArrayList<>();
         targets.add(BackendProbes.imap("imap://127.0.0.1:" + port));
         targets.add(BackendProbes.smtp("smtp://127.0.0.1:" + port));
+        targets.add(BackendProbes.sieve("sieve://127.0.0.1:" + port));
         targets.add(BackendProbes.dav("http://127.0.0.1:" + port + "/dav/"));
         targets.add(BackendProbes.ldap("ldap://127.0.0.1:" + port));
         targets.addAll(BackendProbes.redis("redis://127.0.0.1:" + port));
@@ -79,6 +80,7 @@ class BackendProbesTest {
         List<ProbeTarget> targets = List.of(
                 BackendProbes.imap(dovecot.imapUrl()),
                 BackendProbes.smtp(dovecot.submissionUrl()),
+                BackendProbes.sieve(dovecot.sieveUrl()),
                 // no credentials sent: Radicale's 401 counts as answering
                 BackendProbes.dav("http://easgate:easgate-secret@127.0.0.1:" + radicale.port() + "/"),
                 BackendProbes.ldap(slapd.url()),
@@ -92,6 +94,7 @@ class BackendProbesTest {
             assertThat(info.get(0)).startsWith("backends answer: ")
                     .contains("imap " + dovecot.imapUrl().replace("?starttls", ""), "IMAP greeting and CAPABILITY")
                     .contains("smtp ", "SMTP greeting and EHLO")
+                    .contains("sieve " + dovecot.sieveUrl() + " (ManageSieve greeting from \"Dovecot")
                     .contains("dav http://127.0.0.1:" + radicale.port() + "/ (OPTIONS answered HTTP")
                     .contains("ldap " + slapd.url(), "root DSE read")
                     .contains("redis redis://127.0.0.1:" + redis.port() + " (PONG")
@@ -105,12 +108,13 @@ class BackendProbesTest {
         int closed = Loopback.freePort();
         try (LogCapture logs = LogCapture.root()) {
             List<ProbeResult> failed = probe(everyKindOn(closed), logs);
-            assertThat(failed).hasSize(5);
+            assertThat(failed).hasSize(6);
             List<String> warn = lines(logs, Level.WARN);
-            assertThat(warn).hasSize(5);
+            assertThat(warn).hasSize(6);
             assertThat(warn).allMatch(line -> line.contains(": connection refused ("), "refused");
             assertThat(warn).anyMatch(line -> line.startsWith("backend imap at imap://127.0.0.1:" + closed + ": "))
                     .anyMatch(line -> line.startsWith("backend smtp at smtp://127.0.0.1:" + closed + ": "))
+                    .anyMatch(line -> line.startsWith("backend sieve at sieve://127.0.0.1:" + closed + ": "))
                     .anyMatch(line -> line.startsWith("backend dav at http://127.0.0.1:" + closed + "/dav/: "))
                     .anyMatch(line -> line.startsWith("backend ldap at ldap://127.0.0.1:" + closed + ": "))
                     .anyMatch(line -> line.startsWith("backend redis at redis://127.0.0.1:" + closed + ": "));
@@ -124,11 +128,11 @@ class BackendProbesTest {
             long started = System.nanoTime();
             List<ProbeResult> failed = probe(everyKindOn(silent.port()), logs);
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(failed).hasSize(5);
-            assertThat(lines(logs, Level.WARN)).hasSize(5)
+            assertThat(failed).hasSize(6);
+            assertThat(lines(logs, Level.WARN)).hasSize(6)
                     .allMatch(line -> line.contains(": no answer within 2 s ("), "timed out");
-            assertThat(silent.accepted()).isEqualTo(5);
-            // five 2-second probes at once, not one after the other
+            assertThat(silent.accepted()).isEqualTo(6);
+            // six 2-second probes at once, not one after the other
             assertThat(tookMillis).isBetween(1_900L, 4_500L);
         }
     }
