@@ -34,6 +34,7 @@ class SieveOutOfOfficeGatewayTest {
     private static DovecotProcess dovecot;
     private static GatewayTestServer server;
     private static GatewayTestServer noSieve;
+    private static GatewayTestServer memory;
 
     @BeforeAll
     static void start() {
@@ -43,11 +44,14 @@ class SieveOutOfOfficeGatewayTest {
         noSieve = GatewayTestServer.start(Map.of("backend", "imap", "imap.url", dovecot.imapUrl(),
                 "imap.domain", DovecotProcess.DOMAIN, "sieve.url", "sieve://127.0.0.1:" + Loopback.freePort(),
                 "sieve.timeout-seconds", "5"));
+        // another backend: the accounts remember the password the phone sent for the ManageSieve login
+        memory = GatewayTestServer.start(Map.of("memory.password", DovecotProcess.PASSWORD,
+                "memory.domain", DovecotProcess.DOMAIN, "sieve.url", dovecot.sieveUrl()));
     }
 
     @AfterAll
     static void stop() {
-        Closing.closeAll(server, noSieve, dovecot);
+        Closing.closeAll(server, noSieve, memory, dovecot);
     }
 
     private static EasTestClient phone(GatewayTestServer gateway, String user) {
@@ -151,6 +155,19 @@ class SieveOutOfOfficeGatewayTest {
         String colleague = dovecot.nextUser();
         mail(colleague, user, "After the window");
         assertThat(replies(colleague, false)).as("the window is over").isEmpty();
+    }
+
+    @Test
+    void anotherBackendLogsInWithThePasswordThePhoneSent() {
+        String user = dovecot.nextUser();
+        EasTestClient phone = phone(memory, user);
+        oof(phone, o -> o.child("Set", s -> s.child("OofState", "1")
+                .child("OofMessage", m -> m.empty("AppliesToInternal").child("Enabled", "1")
+                        .child("ReplyMessage", "Memory says away").child("BodyType", "Text"))));
+        String colleague = dovecot.nextUser();
+        mail(colleague, user, "Hi");
+        assertThat(replies(colleague, true)).singleElement().asString().contains("Memory says away");
+        assertThat(get(phone).childText("OofState")).isEqualTo("1");
     }
 
     @Test
