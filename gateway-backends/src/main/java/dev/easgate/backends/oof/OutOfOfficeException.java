@@ -1,9 +1,12 @@
 package dev.easgate.backends.oof;
 
-/** The Out of Office store could not answer: its server is unreachable or failed, or refused the user's login. */
+/**
+ * The Out of Office store could not answer: its server is unreachable or failed, refused the user's login, or this
+ * deployment has no way to send automatic replies.
+ */
 public final class OutOfOfficeException extends RuntimeException {
     /** Why. */
-    public enum Reason { UNAVAILABLE, REFUSED }
+    public enum Reason { UNAVAILABLE, REFUSED, DISABLED }
 
     private final Reason reason;
 

@@ -16,8 +16,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The Out of Office store of a node: with {@code sieve.url}, a Sieve vacation script managed as each user; without,
- * the settings are only stored in the state store (no reply is sent).
+ * The Out of Office store of a node: with {@code sieve.url}, a Sieve vacation script managed as each user. Without
+ * it, the IMAP backend answers Oof as disabled (nothing would send the replies) and the memory demo only stores the
+ * settings in the state store.
  */
 public final class OutOfOfficeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(OutOfOfficeBackend.class);
@@ -38,6 +39,11 @@ public final class OutOfOfficeBackend {
                                Consumer<AutoCloseable> onStop) {
         String url = config.text(SieveOptions.URL);
         if (url.isEmpty()) {
+            if (imapLogins != null) {
+                LOG.info("out of office: disabled (Settings Oof answers Status 7) until sieve.url names a ManageSieve "
+                        + "server");
+                return new Parts(accounts, new DisabledOutOfOffice());
+            }
             return new Parts(accounts, new StoredOutOfOffice(state));
         }
         SieveUrl sieve = SieveUrl.parse(url);

@@ -8,8 +8,8 @@ public final class SieveOptions {
     public static final ConfigOption URL = new ConfigOption("sieve.url", "",
             "ManageSieve server for Out of Office, sieve://HOST:4190 (STARTTLS when offered) or "
                     + "sieve://HOST:4190?starttls (required): Settings Oof writes a vacation script there as the "
-                    + "user, with the password their device sent (or the IMAP master user); empty: Oof settings are "
-                    + "only stored and no reply is sent");
+                    + "user, with the password their device sent (or the IMAP master user); empty: with backend=imap "
+                    + "Oof answers Status 7 (disabled), the memory demo only stores the settings");
     public static final ConfigOption TIMEOUT = new ConfigOption("sieve.timeout-seconds", "30",
             "connect and read timeout of ManageSieve in seconds");
     public static final ConfigOption THREADS = new ConfigOption("sieve.threads", "8",

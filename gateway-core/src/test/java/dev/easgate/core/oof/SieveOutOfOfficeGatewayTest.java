@@ -35,6 +35,7 @@ class SieveOutOfOfficeGatewayTest {
     private static GatewayTestServer server;
     private static GatewayTestServer noSieve;
     private static GatewayTestServer memory;
+    private static GatewayTestServer withoutSieveUrl;
 
     @BeforeAll
     static void start() {
@@ -47,11 +48,13 @@ class SieveOutOfOfficeGatewayTest {
         // another backend: the accounts remember the password the phone sent for the ManageSieve login
         memory = GatewayTestServer.start(Map.of("memory.password", DovecotProcess.PASSWORD,
                 "memory.domain", DovecotProcess.DOMAIN, "sieve.url", dovecot.sieveUrl()));
+        withoutSieveUrl = GatewayTestServer.start(Map.of("backend", "imap", "imap.url", dovecot.imapUrl(),
+                "imap.domain", DovecotProcess.DOMAIN));
     }
 
     @AfterAll
     static void stop() {
-        Closing.closeAll(server, noSieve, memory, dovecot);
+        Closing.closeAll(server, noSieve, memory, withoutSieveUrl, dovecot);
     }
 
     private static EasTestClient phone(GatewayTestServer gateway, String user) {
@@ -177,6 +180,20 @@ class SieveOutOfOfficeGatewayTest {
                 .isEqualTo("4");
         assertThat(oof(phone, o -> o.child("Set", s -> s.child("OofState", "0"))).childText("Status"))
                 .isEqualTo("4");
+    }
+
+    @Test
+    void withoutSieveUrlTheImapBackendAnswersDisabled() throws Exception {
+        String user = dovecot.nextUser();
+        EasTestClient phone = phone(withoutSieveUrl, user);
+        assertThat(oof(phone, o -> o.child("Get", g -> g.child("BodyType", "Text"))).childText("Status"))
+                .isEqualTo("7");
+        assertThat(oof(phone, o -> o.child("Set", s -> s.child("OofState", "1")
+                .child("OofMessage", m -> m.empty("AppliesToInternal").child("Enabled", "1")
+                        .child("ReplyMessage", "away").child("BodyType", "Text")))).childText("Status"))
+                .isEqualTo("7");
+        // nothing was written to the user's ManageSieve account
+        assertThat(manageSieve(user, "LISTSCRIPTS")).doesNotContain("easgate");
     }
 
     /** Messages in the user's Inbox flagged \Flagged (Maildir info letter F). */

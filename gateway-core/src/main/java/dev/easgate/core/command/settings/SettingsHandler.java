@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  *   <li>Oof/Get and Oof/Set: the user's Out of Office settings in an {@link OutOfOfficeStore} (a Sieve vacation
  *       script, or only stored); messages are answered as stored, whatever BodyType the Get asks for. A store
  *       that cannot answer gets Oof Status 4 (server unavailable), one that refuses the user's login 3 (access
- *       denied).</li>
+ *       denied), a deployment that cannot send replies 7 (denied by policy: disabled).</li>
  *   <li>DevicePassword/Set (the recovery password): acknowledged with Status 1 and neither stored nor logged; the
  *       policy never enables password recovery.</li>
  *   <li>RightsManagementInformation/Get (14.1+): Status 1 and no templates, since the gateway has no IRM; before
@@ -82,6 +82,15 @@ public final class SettingsHandler implements CommandHandler {
     private static boolean known(WbxmlElement part, ProtocolVersion version) {
         return part.page() == CodePage.SETTINGS && KNOWN.contains(part.name())
                 && (!part.name().equals("RightsManagementInformation") || version.atLeast(ProtocolVersion.V14_1));
+    }
+
+    /** MS-ASCMD 2.2.3.177.15: 3 access denied, 4 server unavailable, 7 denied by policy (disabled here). */
+    private static int oofStatus(OutOfOfficeException e) {
+        return switch (e.reason()) {
+            case REFUSED -> 3;
+            case UNAVAILABLE -> 4;
+            case DISABLED -> 7;
+        };
     }
 
     private static WbxmlElement settings(int status, List<WbxmlElement> parts) {
@@ -146,8 +155,7 @@ public final class SettingsHandler implements CommandHandler {
             });
         }
         // the store logged its one line (server and user); 2.2.3.177.15: 3 access denied, 4 server unavailable
-        return answer.onErrorResume(OutOfOfficeException.class, e -> Mono.just(part("Oof",
-                e.reason() == OutOfOfficeException.Reason.REFUSED ? 3 : 4).build()));
+        return answer.onErrorResume(OutOfOfficeException.class, e -> Mono.just(part("Oof", oofStatus(e)).build()));
     }
 
     private Mono<WbxmlElement> devicePassword(CommandRequest request, WbxmlElement part) {
