@@ -33,11 +33,11 @@ import net.fortuna.ical4j.model.component.VTimeZone;
  * @param daylightDate  when daylight time starts, or null
  * @param daylightBias  added to bias in daylight time (usually -60)
  */
-record EasTimeZone(int bias, String standardName, Rule standardDate, int standardBias, String daylightName,
+public record EasTimeZone(int bias, String standardName, Rule standardDate, int standardBias, String daylightName,
                    Rule daylightDate, int daylightBias) {
 
     /** A yearly transition: month 1-12, weekday (0 Sunday), week of month 1-5 (5 the last), local time. */
-    record Rule(int month, int dayOfWeek, int week, int hour, int minute) {
+    public record Rule(int month, int dayOfWeek, int week, int hour, int minute) {
         LocalDateTime in(int year) {
             DayOfWeek day = DayOfWeek.of(dayOfWeek == 0 ? 7 : dayOfWeek);
             LocalDate first = LocalDate.of(year, month, 1);
@@ -52,7 +52,7 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
         }
     }
 
-    static final EasTimeZone UTC = new EasTimeZone(0, "UTC", null, 0, "UTC", null, 0);
+    public static final EasTimeZone UTC = new EasTimeZone(0, "UTC", null, 0, "UTC", null, 0);
 
     boolean hasDaylight() {
         return standardDate != null && daylightDate != null;
@@ -67,7 +67,7 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
     }
 
     /** The UTC offset in force at an instant. */
-    ZoneOffset offsetAt(Instant instant) {
+    public ZoneOffset offsetAt(Instant instant) {
         if (!hasDaylight()) {
             return standardOffset();
         }
@@ -82,7 +82,7 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
 
     // ---- the blob -----------------------------------------------------------------------------------------------
 
-    static EasTimeZone decode(String base64) {
+    public static EasTimeZone decode(String base64) {
         ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64.trim())).order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < 172) {
             throw new IllegalArgumentException("TIME_ZONE_INFORMATION needs 172 bytes, got " + b.remaining());
@@ -98,7 +98,7 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
                 daylightBias);
     }
 
-    String encode() {
+    public String encode() {
         ByteBuffer b = ByteBuffer.allocate(172).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(bias);
         putName(b, standardName);
@@ -199,7 +199,7 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
     }
 
     /** The EAS form of a VTIMEZONE: its last STANDARD and DAYLIGHT observances with a yearly RRULE. */
-    static EasTimeZone fromVTimeZone(VTimeZone zone) {
+    public static EasTimeZone fromVTimeZone(VTimeZone zone) {
         String tzid = Ics.value(zone, "TZID");
         Component standard = last(zone.getObservances().stream().filter(o -> o.getName().equals("STANDARD"))
                 .map(o -> (Component) o).toList());
@@ -271,13 +271,21 @@ record EasTimeZone(int bias, String standardName, Rule standardDate, int standar
     }
 
     /** The EAS form of an IANA zone (its current yearly rules), or UTC when the id is unknown. */
-    static EasTimeZone fromZoneId(String id) {
+    public static EasTimeZone fromZoneId(String id) {
         ZoneRules rules;
         try {
             rules = ZoneId.of(id).getRules();
         } catch (RuntimeException e) {
             return UTC;
         }
+        return fromRules(id, rules);
+    }
+
+    /**
+     * The EAS form of a zone's current yearly rules, named {@code id}: a zone whose rules ical4j built from an
+     * invitation's VTIMEZONE or a Windows zone name has a made-up id, so the caller names it.
+     */
+    public static EasTimeZone fromRules(String id, ZoneRules rules) {
         List<ZoneOffsetTransitionRule> transitions = rules.getTransitionRules();
         ZoneOffset standard = rules.getStandardOffset(Instant.now());
         int bias = -standard.getTotalSeconds() / 60;
