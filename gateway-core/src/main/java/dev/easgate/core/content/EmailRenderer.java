@@ -48,6 +48,7 @@ public final class EmailRenderer {
         data.child("Email:ThreadTopic", parsed.threadTopic());
         data.child("Email:Importance", parsed.importance());
         data.child("Email:Read", flags.read() ? "1" : "0");
+        MeetingRequestRenderer.render(parsed, version).ifPresent(data::child);
         if (!version.atLeast(ProtocolVersion.V12_0)) {
             legacyAttachmentsAndBody(data, item, email, parsed, options);
         } else {

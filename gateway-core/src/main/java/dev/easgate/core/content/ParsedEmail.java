@@ -31,7 +31,8 @@ import java.util.Properties;
  */
 public record ParsedEmail(String from, String to, String cc, String replyTo, String subject, String displayTo,
                           String threadTopic, int importance, String messageId, String threadRoot,
-                          String plainBody, String htmlBody, String calendarMethod, boolean smime,
+                          String plainBody, String htmlBody, String calendarMethod, String calendarText,
+                          boolean smime,
                           List<Attachment> attachments, String bcc, boolean draft) {
 
     /** The header that marks a draft the gateway wrote from a 16.0 client's Sync Add or Change ({@link DraftMime}). */
@@ -83,14 +84,14 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
                     importance(message),
                     header(message, "Message-ID"),
                     threadRoot(message),
-                    walk.plain, walk.html, walk.calendarMethod, isSmime(message),
+                    walk.plain, walk.html, walk.calendarMethod, walk.calendarText, isSmime(message),
                     List.copyOf(walk.attachments),
                     addresses(message.getRecipients(MimeMessage.RecipientType.BCC)),
                     message.getHeader(DRAFT_HEADER) != null);
         } catch (MessagingException | IOException | RuntimeException e) {
             // an unreadable message still syncs: empty fields, the raw text as body
             return new ParsedEmail("", "", "", "", "", "", "", 1, null, null,
-                    new String(mime, StandardCharsets.UTF_8), null, null, false, List.of(), "", false);
+                    new String(mime, StandardCharsets.UTF_8), null, null, null, false, List.of(), "", false);
         }
     }
 
@@ -124,6 +125,7 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
         String plain;
         String html;
         String calendarMethod;
+        String calendarText;
         final List<Attachment> attachments = new ArrayList<>();
 
         void visit(Part part, boolean inRelated) throws MessagingException, IOException {
@@ -151,9 +153,11 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
                 html = text(part);
                 return;
             }
-            if (type.equals("text/calendar")) {
+            if ((type.equals("text/calendar") || type.equals("application/ics")) && calendarText == null) {
+                // the first calendar part: a multipart/alternative's text/calendar, or an invite.ics attachment
                 calendarMethod = calendarMethod(part);
-                if (!attachment) {
+                calendarText = text(part);
+                if (!attachment && type.equals("text/calendar")) {
                     return;
                 }
             }
