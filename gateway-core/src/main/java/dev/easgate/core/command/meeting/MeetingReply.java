@@ -1,6 +1,7 @@
 package dev.easgate.core.command.meeting;
 
 import dev.easgate.backends.auth.Account;
+import dev.easgate.backends.imip.Invitation;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -30,7 +31,7 @@ final class MeetingReply {
     }
 
     /** The REPLY calendar object (RFC 5545 text, CRLF lines folded at 75 octets). */
-    static String calendar(MeetingInvite invite, Account attendee, UserResponse response, Instant now) {
+    static String calendar(Invitation invite, Account attendee, UserResponse response, Instant now) {
         StringBuilder ics = new StringBuilder();
         line(ics, "BEGIN:VCALENDAR");
         line(ics, "PRODID:-//easgate//EAS gateway//EN");
@@ -48,7 +49,7 @@ final class MeetingReply {
             line(ics, "DTEND:" + CalendarItems.COMPACT.format(invite.end()));
         }
         line(ics, "SUMMARY:" + escapeText(invite.summary()));
-        line(ics, "ORGANIZER" + commonName(invite.organizerName()) + ":mailto:" + invite.organizerEmail());
+        line(ics, "ORGANIZER" + commonName(invite.organizer().name()) + ":mailto:" + invite.organizer().email());
         line(ics, "ATTENDEE;PARTSTAT=" + response.partStat() + commonName(attendee.displayName()) + ":mailto:"
                 + attendee.primaryAddress());
         line(ics, "END:VEVENT");
@@ -57,7 +58,7 @@ final class MeetingReply {
     }
 
     /** The whole reply message, from the attendee to the organizer. */
-    static byte[] message(MeetingInvite invite, Account attendee, UserResponse response, Instant now,
+    static byte[] message(Invitation invite, Account attendee, UserResponse response, Instant now,
                           String comment) {
         try {
             MimeMessage message = new MimeMessage(SESSION) {
@@ -69,8 +70,8 @@ final class MeetingReply {
                 }
             };
             message.setFrom(new InternetAddress(attendee.primaryAddress(), attendee.displayName(), "UTF-8"));
-            message.setRecipient(Message.RecipientType.TO, new InternetAddress(invite.organizerEmail(),
-                    invite.organizerName(), "UTF-8"));
+            message.setRecipient(Message.RecipientType.TO, new InternetAddress(invite.organizer().email(),
+                    invite.organizer().name(), "UTF-8"));
             message.setSubject(response.subjectPrefix() + ": " + invite.summary(), "UTF-8");
             message.setSentDate(Date.from(now));
             MimeBodyPart text = new MimeBodyPart();

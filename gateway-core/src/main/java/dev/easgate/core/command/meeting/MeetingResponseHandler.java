@@ -1,6 +1,8 @@
 package dev.easgate.core.command.meeting;
 
 import dev.easgate.backends.auth.Account;
+import dev.easgate.backends.imip.Invitation;
+import dev.easgate.backends.imip.InvitationReader;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.Item;
@@ -164,14 +166,14 @@ public final class MeetingResponseHandler implements CommandHandler {
                         if (instanceId != null) {
                             throw new Refusal(INVALID_REQUEST, "InstanceId on a meeting request email");
                         }
-                        MeetingInvite invite = inviteOf(email.mime());
+                        Invitation invite = inviteOf(email.mime());
                         checkAttendee(invite, user);
                         return answerEmail(user, item, invite, answer, folders, now)
                                 .flatMap(calendarId -> reply(sendResponse, invite, user, answer, now, comment)
                                         .thenReturn(calendarId));
                     }
                     if (item.content() instanceof ItemContent.Pim pim && pim.itemClass() == ItemClass.CALENDAR) {
-                        MeetingInvite invite = CalendarItems.toInvite(pim.applicationData())
+                        Invitation invite = CalendarItems.toInvite(pim.applicationData())
                                 .orElseThrow(() -> new Refusal(INVALID_REQUEST, "calendar item without UID"));
                         checkAttendee(invite, user);
                         return answerCalendarItem(user, item, pim, answer, now)
@@ -184,8 +186,8 @@ public final class MeetingResponseHandler implements CommandHandler {
     }
 
     /** The user must be an attendee: a meeting they organize cannot be answered (MS-ASCMD 2.2.3.177.9, 2). */
-    private static void checkAttendee(MeetingInvite invite, Account user) {
-        if (invite.organizerEmail() == null) {
+    private static void checkAttendee(Invitation invite, Account user) {
+        if (invite.organizer() == null) {
             throw new Refusal(INVALID_REQUEST, "no organizer: not a meeting");
         }
         if (invite.organizedBy(user.primaryAddress())) {
@@ -194,7 +196,7 @@ public final class MeetingResponseHandler implements CommandHandler {
     }
 
     /** The METHOD:REQUEST invite of a meeting request email. */
-    MeetingInvite inviteOf(byte[] mime) {
+    Invitation inviteOf(byte[] mime) {
         String calendar;
         try {
             calendar = calendarText(new MimeMessage(session, new ByteArrayInputStream(mime)));
@@ -204,7 +206,7 @@ public final class MeetingResponseHandler implements CommandHandler {
         if (calendar == null) {
             throw new Refusal(INVALID_REQUEST, "no text/calendar part");
         }
-        MeetingInvite invite = ICalendarReader.read(calendar)
+        Invitation invite = InvitationReader.read(calendar)
                 .orElseThrow(() -> new Refusal(INVALID_REQUEST, "no VEVENT with UID and DTSTART"));
         if (!invite.method().isEmpty() && !invite.method().equals("REQUEST")) {
             throw new Refusal(INVALID_REQUEST, "METHOD " + invite.method() + " is not a request");
@@ -242,7 +244,7 @@ public final class MeetingResponseHandler implements CommandHandler {
      * Records the answer to a request email: the calendar item of the UID is created or updated (or removed on
      * decline) and the request moves to Deleted Items. Completes with the calendar item's id, empty on decline.
      */
-    private Mono<Optional<String>> answerEmail(Account user, Item request, MeetingInvite invite, UserResponse answer,
+    private Mono<Optional<String>> answerEmail(Account user, Item request, Invitation invite, UserResponse answer,
                                                Map<String, Folder> folders, Instant now) {
         Folder calendar = folders.values().stream().filter(f -> f.type() == FolderType.CALENDAR).findFirst()
                 .orElseThrow(() -> new MailStoreException(MailStoreException.Kind.NOT_FOUND, "no Calendar folder"));
@@ -256,7 +258,7 @@ public final class MeetingResponseHandler implements CommandHandler {
                                 .thenReturn(Optional.<String>empty());
                     }
                     ItemContent.Pim content = new ItemContent.Pim(ItemClass.CALENDAR,
-                            CalendarItems.fromInvite(invite, answer, now));
+                            CalendarItems.fromInvite(invite, user.primaryAddress(), answer, now));
                     Mono<Item> saved = existing
                             .map(item -> mailStore.change(user.user(), calendar.id(), item.id(), content))
                             .orElseGet(() -> mailStore.add(user.user(), calendar.id(), content));
@@ -282,7 +284,7 @@ public final class MeetingResponseHandler implements CommandHandler {
             return mailStore.delete(user.user(), item.folderId(), item.id()).thenReturn(Optional.empty());
         }
         ItemContent.Pim updated = new ItemContent.Pim(ItemClass.CALENDAR,
-                CalendarItems.withResponse(pim.applicationData(), answer, now));
+                CalendarItems.withResponse(pim.applicationData(), user.primaryAddress(), answer, now));
         return mailStore.change(user.user(), item.folderId(), item.id(), updated).map(saved -> Optional.of(saved.id()));
     }
 
@@ -297,13 +299,13 @@ public final class MeetingResponseHandler implements CommandHandler {
     }
 
     /** Sends the iMIP REPLY when the 16.x client asked for it; a failed send is logged, the answer stands. */
-    private Mono<Void> reply(WbxmlElement sendResponse, MeetingInvite invite, Account user, UserResponse answer,
+    private Mono<Void> reply(WbxmlElement sendResponse, Invitation invite, Account user, UserResponse answer,
                              Instant now, String comment) {
         if (sendResponse == null) {
             return Mono.empty();
         }
         byte[] mime = MeetingReply.message(invite, user, answer, now, comment);
-        return outgoing.deliver(user, List.of(invite.organizerEmail()), mime)
+        return outgoing.deliver(user, List.of(invite.organizer().email()), mime)
                 .then()
                 .onErrorResume(e -> {
                     LOG.warn("user={}: meeting reply not sent: {}", user.user(), e.toString());
