@@ -43,6 +43,7 @@ import dev.easgate.core.command.attachment.GetAttachmentHandler;
 import dev.easgate.core.command.find.FindHandler;
 import dev.easgate.core.command.resolve.ResolveRecipientsHandler;
 import dev.easgate.core.command.validatecert.ValidateCertHandler;
+import dev.easgate.core.imip.OrganizerNotices;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.config.GatewayOptions;
 import dev.easgate.core.connection.ConnectionGuard;
@@ -333,7 +334,8 @@ public final class Gateway implements AutoCloseable {
         int maxResults = (int) config.number(DirectoryOptions.SEARCH_MAX_RESULTS);
         Duration searchTimeout = config.seconds(DirectoryOptions.SEARCH_TIMEOUT);
         return List.of(
-                new SyncHandler(store, state, config, new ParkingSyncWait(services.heartbeat(), services.clock())),
+                new SyncHandler(store, state, config, new ParkingSyncWait(services.heartbeat(), services.clock()),
+                        new OrganizerNotices(outgoingMail.outgoing(), services.clock())),
                 new SendMailHandler(outgoingMail),
                 new SmartForwardHandler(outgoingMail),
                 new SmartReplyHandler(outgoingMail),

@@ -50,14 +50,16 @@ final class ClientCommandApplier {
     private final boolean deletesAsMoves;
     private final UnaryOperator<String> writeIds;
     private final boolean again;
+    private final OrganizerWrites meetings;
 
     /**
      * @param writeIds the write id of an Add by its ClientId
      * @param again    an earlier attempt may have applied these commands already
+     * @param meetings the iMIP mail an organizer's calendar writes send
      */
     ClientCommandApplier(MailStore store, String user, Folder folder, String deletedItemsId, ContentOptions content,
                          Set<String> supported, boolean deletesAsMoves, UnaryOperator<String> writeIds,
-                         boolean again) {
+                         boolean again, OrganizerWrites meetings) {
         this.store = store;
         this.user = user;
         this.folder = folder;
@@ -67,6 +69,7 @@ final class ClientCommandApplier {
         this.deletesAsMoves = deletesAsMoves;
         this.writeIds = writeIds;
         this.again = again;
+        this.meetings = meetings;
     }
 
     /** The outcome: Responses children in command order, and the known map after the writes. */
@@ -105,6 +108,8 @@ final class ClientCommandApplier {
         }
         return Mono.fromCallable(() -> ApplicationDataReader.newPim(itemClass, add.applicationData()))
                 .flatMap(pim -> store.addOnce(user, folder.id(), writeIds.apply(add.clientId()), pim))
+                .flatMap(item -> itemClass == ItemClass.CALENDAR && !again ? invite(item).thenReturn(item)
+                        : Mono.just(item))
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
                     return addResponse(add.clientId(), item.id(), SyncStatus.SUCCESS);
@@ -222,7 +227,13 @@ final class ClientCommandApplier {
                             ? email.withFlags(
                                     ApplicationDataReader.changedEmailFlags(email.flags(), change.applicationData()))
                             : changedPim((ItemContent.Pim) current.content(), change.applicationData());
-                    return store.change(user, folder.id(), change.serverId(), next);
+                    Mono<Item> written = store.change(user, folder.id(), change.serverId(), next);
+                    if (current.content() instanceof ItemContent.Pim before && before.itemClass() == ItemClass.CALENDAR
+                            && next instanceof ItemContent.Pim after) {
+                        return written.flatMap(item -> meetings.changed(item.id(), before.applicationData(),
+                                after.applicationData()).thenReturn(item));
+                    }
+                    return written;
                 })
                 .map(item -> {
                     known.put(item.id(), item.modSeq());
@@ -297,6 +308,21 @@ final class ClientCommandApplier {
         return left != null && right != null ? left.equals(right) : a.strip().equals(b.strip());
     }
 
+    /** The REQUEST a new meeting of the organizer sends to its attendees, with the UID the store gave it. */
+    private Mono<Void> invite(Item added) {
+        return store.item(user, folder.id(), added.id())
+                .flatMap(stored -> stored.content() instanceof ItemContent.Pim pim
+                        ? meetings.changed(stored.id(), null, pim.applicationData()) : Mono.<Void>empty());
+    }
+
+    /** The CANCEL a deleted meeting of the organizer sends to its attendees. */
+    private Mono<Void> cancel(Item deleted) {
+        if (deleted.content() instanceof ItemContent.Pim pim && pim.itemClass() == ItemClass.CALENDAR) {
+            return meetings.deleted(deleted.id(), pim.applicationData());
+        }
+        return Mono.empty();
+    }
+
     private Mono<WbxmlElement> delete(ClientCommand.Delete delete, Map<String, Long> known) {
         String id = delete.serverId();
         if (delete.instanceId() != null) {
@@ -308,7 +334,7 @@ final class ClientCommandApplier {
                 .flatMap(item -> move
                         // MS-ASCMD 2.2.3.43: DeletesAsMoves moves the item to Deleted Items
                         ? store.move(user, folder.id(), id, deletedItemsId).then(Mono.just(NO_RESPONSE))
-                        : store.delete(user, folder.id(), id).then(Mono.just(NO_RESPONSE)))
+                        : store.delete(user, folder.id(), id).then(cancel(item)).then(Mono.just(NO_RESPONSE)))
                 .doOnNext(ignored -> known.remove(id))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     known.remove(id);

@@ -161,7 +161,7 @@ final class CollectionSync {
         ClientCommandApplier applier = new ClientCommandApplier(context.store(), context.user(), folder,
                 context.deletedItemsId(), content, options.supportedNames(), request.deletesMove(),
                 clientId -> SyncClaims.writeId(context.device(), request.collectionId(), claim, clientId),
-                SyncClaims.again(state));
+                SyncClaims.again(state), context.meetings());
         return applier.apply(request.commands(), state.known())
                 .flatMap(applied -> serverChanges(request, folder, options, content, state.watermark(),
                         applied.known(), window, budget)

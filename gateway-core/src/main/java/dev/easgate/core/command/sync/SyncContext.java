@@ -18,9 +18,15 @@ import java.util.Map;
  * @param folders the user's folders by id, read once per request
  * @param now     when the request arrived (FilterType windows)
  * @param claims  this node run's claims on next keys
+ * @param meetings the iMIP mail the organizer's calendar writes send
  */
 record SyncContext(MailStore store, StateStore state, String user, DeviceKey device, ProtocolVersion version,
-                   Map<String, Folder> folders, Instant now, SyncClaims claims) {
+                   Map<String, Folder> folders, Instant now, SyncClaims claims, OrganizerWrites meetings) {
+
+    SyncContext(MailStore store, StateStore state, String user, DeviceKey device, ProtocolVersion version,
+                Map<String, Folder> folders, Instant now, SyncClaims claims) {
+        this(store, state, user, device, version, folders, now, claims, OrganizerWrites.NONE);
+    }
 
     /** The Deleted Items folder, or {@code null}. */
     String deletedItemsId() {

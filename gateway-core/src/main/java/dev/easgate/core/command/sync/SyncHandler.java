@@ -9,7 +9,9 @@ import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.imip.OrganizerNotices;
 import dev.easgate.core.protocol.EasCommand;
+import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlDecoder;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
@@ -45,17 +47,21 @@ public final class SyncHandler implements CommandHandler {
     private final GatewayConfig config;
     private final SyncWait wait;
     private final SyncClaims claims;
+    private final OrganizerNotices meetings;
 
     public SyncHandler(MailStore store, StateStore state, GatewayConfig config) {
-        this(store, state, config, SyncWait.IMMEDIATE);
+        this(store, state, config, SyncWait.IMMEDIATE, null);
     }
 
-    public SyncHandler(MailStore store, StateStore state, GatewayConfig config, SyncWait wait) {
+    /** @param meetings what an organizer's calendar writes send to attendees, or {@code null} for nothing */
+    public SyncHandler(MailStore store, StateStore state, GatewayConfig config, SyncWait wait,
+                       OrganizerNotices meetings) {
         this.store = store;
         this.state = state;
         this.config = config;
         this.wait = wait;
         this.claims = SyncClaims.forNode(config.clustered());
+        this.meetings = meetings;
     }
 
     @Override
@@ -195,8 +201,11 @@ public final class SyncHandler implements CommandHandler {
     /** Runs the request once against the current store and state. */
     private Mono<Result> attempt(CommandRequest command, SyncRequest request) {
         return store.folders(command.user()).collectMap(Folder::id).flatMap(folders -> {
+            // 16.x: the server sends an organizer's meeting mail; earlier clients send it with SendMail
+            OrganizerWrites writes = meetings != null && command.version().atLeast(ProtocolVersion.V16_0)
+                    ? new OrganizerWrites(meetings, command.account()) : OrganizerWrites.NONE;
             SyncContext context = new SyncContext(store, state, command.user(), command.deviceKey(),
-                    command.version(), folders, command.receivedAt(), claims);
+                    command.version(), folders, command.receivedAt(), claims, writes);
             CollectionSync sync = new CollectionSync(context);
             int max = config.syncMaxWindowSize();
             AtomicInteger budget = new AtomicInteger(clamp(request.windowSize(), max));

@@ -53,6 +53,7 @@ class MeetingDovecotRadicaleTest {
         attendee = dovecot.nextUser();
         radicale = RadicaleProcess.startPerUser(attendee, DovecotProcess.PASSWORD, organizer, DovecotProcess.PASSWORD);
         radicale.createDefaults(attendee, attendee, DovecotProcess.PASSWORD);
+        radicale.createDefaults(organizer, organizer, DovecotProcess.PASSWORD);
         server = GatewayTestServer.start(Map.of("backend", "imap", "imap.url", dovecot.imapUrl(),
                 "smtp.url", dovecot.submissionUrl(), "imap.domain", DovecotProcess.DOMAIN,
                 "dav.url", radicale.url().toString(), "dav.watch-interval", "0"));
@@ -127,12 +128,16 @@ class MeetingDovecotRadicaleTest {
                 + calendar.substring(begin, end) + "\r\nEND:VCALENDAR\r\n").orElseThrow();
     }
 
-    /** The organizer's Inbox messages over IMAP, as unfolded text. */
     private static String organizerInbox() throws Exception {
+        return inbox(organizer);
+    }
+
+    /** A user's Inbox messages over IMAP, as unfolded text. */
+    private static String inbox(String user) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("mail.imap.port", Integer.toString(dovecot.imapPort()));
         Store store = Session.getInstance(properties).getStore("imap");
-        store.connect(dovecot.host(), organizer, DovecotProcess.PASSWORD);
+        store.connect(dovecot.host(), user, DovecotProcess.PASSWORD);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
@@ -205,20 +210,77 @@ class MeetingDovecotRadicaleTest {
     }
 
     private static String waitForReply(String uid) throws Exception {
+        return waitForMessage(organizer, uid, "");
+    }
+
+    /** The first message in {@code user}'s Inbox that holds both texts, waited for. */
+    private static String waitForMessage(String user, String text, String also) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
-            String inbox = organizerInbox();
-            if (inbox.contains(uid)) {
-                for (String message : inbox.split("\n=====\n")) {
-                    if (message.contains(uid)) {
-                        return message;
-                    }
+            for (String message : inbox(user).split("\n=====\n")) {
+                if (message.contains(text) && message.contains(also)) {
+                    return message;
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no reply in the organizer's Inbox");
+                throw new AssertionError("no message with " + text + " / " + also + " in the Inbox of " + user);
             }
             Thread.sleep(200);
         }
+    }
+
+    private static void meeting(WbxmlElement.Builder data, String subject, String start, String end) {
+        data.child("Calendar:Timezone", CalendarItems.UTC_TIME_ZONE)
+                .child("Calendar:DtStamp", "20260601T000000Z")
+                .child("Calendar:StartTime", start)
+                .child("Calendar:Subject", subject)
+                .child("Calendar:EndTime", end)
+                .child("Calendar:Sensitivity", "0")
+                .child("Calendar:BusyStatus", "2")
+                .child("Calendar:AllDayEvent", "0")
+                .child("Calendar:Reminder", "15")
+                .child("Calendar:MeetingStatus", "1")
+                .child("Calendar:Attendees", list -> list.child("Attendee", a -> a.child("Email", address(attendee))
+                        .child("Name", "The Attendee").child("AttendeeType", "1")));
+    }
+
+    private static String uidOf(String message) {
+        int at = message.indexOf("\nUID:");
+        return message.substring(at + 5, message.indexOf('\r', at + 5));
+    }
+
+    @Test
+    void anOrganizersAddChangeAndDeleteThroughSyncSendRequestsAndTheCancelToTheAttendee() throws Exception {
+        EasTestClient phone = new EasTestClient(server.uri(), organizer, DovecotProcess.PASSWORD, "MEETORGANIZER")
+                .protocolVersion("16.1");
+        assertThat(phone.provision().status()).isEqualTo(200);
+        String calendar = folders(phone).get("8");
+        String subject = "Planning " + UUID.randomUUID();
+        String key = phone.syncCollection("0", calendar, null).childText("SyncKey");
+
+        WbxmlElement added = phone.syncCollection(key, calendar, commands -> commands.child("Add", a -> a
+                .child("ClientId", "new-1").child("ApplicationData", d -> meeting(d, subject, "20260701T090000Z",
+                        "20260701T100000Z"))));
+        String serverId = added.child("Responses").child("Add").childText("ServerId");
+        assertThat(serverId).isNotBlank();
+        String invitation = waitForMessage(attendee, subject, "METHOD:REQUEST");
+        assertThat(invitation).contains("DTSTART:20260701T090000Z", "ORGANIZER", "mailto:" + address(organizer));
+
+        WbxmlElement changed = phone.syncCollection(added.childText("SyncKey"), calendar, commands -> commands
+                .child("Change", c -> c.child("ServerId", serverId).child("ApplicationData", d -> meeting(d, subject,
+                        "20260701T100000Z", "20260701T110000Z"))));
+        String update = waitForMessage(attendee, subject, "DTSTART:20260701T100000Z");
+        assertThat(update).contains("METHOD:REQUEST");
+        assertThat(uidOf(update)).isEqualTo(uidOf(invitation));
+
+        phone.syncCollection(changed.childText("SyncKey"), calendar, commands -> commands
+                .child("Delete", d -> d.child("ServerId", serverId)));
+        String cancel = waitForMessage(attendee, subject, "METHOD:CANCEL");
+        assertThat(cancel).contains("STATUS:CANCELLED", "Canceled: " + subject);
+        assertThat(uidOf(cancel)).isEqualTo(uidOf(invitation));
+        Invitation cancelled = InvitationReader.read(cancel.substring(cancel.indexOf("BEGIN:VCALENDAR"),
+                cancel.indexOf("END:VCALENDAR") + "END:VCALENDAR".length())).orElseThrow();
+        assertThat(cancelled.method()).isEqualTo("CANCEL");
+        assertThat(cancelled.sequence()).isGreaterThan(0);
     }
 }
