@@ -108,7 +108,8 @@ final class ClientCommandApplier {
         }
         return Mono.fromCallable(() -> ApplicationDataReader.newPim(itemClass, add.applicationData()))
                 .flatMap(pim -> store.addOnce(user, folder.id(), writeIds.apply(add.clientId()), pim))
-                .flatMap(item -> itemClass == ItemClass.CALENDAR && !again ? invite(item).thenReturn(item)
+                .flatMap(item -> itemClass == ItemClass.CALENDAR && !again && meetings.active()
+                        ? invite(item).thenReturn(item)
                         : Mono.just(item))
                 .map(item -> {
                     known.put(item.id(), item.modSeq());

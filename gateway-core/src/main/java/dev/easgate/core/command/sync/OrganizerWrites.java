@@ -12,6 +12,11 @@ import reactor.core.publisher.Mono;
 record OrganizerWrites(OrganizerNotices notices, Account organizer) {
     static final OrganizerWrites NONE = new OrganizerWrites(null, null);
 
+    /** Whether writes send anything (then a new event is read back for the UID the store gave it). */
+    boolean active() {
+        return notices != null;
+    }
+
     Mono<Void> changed(String id, WbxmlElement before, WbxmlElement after) {
         return notices == null ? Mono.empty() : notices.changed(organizer, id, before, after);
     }
