@@ -71,6 +71,7 @@ public final class GlobalObjId {
 
     private static boolean isOutlookId(String uid) {
         return uid.length() >= 80 && uid.length() % 2 == 0
-                && uid.toUpperCase(Locale.ROOT).startsWith(CLASS_ID_HEX) && uid.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+                && uid.toUpperCase(Locale.ROOT).startsWith(CLASS_ID_HEX)
+                && uid.chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 }

@@ -36,9 +36,9 @@ import net.fortuna.ical4j.model.property.DateProperty;
 /**
  * Reads the invitation of an iCalendar text (RFC 5545) through ical4j, with the event's real times: a TZID is
  * resolved by the calendar's own VTIMEZONE when it has one (a custom zone is honoured, as RFC 5545 3.6.5 wants),
- * else as an IANA id or a Windows zone name as Outlook and Exchange write them ("W. Europe Standard Time", mapped
- * by ical4j's table of Windows zone names and their display names), else a Mozilla-style prefixed IANA id; a TZID that is
- * none of these is read as floating time, which is taken as UTC.
+ * else as an IANA id or a Windows zone name as Outlook and Exchange write them ("W. Europe Standard Time",
+ * mapped by ical4j's table of Windows zone names and their display names), else a Mozilla-style prefixed IANA id;
+ * a TZID that is none of these is read as floating time, which is taken as UTC.
  */
 public final class InvitationReader {
     /** A TZID parameter in a content line, up to the value or the next parameter. */
@@ -76,7 +76,8 @@ public final class InvitationReader {
         }
         try {
             return Optional.of(invitation(calendar, event, uid.trim(), dtStart.get()));
-        } catch (DateTimeException | ArithmeticException | ClassCastException e) {
+        } catch (RuntimeException e) {
+            // mail is untrusted input: a malformed invitation is no invitation, never a failed Sync
             return Optional.empty();
         }
     }
@@ -167,7 +168,7 @@ public final class InvitationReader {
     private static boolean known(TimeZoneRegistry registry, String tzid) {
         try {
             return registry.getTimeZone(tzid) != null || ZoneId.of(tzid) != null;
-        } catch (DateTimeException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             return false;
         }
     }
@@ -175,7 +176,7 @@ public final class InvitationReader {
     private static Calendar parse(String text) {
         try {
             return new CalendarBuilder().build(new StringReader(text));
-        } catch (IOException | ParserException | DateTimeException | IllegalArgumentException e) {
+        } catch (IOException | ParserException | RuntimeException e) {
             throw new IllegalArgumentException("not iCalendar: " + e.getMessage(), e);
         }
     }

@@ -11,8 +11,8 @@ class GlobalObjIdTest {
     @Test
     void aVCalUidIsWrappedAsTheSpecificationsExampleShows() {
         assertThat(GlobalObjId.base64("{81412D3C-2A24-4E9D-B20E-11F7BBE92799}")).isEqualTo(
-                "BAAAAIIA4AB0xbcQGoLgCAAAAAAAAAAAAAAAAAAAAAAAAAAAMwAAAHZDYWwtVWlkAQAAAHs4MTQxMkQzQy0yQTI0LTRFOUQtQjIwRS0"
-                        + "xMUY3QkJFOTI3OTl9AA==");
+                "BAAAAIIA4AB0xbcQGoLgCAAAAAAAAAAAAAAAAAAAAAAAAAAAMwAAAHZDYWwtVWlkAQAAAHs4MTQxMkQzQy0yQTI0"
+                        + "LTRFOUQtQjIwRS0xMUY3QkJFOTI3OTl9AA==");
     }
 
     /** MS-ASEMAIL 4.3 example 1: an Outlook id's UID is its hex form (instance date zeroed), and back. */
@@ -34,6 +34,7 @@ class GlobalObjIdTest {
     void theUidComesBackFromAVCalIdentifier() {
         String uid = "040000008200e00074c5b7101a82e008-not-hex@example.test";
         assertThat(GlobalObjId.uid(GlobalObjId.of(uid))).isEqualTo(uid);
-        assertThat(GlobalObjId.uid(GlobalObjId.of("caf\u00e9-123@example.test"))).isEqualTo("caf\u00e9-123@example.test");
+        String accented = "caf\u00e9-123@example.test";
+        assertThat(GlobalObjId.uid(GlobalObjId.of(accented))).isEqualTo(accented);
     }
 }

@@ -114,4 +114,21 @@ class InvitationReaderTest {
         assertThat(RecurrencePattern.of("FREQ=MONTHLY;BYDAY=-1FR;COUNT=6"))
                 .isEqualTo(new RecurrencePattern(3, null, null, 6, 5, null, 32, null));
     }
+
+    @Test
+    void malformedInvitationsAreNoInvitationNeverAnException() {
+        String[] broken = {
+            calendar("BEGIN:VEVENT", "UID:x", "DTSTART:2026-01-15", "END:VEVENT"),
+            calendar("BEGIN:VEVENT", "UID:x", "DTSTART;TZID=\"unterminated:20260115T100000", "END:VEVENT"),
+            calendar("BEGIN:VEVENT", "UID:x", "DTSTART:20260115T100000Z", "DURATION:PXYZ", "END:VEVENT"),
+            calendar("BEGIN:VEVENT", "UID:x", "DTSTART:20260115T100000Z", "BEGIN:VALARM", "TRIGGER:-PTQM",
+                    "END:VALARM", "END:VEVENT"),
+            calendar("BEGIN:VEVENT", "UID:x", "DTSTART:20260115T100000Z", "SEQUENCE:many", "END:VEVENT"),
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n",
+        };
+        for (String text : broken) {
+            assertThat(InvitationReader.read(text)).as(text).satisfiesAnyOf(
+                    read -> assertThat(read).isEmpty(), read -> assertThat(read.orElseThrow().uid()).isEqualTo("x"));
+        }
+    }
 }
