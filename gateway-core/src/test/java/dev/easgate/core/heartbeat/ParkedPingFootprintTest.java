@@ -1,0 +1,243 @@
+package dev.easgate.core.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easgate.backends.mail.FolderType;
+import dev.easgate.core.testing.GatewayTestServer;
+import dev.easgate.wbxml.WbxmlElement;
+import dev.easgate.wbxml.WbxmlEncoder;
+import dev.easgate.wbxml.codepage.CodePage;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guards what a parked Ping costs in heap: {@value #PHONES} phones park a Ping each on an in-process gateway over
+ * real loopback connections (their own process, {@link ParkingPhones}, so their sockets are not in this heap), and
+ * the live heap (a full collection and a class histogram, as {@code jmap -histo:live} does) is compared with the
+ * same node once those Pings have ended (devices set up, connections closed). A parked Ping is its connection and
+ * what waits for the answer; the test fails when that grows past {@link #BUDGET_BYTES_PER_PING}. It measures
+ * heap, not time, so a loaded machine does not change its verdict.
+ */
+class ParkedPingFootprintTest {
+    private static final int PHONES = 2000;
+    /**
+     * Bytes of live heap a parked Ping may keep, its connection included: what it measured (7 December 2026, JDK 17:
+     * 9,944 bytes) plus a margin of about 10 % for the collector's and the JDK's variations. Lower it when a change
+     * slims the parked path; raise it only with a reason.
+     */
+    private static final long BUDGET_BYTES_PER_PING = 10_900;
+    private static final String PASSWORD = "footprint-secret";
+    private static final Duration WAIT = Duration.ofSeconds(180);
+
+    @Test
+    void aParkedPingKeepsWithinItsMeasuredHeap(@TempDir Path dir) throws Exception {
+        // provisioning is not what is measured: the Pings are let in without a policy key
+        try (GatewayTestServer server = GatewayTestServer.start(Map.of("memory.password", PASSWORD,
+                "memory.seed", "folders", "provision.required", "false"))) {
+            Path requests = dir.resolve("pings.bin");
+            writePings(server, requests);
+            // a first round sets up what stays after the Pings end: device records, last Pings, pools and caches
+            round(server, requests).close();
+            Histogram unparked = Histogram.live();
+            Histogram parked;
+            try (Phones phones = round(server, requests)) {
+                parked = Histogram.live();
+            }
+            long perPing = (parked.totalBytes() - unparked.totalBytes()) / PHONES;
+            String growth = parked.growthPerInstance(unparked, PHONES, 25);
+            System.out.printf("live heap per parked Ping: %d bytes (budget %d); %d parked Pings; by class:%n%s%n",
+                    perPing, BUDGET_BYTES_PER_PING, PHONES, growth);
+            assertThat(perPing)
+                    .as("live heap per parked Ping (budget %d bytes); grown per Ping, by class:%n%s",
+                            BUDGET_BYTES_PER_PING, growth)
+                    .isLessThanOrEqualTo(BUDGET_BYTES_PER_PING);
+        }
+    }
+
+    /** One Ping per phone (own user, own device, Inbox synced so that the Ping parks), as raw HTTP requests. */
+    private static void writePings(GatewayTestServer server, Path file) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            out.writeInt(PHONES);
+            for (int i = 0; i < PHONES; i++) {
+                String user = String.format("fp%05d", i);
+                String device = String.format("FP%05dPHONE", i);
+                String inbox = server.folderId(user, FolderType.INBOX);
+                server.markSynced(user, device, inbox);
+                byte[] request = ping(server.gateway().port(), user, device, inbox);
+                out.writeInt(request.length);
+                out.write(request);
+            }
+        }
+    }
+
+    /** A Ping as eas-bench's phones send it: one folder, a long heartbeat, their headers. */
+    private static byte[] ping(int port, String user, String device, String folderId) {
+        byte[] body = WbxmlEncoder.encode(WbxmlElement.el(CodePage.PING, "Ping").child("HeartbeatInterval", 3000)
+                .child("Folders", f -> f.child("Folder", x -> x.child("Id", folderId).child("Class", "Email")))
+                .build());
+        String head = "POST /Microsoft-Server-ActiveSync?Cmd=Ping&User=" + user + "&DeviceId=" + device
+                + "&DeviceType=EasBench HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Authorization: Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                + "User-Agent: eas-bench/1.0\r\n"
+                + "MS-ASProtocolVersion: 16.1\r\n"
+                + "Content-Type: application/vnd.ms-sync.wbxml\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(body);
+        return request.toByteArray();
+    }
+
+    /** Starts the phones and waits until every one of their Pings is parked. */
+    private static Phones round(GatewayTestServer server, Path requests) throws Exception {
+        Phones phones = Phones.start(server, requests);
+        try {
+            await(() -> server.gateway().services().heartbeat().parked() == PHONES,
+                    () -> server.gateway().services().heartbeat().parked() + " of " + PHONES + " parked");
+            return phones;
+        } catch (AssertionError | RuntimeException e) {
+            phones.close();
+            throw e;
+        }
+    }
+
+    private static void await(BooleanSupplier done, Supplier<String> state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + state.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The phones' process; closing it closes their connections and waits until the node has let them go. */
+    private record Phones(GatewayTestServer server, Process process) implements AutoCloseable {
+        static Phones start(GatewayTestServer server, Path requests) throws IOException, URISyntaxException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classes = Path.of(ParkingPhones.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+            Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", classes, ParkingPhones.class.getName(), "127.0.0.1",
+                    Integer.toString(server.gateway().port()), requests.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            Phones phones = new Phones(server, process);
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.equals("sent " + PHONES)) {
+                phones.close();
+                throw new AssertionError("the phones did not send their Pings: " + line);
+            }
+            return phones;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                OutputStream in = process.getOutputStream();
+                in.write("close\n".getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+                in.close();
+            } catch (IOException e) {
+                // the process is gone already
+            }
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("the phones did not close their connections within 60 s");
+                }
+                HeartbeatHub hub = server.gateway().services().heartbeat();
+                await(() -> hub.parked() == 0 && openConnections() == 0,
+                        () -> hub.parked() + " parked, " + openConnections() + " connections open");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        private long openConnections() {
+            return (long) server.gateway().services().metrics().registry().get("easgate.http.connections").gauge()
+                    .value();
+        }
+    }
+
+    /**
+     * A class histogram of the live heap, taken after a full collection (the DiagnosticCommand behind {@code jcmd
+     * GC.class_histogram} and {@code jmap -histo:live}).
+     */
+    private record Histogram(long totalBytes, Map<String, long[]> byClass) {
+        private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+        private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
+
+        static Histogram live() throws JMException {
+            // two collections first: objects with finalizers or cleaners need a second one to go
+            System.gc();
+            System.gc();
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            long total = -1;
+            Map<String, long[]> byClass = new HashMap<>();
+            for (String line : text.split("\n")) {
+                Matcher row = ROW.matcher(line);
+                if (row.find()) {
+                    byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)),
+                            Long.parseLong(row.group(2))}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                    continue;
+                }
+                Matcher sum = TOTAL.matcher(line);
+                if (sum.find()) {
+                    total = Long.parseLong(sum.group(2));
+                }
+            }
+            if (total < 0) {
+                throw new IllegalStateException("no total in the class histogram:\n" + text);
+            }
+            return new Histogram(total, byClass);
+        }
+
+        /** The classes that grew most since {@code before}, as instances and bytes per {@code per}. */
+        String growthPerInstance(Histogram before, int per, int rows) {
+            return byClass.entrySet().stream()
+                    .map(e -> {
+                        long[] was = before.byClass.getOrDefault(e.getKey(), new long[2]);
+                        return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0],
+                                e.getValue()[1] - was[1]});
+                    })
+                    .filter(e -> e.getValue()[1] > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .limit(rows)
+                    .map(e -> String.format("  %8.2f %7d B  %s", (double) e.getValue()[0] / per,
+                            e.getValue()[1] / per, e.getKey()))
+                    .collect(Collectors.joining("\n"));
+        }
+    }
+}
