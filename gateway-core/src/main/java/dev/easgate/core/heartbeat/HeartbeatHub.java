@@ -5,25 +5,31 @@ import dev.easgate.backends.bus.BusListener;
 import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ParkedUsers;
 import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.core.logging.RequestMdc;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * Parks requests without holding a thread. A parked request is a {@link Sinks.One} completed by whichever comes
- * first: a bus event for a watched folder, the heartbeat timer, a newer park of the same device (here or on another
- * node, learnt through the bus), a bus gap, or {@link #drain()}.
+ * Parks requests without holding a thread. A parked request is one small object ended by whichever comes first: a
+ * bus event for a watched folder, its heartbeat in the shared timer wheel, a newer park of the same device (here or
+ * on another node, learnt through the bus), a bus gap, or {@link #drain()}.
  *
  * <p>It is also the node's {@link ParkedUsers} view (who is parked here, watching which folders), kept on park and
  * unpark, for the fallback watchers of stores that cannot push.
@@ -39,6 +45,8 @@ public final class HeartbeatHub implements ParkedUsers {
     /** Per parked user: how many of their parks watch each folder. Changed only inside the map's compute. */
     private final ConcurrentHashMap<String, Map<String, Integer>> parkedUsers = new ConcurrentHashMap<>();
     private final WakeObserver observer;
+    /** The heartbeats of every park: one wheel, not a scheduled task each. */
+    private final Timer timer;
 
     /** Learns how each park ended: for metrics. Called on the thread that ended it; must not block. */
     public interface WakeObserver {
@@ -56,8 +64,14 @@ public final class HeartbeatHub implements ParkedUsers {
     }
 
     public HeartbeatHub(ChangeBus bus, WakeObserver observer) {
+        this(bus, observer, HeartbeatWheel.shared());
+    }
+
+    /** With the timer that ends the heartbeats ({@link HeartbeatWheel#shared()} in production). */
+    HeartbeatHub(ChangeBus bus, WakeObserver observer, Timer timer) {
         this.bus = bus;
         this.observer = observer;
+        this.timer = timer;
     }
 
     /** Requests parked on this node now. */
@@ -78,8 +92,7 @@ public final class HeartbeatHub implements ParkedUsers {
 
     @Override
     public Set<String> parkedFolders(String user) {
-        java.util.concurrent.atomic.AtomicReference<Set<String>> copy = new java.util.concurrent.atomic.AtomicReference<>(
-                Set.of());
+        AtomicReference<Set<String>> copy = new AtomicReference<>(Set.of());
         parkedUsers.computeIfPresent(user, (u, folders) -> {
             copy.set(Set.copyOf(folders.keySet()));
             return folders;
@@ -89,7 +102,8 @@ public final class HeartbeatHub implements ParkedUsers {
 
     private void watch(String user, Set<String> folderIds) {
         parkedUsers.compute(user, (u, folders) -> {
-            Map<String, Integer> value = folders == null ? new HashMap<>() : folders;
+            // most users watch a folder or two: a table of two, not sixteen
+            Map<String, Integer> value = folders == null ? new HashMap<>(2) : folders;
             folderIds.forEach(id -> value.merge(id, 1, Integer::sum));
             return value;
         });
@@ -104,50 +118,67 @@ public final class HeartbeatHub implements ParkedUsers {
 
     /** Parks until the outcome; cancelling the returned Mono (the client went away) unparks cleanly. */
     public Mono<ParkOutcome> park(ParkRequest request) {
-        return Mono.deferContextual(context -> {
-            ParkSignal signal = context.getOrDefault(ParkSignal.class, ParkSignal.NONE);
-            if (draining.get()) {
-                return Mono.just(ParkOutcome.of(ParkOutcome.Reason.DRAINED));
-            }
-            Park park = new Park(request, UUID.randomUUID().toString());
-            Park previous = parked.put(request.device(), park);
-            if (previous != null) {
-                previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
-            }
-            parkedCount.incrementAndGet();
-            signal.parked();
-            AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
-            byCommand.incrementAndGet();
-            watch(request.device().user(), request.folderIds());
-            return bus.listen(request.device().user(), park)
-                    .flatMap(registration -> {
-                        park.registration(registration);
-                        return announce(park)
-                                .then(request.checkStore())
-                                .flatMap(changed -> {
-                                    if (!changed.isEmpty()) {
-                                        park.end(new ParkOutcome(ParkOutcome.Reason.CHANGED, changed));
-                                    }
-                                    return park.outcome(request);
-                                });
-                    })
-                    .doOnNext(outcome -> observer.woke(outcome, outcome.reason() == ParkOutcome.Reason.CHANGED
-                            || outcome.reason() == ParkOutcome.Reason.HIERARCHY_CHANGED ? park.latencyMillis() : -1))
-                    .doFinally(end -> {
-                        signal.unparked();
-                        byCommand.decrementAndGet();
-                        unwatch(request.device().user(), request.folderIds());
-                        park.release();
-                        parked.remove(request.device(), park);
-                        parkedCount.decrementAndGet();
-                    });
+        return Mono.create(sink -> {
+            ParkSignal signal = sink.contextView().getOrDefault(ParkSignal.class, ParkSignal.NONE);
+            // whoever wakes it, the parked request goes on with its own log tags
+            RequestMdc.Tags tags = RequestMdc.of(sink.contextView());
+            sink.onCancel(hold(request, signal, new ParkListener() {
+                @Override
+                public void ended(ParkOutcome outcome) {
+                    try (RequestMdc.Scope scope = RequestMdc.open(tags)) {
+                        sink.success(outcome);
+                    }
+                }
+
+                @Override
+                public void failed(Throwable error) {
+                    try (RequestMdc.Scope scope = RequestMdc.open(tags)) {
+                        sink.error(error);
+                    }
+                }
+            }));
         });
+    }
+
+    /**
+     * Parks without a Reactor chain: what a parked request costs is one {@link Park} (in the hub's map, on the
+     * bus and in the heartbeat timer's wheel) and whatever {@code listener} keeps. {@code listener} is told the
+     * outcome once, possibly before this returns; disposing the returned handle (the client went away) unparks
+     * without telling it. {@code request.checkStore()} runs once the bus delivers to the park and is let go after.
+     */
+    public Disposable hold(ParkRequest request, ParkSignal signal, ParkListener listener) {
+        if (draining.get()) {
+            listener.ended(ParkOutcome.of(ParkOutcome.Reason.DRAINED));
+            return Disposables.disposed();
+        }
+        AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
+        Park park = new Park(request.device(), request.folderIds(), byCommand, signal, listener);
+        Park previous = parked.put(request.device(), park);
+        if (previous != null) {
+            previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
+        }
+        parkedCount.incrementAndGet();
+        signal.parked();
+        byCommand.incrementAndGet();
+        watch(request.device().user(), request.folderIds());
+        park.timeout(timer.newTimeout(park, request.heartbeat().toMillis(), TimeUnit.MILLISECONDS));
+        Mono<Set<String>> check = request.checkStore();
+        bus.listen(request.device().user(), park).subscribe(registration -> {
+            if (park.registered(registration)) {
+                announce(park).then(check).subscribe(changed -> {
+                    if (!changed.isEmpty()) {
+                        park.end(new ParkOutcome(ParkOutcome.Reason.CHANGED, changed));
+                    }
+                }, park::fail);
+            }
+        }, park::fail);
+        return park;
     }
 
     /** Tells other nodes that this device parked anew; a bus failure must not fail the Ping itself. */
     private Mono<Void> announce(Park park) {
-        DeviceKey device = park.request.device();
-        return bus.publish(new BusEvent.DeviceParked(device.user(), device.deviceId(), park.id))
+        DeviceKey device = park.device;
+        return bus.publish(new BusEvent.DeviceParked(device.user(), device.deviceId(), park.id()))
                 .onErrorResume(e -> {
                     LOG.warn("cannot announce the park of user={} device={}: {}", device.user(), device.deviceId(),
                             e.toString());
@@ -161,25 +192,101 @@ public final class HeartbeatHub implements ParkedUsers {
         parked.values().forEach(park -> park.end(ParkOutcome.of(ParkOutcome.Reason.DRAINED)));
     }
 
-    /** One parked request. */
-    private static final class Park implements BusListener {
-        private final ParkRequest request;
-        private final String id;
-        private final Sinks.One<ParkOutcome> outcome = Sinks.one();
+    /**
+     * One parked request, all of it: its device and watched folders, its place on the bus and in the timer wheel,
+     * and whom to tell. The park id is a random number, written out only when announced or compared.
+     */
+    private final class Park implements BusListener, TimerTask, Disposable {
+        private static final int PARKED = 0;
+        private static final int ENDED = 1;
+        private static final AtomicIntegerFieldUpdater<Park> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Park.class, "state");
+
+        private final DeviceKey device;
+        private final Set<String> folderIds;
+        private final AtomicInteger byCommand;
+        private final ParkSignal signal;
+        private final ParkListener listener;
+        private final long id = ThreadLocalRandom.current().nextLong();
+        private volatile int state;
         private volatile Disposable registration;
+        private volatile Timeout timeout;
         private volatile long wakingEventPublishedAt;
 
-        Park(ParkRequest request, String id) {
-            this.request = request;
-            this.id = id;
+        Park(DeviceKey device, Set<String> folderIds, AtomicInteger byCommand, ParkSignal signal,
+             ParkListener listener) {
+            this.device = device;
+            this.folderIds = folderIds;
+            this.byCommand = byCommand;
+            this.signal = signal;
+            this.listener = listener;
         }
 
-        void registration(Disposable value) {
-            this.registration = value;
+        String id() {
+            return Long.toHexString(id);
         }
 
-        void end(ParkOutcome result) {
-            outcome.tryEmitValue(result); // the first cause wins; later ones are ignored
+        /** Keeps the bus registration; false (and disposed) when the park has ended meanwhile. */
+        boolean registered(Disposable value) {
+            registration = value;
+            if (state == ENDED) {
+                value.dispose(); // disposing is idempotent: end() may have disposed it too
+                return false;
+            }
+            return true;
+        }
+
+        void timeout(Timeout value) {
+            timeout = value;
+            if (state == ENDED) {
+                value.cancel();
+            }
+        }
+
+        /** The first cause wins; later ones are ignored. */
+        void end(ParkOutcome outcome) {
+            if (unpark()) {
+                observer.woke(outcome, outcome.reason() == ParkOutcome.Reason.CHANGED
+                        || outcome.reason() == ParkOutcome.Reason.HIERARCHY_CHANGED ? latencyMillis() : -1);
+                listener.ended(outcome);
+            }
+        }
+
+        void fail(Throwable error) {
+            if (unpark()) {
+                listener.failed(error);
+            }
+        }
+
+        /** Cancelled: the client went away. */
+        @Override
+        public void dispose() {
+            unpark();
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return state == ENDED;
+        }
+
+        private boolean unpark() {
+            if (!STATE.compareAndSet(this, PARKED, ENDED)) {
+                return false;
+            }
+            Timeout pending = timeout;
+            if (pending != null) {
+                pending.cancel();
+            }
+            Disposable current = registration;
+            if (current != null) {
+                current.dispose();
+            }
+            signal.unparked();
+            byCommand.decrementAndGet();
+            unwatch(device.user(), folderIds);
+            parked.remove(device, this);
+            parkedCount.decrementAndGet();
+            return true;
         }
 
         /** From the waking event's publication to now, or -1 when no timestamped event woke the park. */
@@ -188,23 +295,16 @@ public final class HeartbeatHub implements ParkedUsers {
             return publishedAt <= 0 ? -1 : Math.max(0, System.currentTimeMillis() - publishedAt);
         }
 
-        void release() {
-            Disposable current = registration;
-            if (current != null) {
-                current.dispose();
-            }
-        }
-
-        Mono<ParkOutcome> outcome(ParkRequest request) {
-            return Mono.firstWithValue(outcome.asMono(),
-                    Mono.delay(request.heartbeat(), Schedulers.parallel())
-                            .map(tick -> ParkOutcome.of(ParkOutcome.Reason.EXPIRED)));
+        /** The heartbeat ran out. */
+        @Override
+        public void run(Timeout expired) {
+            end(ParkOutcome.of(ParkOutcome.Reason.EXPIRED));
         }
 
         @Override
         public void onEvent(BusEvent event) {
             if (event instanceof BusEvent.FolderChanged changed) {
-                if (changed.madeBy(request.device().deviceId())) {
+                if (changed.madeBy(device.deviceId())) {
                     return; // the device's own write: nothing new to it (its next Sync would bring nothing)
                 }
                 if (changed.hierarchy()) {
@@ -214,15 +314,15 @@ public final class HeartbeatHub implements ParkedUsers {
                 }
                 if (changed.folderId() == null) {
                     wakingEventPublishedAt = changed.publishedAtMillis();
-                    end(new ParkOutcome(ParkOutcome.Reason.CHANGED, request.folderIds()));
+                    end(new ParkOutcome(ParkOutcome.Reason.CHANGED, folderIds));
                     return;
                 }
-                if (request.folderIds().contains(changed.folderId())) {
+                if (folderIds.contains(changed.folderId())) {
                     wakingEventPublishedAt = changed.publishedAtMillis();
                     end(new ParkOutcome(ParkOutcome.Reason.CHANGED, Set.of(changed.folderId())));
                 }
             } else if (event instanceof BusEvent.DeviceParked other) {
-                if (other.deviceId().equals(request.device().deviceId()) && !other.parkId().equals(id)) {
+                if (other.deviceId().equals(device.deviceId()) && !other.parkId().equals(id())) {
                     end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
                 }
             }
@@ -230,7 +330,7 @@ public final class HeartbeatHub implements ParkedUsers {
 
         @Override
         public void onGap() {
-            end(new ParkOutcome(ParkOutcome.Reason.BUS_GAP, request.folderIds()));
+            end(new ParkOutcome(ParkOutcome.Reason.BUS_GAP, folderIds));
         }
     }
 }

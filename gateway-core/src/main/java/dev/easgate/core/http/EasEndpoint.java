@@ -65,6 +65,18 @@ public final class EasEndpoint {
     private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
     private final FrontGuards guards;
     private final ThrottledLogin logins;
+    /** A parked request holds no worker: it leaves the in-flight count while parked. */
+    private final ParkSignal parkSignal = new ParkSignal() {
+        @Override
+        public void parked() {
+            inFlight.decrementAndGet();
+        }
+
+        @Override
+        public void unparked() {
+            inFlight.incrementAndGet();
+        }
+    };
 
     public EasEndpoint(CommandRegistry commands, Accounts accounts, StateStore state, GatewayConfig config,
                        Clock clock, GatewayMetrics metrics) {
@@ -227,29 +239,18 @@ public final class EasEndpoint {
         String command = query.command().wireName();
         Exchange exchange = new Exchange();
         exchange.onEnd(inFlight::decrementAndGet);
-        return Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
+        Mono<Void> pipeline = Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
                 .flatMap(account -> account.isPresent()
                         ? admitted(request, response, query, negotiated, account.get(), exchange)
                                 .contextWrite(c -> account.get().user().equals(credentials.user()) ? c
                                         : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
                         : unauthorized(response, credentials, command, address))
                 .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
-                // a parked request's pipeline above has completed and is let go; its answer waits and is sent here
-                .then(Mono.defer(exchange::takeLater))
-                .doFinally(signal -> exchange.end())
-                // a parked request holds no worker: it leaves the in-flight count while parked
-                .contextWrite(Context.of(ParkSignal.class, new ParkSignal() {
-                    @Override
-                    public void parked() {
-                        inFlight.decrementAndGet();
-                    }
-
-                    @Override
-                    public void unparked() {
-                        inFlight.incrementAndGet();
-                    }
-                }).put(RequestMdc.CONTEXT_KEY, new RequestMdc.Tags(credentials == null ? null : credentials.user(),
-                        query.deviceId(), command)));
+                .contextWrite(Context.of(ParkSignal.class, parkSignal).put(RequestMdc.CONTEXT_KEY,
+                        new RequestMdc.Tags(credentials == null ? null : credentials.user(), query.deviceId(),
+                                command)));
+        // a parked request's pipeline completes and is let go; its answer waits and is sent by the ExchangeMono
+        return new ExchangeMono(pipeline, exchange);
     }
 
     private static String queryOf(String uri) {
@@ -292,8 +293,11 @@ public final class EasEndpoint {
             if (refusal.isPresent()) {
                 return busy(response, query, account, refusal.get());
             }
-            // the slots are held until the answer is sent, a parked request's too
-            exchange.onEnd(() -> guards.concurrency().release(account.user(), query.deviceId()));
+            // the slots are held until the answer is sent, a parked request's too (keeping two strings, not the
+            // account and the query)
+            String user = account.user();
+            String deviceId = query.deviceId();
+            exchange.onEnd(() -> guards.concurrency().release(user, deviceId));
             return authorized(request, response, query, version, account, exchange);
         });
     }
@@ -383,8 +387,13 @@ public final class EasEndpoint {
 
     /** MS-ASHTTP 3.2.5.1: 503 with Retry-After when the server cannot serve now (here: the state store is down). */
     private Mono<Void> stateUnavailable(HttpServerResponse response, EasQuery query, String user, Throwable e) {
-        LOG.warn("503 for user={} device={} cmd={}: state store unavailable: {}", user, query.deviceId(),
-                query.command().wireName(), e.getMessage());
+        return stateUnavailable(response, user, query.deviceId(), query.command().wireName(), e);
+    }
+
+    private Mono<Void> stateUnavailable(HttpServerResponse response, String user, String deviceId, String command,
+                                        Throwable e) {
+        LOG.warn("503 for user={} device={} cmd={}: state store unavailable: {}", user, deviceId, command,
+                e.getMessage());
         return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
                 .send().then();
@@ -505,43 +514,56 @@ public final class EasEndpoint {
 
     /**
      * Sends what the handler answers. A parked answer ({@link CommandResponse#parked}) is handed to the exchange
-     * with this request's Context, and this pipeline completes without sending: the exchange subscribes to it
-     * once this pipeline is gone. {@code exchange} is null for a parked answer's own response (no second park).
+     * with this request's Context and a {@link Exchange.Reply} that keeps the response and three strings, and this
+     * pipeline completes without sending: the {@link ExchangeMono} subscribes to the answer once it is gone.
      */
     private Mono<Void> answer(Mono<CommandResponse> results, HttpServerResponse response, EasQuery query,
                               Account account, boolean debug, Exchange exchange, Runnable onParked) {
+        String user = account.user();
+        String deviceId = query.deviceId();
+        String command = query.command().wireName();
         return results
                 .flatMap(result -> {
                     if (result.parked() != null) {
-                        if (exchange == null) {
-                            return Mono.error(new IllegalStateException("a parked answer parked again"));
-                        }
                         return Mono.deferContextual(context -> {
-                            exchange.later(answer(result.parked(), response, query, account, debug, null, null)
-                                    .contextWrite(context));
+                            exchange.later(result.parked(), Context.of(context), (answer, failure) ->
+                                    failure != null ? failed(response, user, deviceId, command, failure)
+                                            : reply(response, user, deviceId, command, debug, answer)
+                                                    .onErrorResume(e -> failed(response, user, deviceId, command,
+                                                            e)));
                             onParked.run();
                             return Mono.<Void>empty();
                         });
                     }
-                    if (debug) {
-                        guards.debug().log(account.user(), query.deviceId(), query.command().wireName(),
-                                "response", result.body());
-                    }
-                    return send(response, result);
+                    return reply(response, user, deviceId, command, debug, result);
                 })
-                .onErrorResume(StateStoreUnavailableException.class,
-                        e -> stateUnavailable(response, query, account.user(), e))
-                // a command without its own answer to a refused backend login (logged once by the store)
-                .onErrorResume(StoreFailures::credentialsRefused, e -> {
-                    LOG.debug("503 for user={} device={} cmd={}: {}", account.user(), query.deviceId(),
-                            query.command().wireName(), e.getMessage());
-                    return send(response, StoreFailures.serviceUnavailable());
-                })
-                .onErrorResume(e -> {
-                    LOG.error("500 for user={} device={} cmd={}", account.user(), query.deviceId(),
-                            query.command().wireName(), e);
-                    return response.status(HttpResponseStatus.INTERNAL_SERVER_ERROR).send().then();
-                });
+                .onErrorResume(e -> failed(response, user, deviceId, command, e));
+    }
+
+    private Mono<Void> reply(HttpServerResponse response, String user, String deviceId, String command,
+                             boolean debug, CommandResponse result) {
+        if (result.parked() != null) {
+            return Mono.error(new IllegalStateException("a parked answer parked again"));
+        }
+        if (debug) {
+            guards.debug().log(user, deviceId, command, "response", result.body());
+        }
+        return send(response, result);
+    }
+
+    /** What a failed command answers: 503 while the state store is down or the store refused the login, else 500. */
+    private Mono<Void> failed(HttpServerResponse response, String user, String deviceId, String command,
+                              Throwable e) {
+        if (e instanceof StateStoreUnavailableException) {
+            return stateUnavailable(response, user, deviceId, command, e);
+        }
+        if (StoreFailures.credentialsRefused(e)) {
+            // a command without its own answer to a refused backend login (logged once by the store)
+            LOG.debug("503 for user={} device={} cmd={}: {}", user, deviceId, command, e.getMessage());
+            return send(response, StoreFailures.serviceUnavailable());
+        }
+        LOG.error("500 for user={} device={} cmd={}", user, deviceId, command, e);
+        return response.status(HttpResponseStatus.INTERNAL_SERVER_ERROR).send().then();
     }
 
     /** WBXML by content type, or by its header bytes for clients that send none (MS-ASWBXML 2.1.2). */

@@ -85,8 +85,19 @@ public final class RequestMdc {
 
     /** Sets the tags on this thread until the scope is closed (then restores what was there). */
     public static Scope open(String user, String device, String command) {
+        return open(new Tags(user, device, command));
+    }
+
+    /**
+     * The same with tags at hand (a request's, kept while it was parked; null: nothing changes): for code that runs
+     * a request's signal outside its Reactor chain, on whichever thread woke it.
+     */
+    public static Scope open(Tags tags) {
+        if (tags == null) {
+            return () -> { };
+        }
         Tags previous = CURRENT.get();
-        set(new Tags(user, device, command));
+        set(tags);
         return () -> {
             if (previous == null) {
                 clear();

@@ -17,7 +17,7 @@ class HeartbeatHubTest {
     private static final Duration HEARTBEAT = Duration.ofSeconds(480);
 
     private final InProcessChangeBus bus = new InProcessChangeBus();
-    private final HeartbeatHub hub = new HeartbeatHub(bus);
+    private final HeartbeatHub hub = new HeartbeatHub(bus, HeartbeatHub.WakeObserver.NONE, new SchedulerTimer());
 
     private static ParkRequest request(DeviceKey device, Set<String> folders, Mono<Set<String>> check) {
         return new ParkRequest("Ping", device, folders, HEARTBEAT, check);

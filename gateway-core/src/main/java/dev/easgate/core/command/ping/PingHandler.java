@@ -3,6 +3,7 @@ package dev.easgate.core.command.ping;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
+import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
@@ -12,7 +13,10 @@ import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.heartbeat.ParkOutcome;
+import dev.easgate.core.heartbeat.ParkListener;
 import dev.easgate.core.heartbeat.ParkRequest;
+import dev.easgate.core.heartbeat.ParkSignal;
+import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
@@ -26,7 +30,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 /**
  * Ping (MS-ASCMD 2.2.1.13; statuses 2.2.3.177.12), parked on the {@link HeartbeatHub} until a watched folder
@@ -159,21 +166,90 @@ public final class PingHandler implements CommandHandler {
             return Mono.just(new CommandResponse(503, null, null, null, null,
                     Map.of("Retry-After", Long.toString(retryAfter.toSeconds()))));
         }
-        ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(ping.folderIds()),
+        // the folder ids as the store holds them (its strings, shared), not the request's copies
+        List<String> folderIds = ping.folderIds().stream().map(id -> folders.get(id).id()).toList();
+        ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(folderIds),
                 Duration.ofSeconds(ping.heartbeatSeconds()),
                 pending.pendingFolders(request.deviceKey(), ping.folderIds(), watched(ping, folders))
                         .<Set<String>>map(Set::copyOf)
                         // state store down: park anyway; the bus gap on reconnect wakes it with every folder
                         .onErrorResume(StateStoreUnavailableException.class, e -> Mono.just(Set.of())));
-        // the request's pipeline is let go while parked: the answer keeps only the device and the folder ids
-        String user = request.user();
-        String deviceId = request.query().deviceId();
-        List<String> folderIds = ping.folderIds();
-        return Mono.just(CommandResponse.parked(hub.park(parkRequest)
-                // a watched folder gone since the list the Ping was checked against: as if it had been listed
-                .onErrorResume(MailStoreException.class, e -> e.kind() == MailStoreException.Kind.NOT_FOUND
-                        ? Mono.just(new ParkOutcome(ParkOutcome.Reason.HIERARCHY_CHANGED, Set.of())) : Mono.error(e))
-                .map(outcome -> answer(user, deviceId, folderIds, outcome))));
+        // the request's pipeline is let go while parked: what waits is one Waiter (the device, the folder ids)
+        return Mono.just(CommandResponse.parked(new ParkedPing(hub, parkRequest, folderIds)));
+    }
+
+    /**
+     * The answer of a parked Ping: subscribing parks it on the hub ({@link HeartbeatHub#hold}, no Reactor chain);
+     * the outcome is turned into the Ping response. What it keeps while parked is its {@link Waiter}.
+     */
+    private static final class ParkedPing extends Mono<CommandResponse> {
+        private final HeartbeatHub hub;
+        private final ParkRequest request;
+        private final List<String> folderIds;
+
+        ParkedPing(HeartbeatHub hub, ParkRequest request, List<String> folderIds) {
+            this.hub = hub;
+            this.request = request;
+            this.folderIds = folderIds;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super CommandResponse> actual) {
+            Waiter waiter = new Waiter(actual, request.device(), folderIds);
+            actual.onSubscribe(waiter);
+            waiter.park(hub.hold(request, actual.currentContext().getOrDefault(ParkSignal.class, ParkSignal.NONE),
+                    waiter));
+        }
+    }
+
+    /** One parked Ping: its subscriber, the device and the watched folders (in the device's order). */
+    private static final class Waiter extends Operators.MonoSubscriber<ParkOutcome, CommandResponse>
+            implements ParkListener {
+        private final DeviceKey device;
+        private final List<String> folderIds;
+        private volatile Disposable park;
+
+        Waiter(CoreSubscriber<? super CommandResponse> actual, DeviceKey device, List<String> folderIds) {
+            super(actual);
+            this.device = device;
+            this.folderIds = folderIds;
+        }
+
+        void park(Disposable value) {
+            park = value;
+            if (isCancelled()) {
+                value.dispose();
+            }
+        }
+
+        /** Answers on the thread that woke it, with this Ping's log tags, not those of whoever woke it. */
+        @Override
+        public void ended(ParkOutcome outcome) {
+            try (RequestMdc.Scope tags = RequestMdc.open(device.user(), device.deviceId(), "Ping")) {
+                complete(answer(device.user(), device.deviceId(), folderIds, outcome));
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            // a watched folder gone since the list the Ping was checked against: as if it had been listed
+            if (error instanceof MailStoreException e && e.kind() == MailStoreException.Kind.NOT_FOUND) {
+                ended(new ParkOutcome(ParkOutcome.Reason.HIERARCHY_CHANGED, Set.of()));
+            } else {
+                try (RequestMdc.Scope tags = RequestMdc.open(device.user(), device.deviceId(), "Ping")) {
+                    actual.onError(error);
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            super.cancel();
+            Disposable current = park;
+            if (current != null) {
+                current.dispose();
+            }
+        }
     }
 
     /** Only the watched folders, so that the parked check keeps no more of the folder list than it needs. */
