@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Parks requests without holding a thread. A parked request is one small object ended by whichever comes first: a
@@ -119,10 +120,9 @@ public final class HeartbeatHub implements ParkedUsers {
     /** Parks until the outcome; cancelling the returned Mono (the client went away) unparks cleanly. */
     public Mono<ParkOutcome> park(ParkRequest request) {
         return Mono.create(sink -> {
-            ParkSignal signal = sink.contextView().getOrDefault(ParkSignal.class, ParkSignal.NONE);
             // whoever wakes it, the parked request goes on with its own log tags
             RequestMdc.Tags tags = RequestMdc.of(sink.contextView());
-            sink.onCancel(hold(request, signal, new ParkListener() {
+            sink.onCancel(hold(request, sink.contextView(), new ParkListener() {
                 @Override
                 public void ended(ParkOutcome outcome) {
                     try (RequestMdc.Scope scope = RequestMdc.open(tags)) {
@@ -144,9 +144,11 @@ public final class HeartbeatHub implements ParkedUsers {
      * Parks without a Reactor chain: what a parked request costs is one {@link Park} (in the hub's map, on the
      * bus and in the heartbeat timer's wheel) and whatever {@code listener} keeps. {@code listener} is told the
      * outcome once, possibly before this returns; disposing the returned handle (the client went away) unparks
-     * without telling it. {@code request.checkStore()} runs once the bus delivers to the park and is let go after.
+     * without telling it. {@code request.checkStore()} runs once the bus delivers to the park, with {@code context}
+     * (the request's: its {@link ParkSignal}, its log tags), and is let go after.
      */
-    public Disposable hold(ParkRequest request, ParkSignal signal, ParkListener listener) {
+    public Disposable hold(ParkRequest request, ContextView context, ParkListener listener) {
+        ParkSignal signal = context.getOrDefault(ParkSignal.class, ParkSignal.NONE);
         if (draining.get()) {
             listener.ended(ParkOutcome.of(ParkOutcome.Reason.DRAINED));
             return Disposables.disposed();
@@ -165,7 +167,7 @@ public final class HeartbeatHub implements ParkedUsers {
         Mono<Set<String>> check = request.checkStore();
         bus.listen(request.device().user(), park).subscribe(registration -> {
             if (park.registered(registration)) {
-                announce(park).then(check).subscribe(changed -> {
+                announce(park).then(check).contextWrite(context).subscribe(changed -> {
                     if (!changed.isEmpty()) {
                         park.end(new ParkOutcome(ParkOutcome.Reason.CHANGED, changed));
                     }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -68,9 +69,10 @@ class ParkedPingFootprintTest {
                 parked = Histogram.live();
             }
             long perPing = (parked.totalBytes() - unparked.totalBytes()) / PHONES;
-            String growth = parked.growthPerInstance(unparked, PHONES, 25);
-            System.out.printf("live heap per parked Ping: %d bytes (budget %d); %d parked Pings; by class:%n%s%n",
-                    perPing, BUDGET_BYTES_PER_PING, PHONES, growth);
+            String growth = parked.growthPerInstance(unparked, PHONES, 40);
+            System.out.printf("live heap per parked Ping: %d bytes (budget %d); %d parked Pings; by owner: %s; "
+                    + "by class:%n%s%n", perPing, BUDGET_BYTES_PER_PING, PHONES,
+                    parked.growthByOwner(unparked, PHONES), growth);
             assertThat(perPing)
                     .as("live heap per parked Ping (budget %d bytes); grown per Ping, by class:%n%s",
                             BUDGET_BYTES_PER_PING, growth)
@@ -223,6 +225,23 @@ class ParkedPingFootprintTest {
                 throw new IllegalStateException("no total in the class histogram:\n" + text);
             }
             return new Histogram(total, byClass);
+        }
+
+        /**
+         * Bytes per {@code per} grown since {@code before} by whose classes they are: Netty and Reactor Netty (the
+         * connection), the gateway's, Reactor's, and the JDK's (strings, arrays, maps: anyone's).
+         */
+        String growthByOwner(Histogram before, int per) {
+            Map<String, Long> owners = new TreeMap<>();
+            byClass.forEach((name, now) -> {
+                long grown = now[1] - before.byClass.getOrDefault(name, new long[2])[1];
+                String owner = name.startsWith("io.netty.") || name.startsWith("reactor.netty.") ? "netty"
+                        : name.startsWith("dev.easgate.") ? "easgate"
+                        : name.startsWith("reactor.") ? "reactor" : "jdk";
+                owners.merge(owner, grown, Long::sum);
+            });
+            return owners.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() / per + " B")
+                    .collect(Collectors.joining(", "));
         }
 
         /** The classes that grew most since {@code before}, as instances and bytes per {@code per}. */

@@ -15,7 +15,6 @@ import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.heartbeat.ParkOutcome;
 import dev.easgate.core.heartbeat.ParkListener;
 import dev.easgate.core.heartbeat.ParkRequest;
-import dev.easgate.core.heartbeat.ParkSignal;
 import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.wbxml.WbxmlElement;
@@ -197,8 +196,7 @@ public final class PingHandler implements CommandHandler {
         public void subscribe(CoreSubscriber<? super CommandResponse> actual) {
             Waiter waiter = new Waiter(actual, request.device(), folderIds);
             actual.onSubscribe(waiter);
-            waiter.park(hub.hold(request, actual.currentContext().getOrDefault(ParkSignal.class, ParkSignal.NONE),
-                    waiter));
+            waiter.park(hub.hold(request, actual.currentContext(), waiter));
         }
     }
 
