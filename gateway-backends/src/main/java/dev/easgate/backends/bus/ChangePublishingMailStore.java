@@ -69,6 +69,11 @@ public final class ChangePublishingMailStore implements MailStore {
     }
 
     @Override
+    public Flux<Folder> hierarchy(String user) {
+        return store.hierarchy(user);
+    }
+
+    @Override
     public Mono<Folder> createFolder(String user, String parentId, String name, FolderType type) {
         return store.createFolder(user, parentId, name, type)
                 .flatMap(folder -> publish(user, folder.id(), true).thenReturn(folder));

@@ -52,6 +52,11 @@ public final class CompositeMailStore implements MailStore {
     }
 
     @Override
+    public Flux<Folder> hierarchy(String user) {
+        return mail.hierarchy(user).filter(f -> !davClass(f.itemClass())).concatWith(dav.hierarchy(user));
+    }
+
+    @Override
     public Mono<Folder> createFolder(String user, String parentId, String name, FolderType type) {
         if (davClass(type.itemClass())) {
             // DAV collections are not nested: a PIM folder asked for under a mail folder is made at the top

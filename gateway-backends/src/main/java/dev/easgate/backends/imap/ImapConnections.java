@@ -106,6 +106,24 @@ public final class ImapConnections implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Retires the user's connections open now: the idle ones are closed (LOGOUT), the ones at work are closed when
+     * given back, so the next command runs on a session opened after this call. For a look that must not see an old
+     * session's view (an IMAP server may fix a session's view of the shared namespaces when it first lists them).
+     */
+    public void renew(String user) {
+        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
+        synchronized (pool) {
+            pool.generation++;
+            Connection connection;
+            while ((connection = pool.idle.poll()) != null) {
+                pool.count--;
+                discardCounted(connection.store);
+            }
+            pool.notifyAll();
+        }
+    }
+
     /** Runs {@code work} on a pooled connection of {@code user}, opening one when needed. */
     public <T> T run(String user, Work<T> work) {
         ImapCredentials.Login login = credentials.login(user).orElseThrow(() -> new MailStoreException(
@@ -127,7 +145,8 @@ public final class ImapConnections implements AutoCloseable {
         Connection connection;
         synchronized (pool) {
             connection = pool.idle.peek();
-            if (connection == null || !connection.login.equals(login.get()) || closed) {
+            if (connection == null || !connection.login.equals(login.get()) || closed
+                    || connection.generation != pool.generation) {
                 return Optional.empty(); // none idle, or the password changed: the next lease logs in anew
             }
             pool.idle.poll();
@@ -184,7 +203,7 @@ public final class ImapConnections implements AutoCloseable {
         synchronized (pool) {
             if (pool.count < perUser) {
                 pool.count++;
-                pool.idle.push(new Connection(store, login));
+                pool.idle.push(new Connection(store, login, pool.generation));
                 return true;
             }
         }
@@ -201,10 +220,10 @@ public final class ImapConnections implements AutoCloseable {
                 }
                 Connection connection = pool.idle.poll();
                 if (connection != null) {
-                    if (connection.login.equals(login)) {
+                    if (connection.login.equals(login) && connection.generation == pool.generation) {
                         return connection;
                     }
-                    pool.count--; // the password changed: log in anew
+                    pool.count--; // the password changed, or the connection was retired: log in anew
                     discardCounted(connection.store);
                     continue;
                 }
@@ -226,6 +245,10 @@ public final class ImapConnections implements AutoCloseable {
             }
         }
         // a new connection for this user: a node-wide slot first
+        long generation;
+        synchronized (pool) {
+            generation = pool.generation;
+        }
         try {
             if (!nodeSlots.tryAcquire()) {
                 evictOneIdle();
@@ -237,7 +260,7 @@ public final class ImapConnections implements AutoCloseable {
             try {
                 IMAPStore store = connect(login);
                 open.incrementAndGet();
-                return new Connection(store, login);
+                return new Connection(store, login, generation);
             } catch (MessagingException | RuntimeException e) {
                 nodeSlots.release();
                 throw new MailStoreException(Kind.UNAVAILABLE, "cannot log in to IMAP as " + user + ": "
@@ -276,7 +299,7 @@ public final class ImapConnections implements AutoCloseable {
 
     private void giveBack(UserPool pool, Connection connection, boolean reusable) {
         synchronized (pool) {
-            if (reusable && !closed) {
+            if (reusable && !closed && connection.generation == pool.generation) {
                 connection.lastUsed = System.nanoTime();
                 pool.idle.push(connection);
             } else {
@@ -396,16 +419,20 @@ public final class ImapConnections implements AutoCloseable {
     private static final class UserPool {
         final ArrayDeque<Connection> idle = new ArrayDeque<>();
         int count;
+        /** Raised by {@link #renew}: connections of an earlier generation are not reused. */
+        long generation;
     }
 
     private static final class Connection {
         final IMAPStore store;
         final ImapCredentials.Login login;
+        final long generation;
         long lastUsed = System.nanoTime();
 
-        Connection(IMAPStore store, ImapCredentials.Login login) {
+        Connection(IMAPStore store, ImapCredentials.Login login, long generation) {
             this.store = store;
             this.login = login;
+            this.generation = generation;
         }
     }
 }

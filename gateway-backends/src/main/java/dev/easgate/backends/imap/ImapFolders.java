@@ -4,6 +4,7 @@ import static dev.easgate.backends.imap.ImapCommands.expunge;
 import static dev.easgate.backends.imap.ImapCommands.failureKinds;
 
 import dev.easgate.backends.imap.FolderList.Entry;
+import dev.easgate.backends.imap.FolderList.Foreign;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.backends.mail.ItemClass;
@@ -18,16 +19,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxDecoder;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
+import org.eclipse.angus.mail.imap.protocol.Namespaces.Namespace;
 
 /**
  * A user's folder hierarchy: one LIST (with SPECIAL-USE and LIST-STATUS ids) cached for a short while per user,
  * and the folder commands (CREATE, RENAME, DELETE, emptying). Blocking: the facade runs it on its scheduler.
+ *
+ * <p>Folders other users share (RFC 2342 other users' and shared namespaces) come with the user's MYRIGHTS (RFC
+ * 4314). An IMAP session keeps the view of those namespaces it had when it first listed them (Dovecot reads its
+ * {@code acl_shared_dict} once per session), so {@link #hierarchy} lists on a session opened after every earlier
+ * one is retired ({@link ImapConnections#renew}): a folder shared while the phone was connected shows in the next
+ * FolderSync.
  */
 final class ImapFolders {
     private static final Duration FOLDER_CACHE = Duration.ofSeconds(30);
@@ -37,12 +48,31 @@ final class ImapFolders {
     private final Map<String, FolderList> cache = new ConcurrentHashMap<>();
     /** Whether the server answers Dovecot's X-GUID status item (tried until it refuses once). */
     private volatile boolean xGuid = true;
+    /** The server's foreign namespaces, asked once (they are the server's configuration); null before the first. */
+    private volatile Foreign namespaces;
 
     ImapFolders(ImapConnections connections) {
         this.connections = connections;
     }
 
     List<Folder> folders(String user) {
+        return list(user, true).folders();
+    }
+
+    /**
+     * The folders as FolderSync must see them: on a server with other users' or shared namespaces, listed on a new
+     * session, and the user's older sessions are not reused (their view of those namespaces is the one they had when
+     * they first listed them). Costs one login then; nothing more on a server without such namespaces.
+     */
+    List<Folder> hierarchy(String user) {
+        Foreign known = namespaces;
+        if (known == null) {
+            list(user, true); // learns the namespaces
+            known = namespaces;
+        }
+        if (known != null && known.any()) {
+            connections.renew(user);
+        }
         return list(user, true).folders();
     }
 
@@ -109,6 +139,8 @@ final class ImapFolders {
     void empty(String user, String folderId, boolean deleteSubfolders) {
         FolderList list = list(user, false);
         Entry entry = list.require(folderId);
+        entry.rights().require('t', entry.imapName(), "emptying a folder");
+        entry.rights().require('e', entry.imapName(), "emptying a folder");
         ImapCommands.inMailbox(connections, user, entry.imapName(), true, (p, info) -> {
             if (info.total > 0) {
                 expunge(p, "1:*");
@@ -136,6 +168,9 @@ final class ImapFolders {
 
     private static Entry requireOrdinary(FolderList list, String folderId) {
         Entry entry = list.require(folderId);
+        if (entry.shared()) {
+            throw new MailStoreException(Kind.NOT_ALLOWED, "another user's folder " + entry.imapName());
+        }
         if (entry.special()) {
             throw new MailStoreException(Kind.NOT_ALLOWED, "special folder " + entry.imapName());
         }
@@ -211,7 +246,47 @@ final class ImapFolders {
                 break;
             }
         }
-        return FolderList.of(infos, ids, separator);
+        Foreign foreign = namespaces(p);
+        Map<String, ImapRights> rights = new LinkedHashMap<>();
+        if (foreign.any() && p.hasCapability("ACL")) {
+            // RFC 4314 section 3.8: one MYRIGHTS per foreign folder (Dovecot 2.3 has no LIST-MYRIGHTS, RFC 8440)
+            for (ListInfo info : infos) {
+                if (foreign.foreign(info.name) && info.canOpen) {
+                    rights.put(info.name, myRights(p, info.name));
+                }
+            }
+        }
+        return FolderList.of(infos, ids, separator, foreign, rights);
+    }
+
+    private Foreign namespaces(IMAPProtocol p) throws ProtocolException {
+        Foreign known = namespaces;
+        if (known != null) {
+            return known;
+        }
+        if (!p.hasCapability("NAMESPACE")) {
+            known = Foreign.NONE;
+        } else {
+            Namespaces answer = p.namespace();
+            known = new Foreign(prefixes(answer.otherUsers), prefixes(answer.shared));
+        }
+        namespaces = known;
+        return known;
+    }
+
+    private static List<String> prefixes(Namespace[] namespaces) {
+        // an empty prefix would make every folder foreign: only a server whose personal namespace has a prefix
+        // may give one, and this gateway then lists nothing as the user's own
+        return namespaces == null ? List.of() : Stream.of(namespaces).map(n -> n.prefix)
+                .filter(prefix -> prefix != null && !prefix.isEmpty()).toList();
+    }
+
+    private static ImapRights myRights(IMAPProtocol p, String name) throws ProtocolException {
+        try {
+            return new ImapRights(p.myRights(name).toString());
+        } catch (CommandFailedException e) {
+            return new ImapRights(""); // vanished since the LIST, or not even lookup: not offered
+        }
     }
 
     private static void checkName(String name, char separator) {

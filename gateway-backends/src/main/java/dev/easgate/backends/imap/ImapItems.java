@@ -21,7 +21,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +53,9 @@ final class ImapItems {
     /** The header naming the write that appended a message ({@link #addOnce}). */
     static final String WRITE_HEADER = "X-Easgate-Write";
     private static final Pattern WRITE_ID = Pattern.compile("[0-9a-z-]{1,64}");
+    /** What a flag change's look inside the mailbox found: stored, the message gone, or else the right it lacks. */
+    private static final char STORED = '\0';
+    private static final char GONE = '?';
     private static final Pattern COPYUID = Pattern.compile("\\[COPYUID (\\d+) ([0-9:,]+) ([0-9:,]+)\\]");
 
     private final ImapConnections connections;
@@ -83,6 +89,7 @@ final class ImapItems {
 
     Item add(String user, String folderId, ItemContent content) {
         Entry entry = folders.require(user, folderId);
+        entry.rights().require('i', entry.imapName(), "adding a message");
         ItemContent.Email email = email(content);
         return append(user, entry, email.mime(), email.flags());
     }
@@ -93,6 +100,7 @@ final class ImapItems {
      */
     Item addOnce(String user, String folderId, String writeId, ItemContent content) {
         Entry entry = folders.require(user, folderId);
+        entry.rights().require('i', entry.imapName(), "adding a message");
         ItemContent.Email email = email(content);
         if (!WRITE_ID.matcher(writeId).matches()) {
             throw new MailStoreException(Kind.INVALID, "not a write id");
@@ -145,15 +153,32 @@ final class ImapItems {
         ItemContent.Email email = email(content);
         ItemRef ref = ItemRef.parse(itemId, folderId).orElseThrow(() -> notFound(itemId));
         Flags flags = ImapFlags.toFlags(email.flags());
-        boolean stored = ImapCommands.inMailbox(connections, user, entry.imapName(), true, (p, info) -> {
+        ImapRights rights = entry.rights();
+        char outcome = ImapCommands.inMailbox(connections, user, entry.imapName(), true, (p, info) -> {
             if (info.uidvalidity != ref.uidValidity()) {
-                return false;
+                return GONE;
+            }
+            if (!rights.has('s') || !rights.has('w') || !rights.has('t')) {
+                // RFC 4314 section 4: \Seen needs s, \Deleted t, any other flag w; a server may ignore a STORE
+                // without them silently, so the change is refused here and the phone gets the item back
+                FLAGS before = ImapCommands.fetched(send(p, "UID FETCH " + ref.uid() + " (FLAGS)", null),
+                        FLAGS.class);
+                if (before == null) {
+                    return GONE;
+                }
+                char lacking = lackingRight(rights, before, flags);
+                if (lacking != STORED) {
+                    return lacking;
+                }
             }
             send(p, "UID STORE " + ref.uid() + " FLAGS.SILENT " + ImapFlags.flagList(flags), new Argument());
-            return true;
+            return STORED;
         });
-        if (!stored) {
+        if (outcome == GONE) {
             throw notFound(itemId);
+        }
+        if (outcome != STORED) {
+            rights.require(outcome, entry.imapName(), "changing a message's flags");
         }
         return fetchByUid(user, entry, ref.uidValidity(), ref.uid()).orElseThrow(() -> notFound(itemId));
     }
@@ -164,6 +189,8 @@ final class ImapItems {
         if (ref.isEmpty()) {
             return;
         }
+        entry.rights().require('t', entry.imapName(), "deleting a message");
+        entry.rights().require('e', entry.imapName(), "deleting a message");
         ImapCommands.inMailbox(connections, user, entry.imapName(), true, (p, info) -> {
             if (info.uidvalidity == ref.get().uidValidity()) {
                 expunge(p, Long.toString(ref.get().uid()));
@@ -176,6 +203,10 @@ final class ImapItems {
         Entry from = folders.require(user, fromFolderId);
         Entry to = folders.require(user, toFolderId);
         ItemRef ref = ItemRef.parse(itemId, fromFolderId).orElseThrow(() -> notFound(itemId));
+        // RFC 6851 section 3.3 with RFC 4314: t and e in the source, i in the destination
+        from.rights().require('t', from.imapName(), "moving a message out");
+        from.rights().require('e', from.imapName(), "moving a message out");
+        to.rights().require('i', to.imapName(), "moving a message in");
         long[] target = ImapCommands.inMailbox(connections, user, from.imapName(), true, (p, info) -> {
             if (info.uidvalidity != ref.uidValidity()) {
                 return null;
@@ -201,6 +232,38 @@ final class ImapItems {
             throw notFound(itemId);
         }
         return fetchByUid(user, to, target[0], target[1]).orElseThrow(() -> notFound(itemId));
+    }
+
+    /** The right a flag change lacks, or {@link #STORED} when it has them all (RFC 4314 section 4, STORE). */
+    static char lackingRight(ImapRights rights, Flags before, Flags after) {
+        if (before.contains(Flags.Flag.SEEN) != after.contains(Flags.Flag.SEEN) && !rights.has('s')) {
+            return 's';
+        }
+        if (before.contains(Flags.Flag.DELETED) != after.contains(Flags.Flag.DELETED) && !rights.has('t')) {
+            return 't';
+        }
+        if (!rights.has('w') && !otherFlags(before).equals(otherFlags(after))) {
+            return 'w';
+        }
+        return STORED;
+    }
+
+    /** The flags a STORE needs w for: \\Answered, \\Draft, \\Flagged and the keywords (case-insensitive). */
+    private static Set<String> otherFlags(Flags flags) {
+        Set<String> names = new TreeSet<>();
+        for (Flags.Flag flag : flags.getSystemFlags()) {
+            if (flag == Flags.Flag.ANSWERED) {
+                names.add("\\answered");
+            } else if (flag == Flags.Flag.DRAFT) {
+                names.add("\\draft");
+            } else if (flag == Flags.Flag.FLAGGED) {
+                names.add("\\flagged");
+            }
+        }
+        for (String keyword : flags.getUserFlags()) {
+            names.add(keyword.toLowerCase(Locale.ROOT));
+        }
+        return names;
     }
 
     /** Whole-message fetches (BODY.PEEK[]) so far. */

@@ -60,6 +60,12 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
         return call(() -> folders.folders(user)).flatMapIterable(list -> list);
     }
 
+    /** See {@link ImapFolders#hierarchy}: folders shared since the user's sessions opened are listed too. */
+    @Override
+    public Flux<Folder> hierarchy(String user) {
+        return call(() -> folders.hierarchy(user)).flatMapIterable(list -> list);
+    }
+
     @Override
     public Mono<Folder> createFolder(String user, String parentId, String name, FolderType type) {
         return call(() -> folders.create(user, parentId, name, type));

@@ -23,6 +23,15 @@ public interface MailStore {
     Flux<Folder> folders(String user);
 
     /**
+     * The user's folders as a FolderSync must see them, folders other users shared with the user since the store last
+     * looked included: a store whose sessions keep an older view of the shared folders (an IMAP session's view of the
+     * other users' namespace) looks afresh here. The default is {@link #folders}.
+     */
+    default Flux<Folder> hierarchy(String user) {
+        return folders(user);
+    }
+
+    /**
      * Creates a folder; fails with ALREADY_EXISTS when the parent has one of that name, NOT_FOUND when the parent
      * is unknown ({@link Folder#ROOT} is the top level).
      */

@@ -55,22 +55,36 @@ public final class DovecotProcess implements AutoCloseable {
      * @param pushToken its bearer token
      * @param sieve     whether LMTP runs the users' Sieve scripts (Pigeonhole) and ManageSieve listens on
      *                  {@link #sievePort()}; vacation replies leave through the submission relay
+     * @param acl       the acl and imap_acl plugins (RFC 4314) with the other users' namespace {@code shared/<owner>/}
+     *                  (its sharing list in {@code acl_shared_dict}) and a public namespace {@code Public/} (see
+     *                  {@link #share} and {@link #createPublic})
      */
-    public record Options(String pushUrl, String pushToken, Sieve sieve) {
+    public record Options(String pushUrl, String pushToken, Sieve sieve, boolean acl) {
         public static final Options DEFAULT = new Options(null, null);
+        /** Shared and public folders with ACLs, no push. */
+        public static final Options ACL = DEFAULT.withAcl();
 
         public Options(String pushUrl, String pushToken) {
-            this(pushUrl, pushToken, Sieve.OFF);
+            this(pushUrl, pushToken, Sieve.OFF, false);
+        }
+
+        public Options(String pushUrl, String pushToken, Sieve sieve) {
+            this(pushUrl, pushToken, sieve, false);
         }
 
         /** These options with Sieve and ManageSieve on. */
         public Options withSieve() {
-            return new Options(pushUrl, pushToken, Sieve.ON);
+            return new Options(pushUrl, pushToken, Sieve.ON, acl);
         }
 
         /** The same with TLS on (a self-signed {@link #tlsCertificate()} for 127.0.0.1): ManageSieve offers STARTTLS. */
         public Options withSieveStartTls() {
-            return new Options(pushUrl, pushToken, Sieve.STARTTLS);
+            return new Options(pushUrl, pushToken, Sieve.STARTTLS, acl);
+        }
+
+        /** These options with shared and public folders (the acl plugins). */
+        public Options withAcl() {
+            return new Options(pushUrl, pushToken, sieve, true);
         }
     }
 
@@ -282,7 +296,7 @@ public final class DovecotProcess implements AutoCloseable {
                 .append("postmaster_address = postmaster@").append(DOMAIN).append('\n')
                 .append("mail_location = maildir:").append(mail).append("/%u\n")
                 .append("mail_max_userip_connections = 200\n")
-                .append("mail_plugins = $mail_plugins notify\n");
+                .append("mail_plugins = $mail_plugins notify").append(options.acl() ? " acl" : "").append('\n');
         if (root) {
             conf.append("mail_uid = mail\nmail_gid = mail\nfirst_valid_uid = 1\nfirst_valid_gid = 1\n");
         } else {
@@ -334,11 +348,14 @@ public final class DovecotProcess implements AutoCloseable {
             conf.append("protocol lmtp {\n  mail_plugins = $mail_plugins push_notification mail_lua"
                             + " push_notification_lua").append(lmtpPlugins).append("\n}\n")
                     .append("protocol imap {\n  mail_plugins = $mail_plugins push_notification mail_lua"
-                            + " push_notification_lua\n}\n")
+                            + " push_notification_lua").append(options.acl() ? " imap_acl" : "").append("\n}\n")
                     .append("plugin {\n  push_notification_driver = lua:file=").append(script).append('\n')
                     .append("  easgate_push_url = ").append(options.pushUrl()).append('\n')
                     .append("  easgate_push_token = ").append(options.pushToken()).append('\n')
                     .append("}\n");
+        }
+        if (options.acl()) {
+            appendAcl(conf, mail, options.pushUrl() == null);
         }
         Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
     }
@@ -364,6 +381,99 @@ public final class DovecotProcess implements AutoCloseable {
             throw new IOException(e);
         }
         return "ssl = yes\nssl_cert = <" + tlsCertificate() + "\nssl_key = <" + key + "\n";
+    }
+
+    /**
+     * The ACL settings README's "Shared folders" section documents: vfile ACLs in each mailbox, the other users'
+     * namespace listing what is shared with the user from {@code acl_shared_dict}, private \Seen flags (INDEXPVT),
+     * and a public namespace whose folders carry their own dovecot-acl file.
+     */
+    private void appendAcl(StringBuilder conf, Path mail, boolean imapBlock) throws IOException {
+        Path publicDir = Files.createDirectories(dir.resolve("public"));
+        Files.setPosixFilePermissions(publicDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        if (imapBlock) {
+            conf.append("protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}\n");
+        }
+        conf.append("namespace shared {\n  type = shared\n  separator = /\n  prefix = shared/%%u/\n")
+                .append("  location = maildir:").append(mail).append("/%%u:INDEXPVT=").append(mail)
+                .append("/%u/shared/%%u\n  subscriptions = no\n  list = children\n}\n")
+                .append("namespace public {\n  type = public\n  separator = /\n  prefix = Public/\n")
+                .append("  location = maildir:").append(publicDir).append(":INDEXPVT=").append(mail)
+                .append("/%u/public\n  subscriptions = no\n  list = children\n}\n")
+                // the dictionary is written by every user's mail process: in the directory they all may write
+                .append("plugin {\n  acl = vfile\n  acl_shared_dict = file:")
+                .append(mail.resolve("shared-mailboxes.db")).append("\n}\n");
+    }
+
+    /**
+     * As {@code owner}: creates {@code mailbox} when missing and grants {@code grantee} the RFC 4314 {@code rights}
+     * (SETACL; an empty string takes them away). The grantee sees it as {@code shared/<owner>/<mailbox>}.
+     */
+    public void share(String owner, String mailbox, String grantee, String rights) {
+        imap(owner, "CREATE " + quoted(mailbox), "SETACL " + quoted(mailbox) + " " + quoted(grantee) + " "
+                + quoted(rights));
+    }
+
+    /**
+     * A folder of the public namespace ({@code Public/<name>}), made on disk as an administrator would, with
+     * {@code rights} for {@code grantee} (a dovecot-acl line, e.g. {@code user=t1 lrs}).
+     */
+    public void createPublic(String name, String grantee, String rights) {
+        try {
+            Path box = Files.createDirectories(dir.resolve("public").resolve("." + name));
+            for (String sub : List.of("cur", "new", "tmp")) {
+                Files.createDirectories(box.resolve(sub));
+            }
+            Files.writeString(box.resolve("dovecot-acl"), grantee + " " + rights + "\n");
+            try (Stream<Path> paths = Files.walk(dir.resolve("public"))) {
+                for (Path path : paths.toList()) {
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                            Files.isDirectory(path) ? "rwxrwxrwx" : "rw-rw-rw-"));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Logs in as {@code user} and runs the commands (tagged in order), failing on a NO or BAD; returns the untagged
+     * answers. A plain socket, apart from the code under test.
+     */
+    public List<String> imap(String user, String... commands) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imapPort)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            in.readLine();
+            List<String> untagged = new ArrayList<>();
+            List<String> all = new ArrayList<>();
+            all.add("LOGIN " + quoted(user) + " " + quoted(PASSWORD));
+            all.addAll(List.of(commands));
+            all.add("LOGOUT");
+            for (int i = 0; i < all.size(); i++) {
+                String tag = "t" + i;
+                Lmtp.send(out, tag + " " + all.get(i));
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith(tag + " ")) {
+                    untagged.add(line);
+                }
+                if (line == null || !line.startsWith(tag + " OK")) {
+                    if (line != null && line.startsWith(tag + " NO [ALREADYEXISTS]")) {
+                        continue;
+                    }
+                    throw new IllegalStateException("IMAP " + all.get(i) + " as " + user + ": " + line);
+                }
+            }
+            return untagged;
+        } catch (IOException e) {
+            throw new IllegalStateException("IMAP as " + user + ": " + e, e);
+        }
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private void launch(boolean sieve) {
