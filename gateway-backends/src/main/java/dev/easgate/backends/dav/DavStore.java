@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -68,6 +69,14 @@ import reactor.core.publisher.Mono;
  * the principal) fails with {@link Kind#CREDENTIALS_REFUSED} and is logged once per user until a request of theirs
  * succeeds again.
  *
+ * <p>Shared collections: the ones a server lists in the user's own home (Nextcloud's and SOGo's shares and
+ * subscriptions) are the user's folders like any other; with {@code otherPrincipals} (servers whose sharing is only
+ * rights on another user's collections, like Radicale's rights file) the principals the DAV root lists to the user
+ * are followed too, and their collections the user may read become folders named after their owner
+ * ({@code alice/Calendar}, a user-created type). A collection whose {@code DAV:current-user-privilege-set} (RFC 3744
+ * 5.4) lacks write is read-only: every write is NOT_ALLOWED before it is sent (Sync then answers status 6 and sends
+ * the item back).
+ *
  * <p>Every call is a non-blocking HTTP exchange ({@link DavClient}); the store keeps per-node caches only, for at
  * most {@code maxUsers} users, each forgotten {@code idle} after their last request: such a user's next request
  * discovers the collections again, and a device's watermark the node no longer knows answers
@@ -81,6 +90,7 @@ public final class DavStore implements MailStore {
     private final URI base;
     private final String server;
     private final Clock clock;
+    private final boolean otherPrincipals;
     private final Cache<String, UserState> users;
     private long lastSeq;
 
@@ -95,6 +105,8 @@ public final class DavStore implements MailStore {
         final String user;
         final String path;
         volatile Folder folder;
+        /** The listing gave the user no write privilege (RFC 3744 5.4). */
+        volatile boolean readOnly;
         final Map<String, Entry> entries = new LinkedHashMap<>();
         final Map<String, Long> vanished = new HashMap<>();
         final NavigableSet<Long> issued = new ConcurrentSkipListSet<>();
@@ -141,12 +153,27 @@ public final class DavStore implements MailStore {
      * @param idle     a user's state is forgotten this long after their last request
      */
     public DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers, Duration idle) {
-        this(client, credentials, base, clock, maxUsers, idle, Ticker.systemTicker());
+        this(client, credentials, base, clock, maxUsers, idle, false);
+    }
+
+    /**
+     * @param otherPrincipals also list the collections of the other principals the DAV root shows the user (with
+     *                        the user's own login only: a service account would see everyone's)
+     */
+    public DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers, Duration idle,
+                    boolean otherPrincipals) {
+        this(client, credentials, base, clock, maxUsers, idle, Ticker.systemTicker(), otherPrincipals);
     }
 
     /** With the clock of expiry given (tests). */
     DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers, Duration idle,
              Ticker ticker) {
+        this(client, credentials, base, clock, maxUsers, idle, ticker, false);
+    }
+
+    private DavStore(DavClient client, DavCredentials credentials, URI base, Clock clock, int maxUsers,
+                     Duration idle, Ticker ticker, boolean otherPrincipals) {
+        this.otherPrincipals = otherPrincipals;
         this.client = Objects.requireNonNull(client);
         this.credentials = Objects.requireNonNull(credentials);
         String b = base.toString();
@@ -257,8 +284,13 @@ public final class DavStore implements MailStore {
     private static final String LIST = """
             <?xml version="1.0" encoding="utf-8"?>
             <d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:a="urn:ietf:params:xml:ns:carddav">
-              <d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/></d:prop>
+              <d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/>
+                <d:current-user-privilege-set/></d:prop>
             </d:propfind>""";
+
+    private static final String PRINCIPALS = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>""";
 
     @Override
     public Flux<Folder> folders(String user) {
@@ -270,6 +302,34 @@ public final class DavStore implements MailStore {
     }
 
     private Mono<Map<String, Coll>> discover(String user, URI principal) {
+        return own(user, principal).zipWith(shared(user, principal))
+                .map(lists -> apply(user, lists.getT1(), lists.getT2()));
+    }
+
+    /**
+     * The collections of the other principals the DAV root lists to the user (one PROPFIND of the root, one per such
+     * principal), those the user may read; none without {@code otherPrincipals} or with a service account.
+     */
+    private Mono<List<DavXml.Member>> shared(String user, URI principal) {
+        DavCredentials.Login login = login(user);
+        if (!otherPrincipals || !login.name().equals(login.principal())) {
+            return Mono.just(List.of());
+        }
+        String own = principal.getPath();
+        return propfind(user, base, "1", PRINCIPALS)
+                .flatMapMany(response -> response.status() / 100 != 2 ? Flux.empty()
+                        : Flux.fromIterable(DavXml.parse(response.body()).members()))
+                .map(m -> m.href().endsWith("/") ? m.href() : m.href() + "/")
+                .filter(href -> !href.equals(own) && !href.equals(base.getPath()) && href.startsWith(base.getPath()))
+                .concatMap(href -> propfind(user, uri(href), "1", LIST)
+                        .flatMapIterable(response -> response.status() / 100 != 2 ? List.<DavXml.Member>of()
+                                : DavXml.parse(response.body()).members()))
+                .filter(m -> m.has("resourcetype", "calendar") || m.has("resourcetype", "addressbook"))
+                .sort(Comparator.comparing(DavXml.Member::href))
+                .collectList();
+    }
+
+    private Mono<List<DavXml.Member>> own(String user, URI principal) {
         return propfind(user, principal, "1", LIST).flatMap(response -> {
             if (response.status() == 404) {
                 return send(user, "MKCOL", principal, null, null, null, null, null)
@@ -288,7 +348,7 @@ public final class DavStore implements MailStore {
             boolean hasContacts = collections.stream().anyMatch(m -> kind(m) == ItemClass.CONTACTS);
             boolean hasTasks = collections.stream().anyMatch(m -> kind(m) == ItemClass.TASKS);
             if (hasEvents && hasContacts && hasTasks) {
-                return Mono.just(apply(user, collections));
+                return Mono.just(collections);
             }
             // a new user: the default collections, as groupware servers make them on first login
             List<Mono<Void>> creations = new ArrayList<>();
@@ -302,9 +362,9 @@ public final class DavStore implements MailStore {
                 creations.add(make(user, principal.resolve("tasks/"), "Tasks", ItemClass.TASKS));
             }
             return Flux.concat(creations).then(propfind(user, principal, "1", LIST))
-                    .map(r -> apply(user, DavXml.parse(DavClient.expectOk(r, "PROPFIND").body()).members().stream()
+                    .map(r -> DavXml.parse(DavClient.expectOk(r, "PROPFIND").body()).members().stream()
                             .filter(m -> m.has("resourcetype", "calendar") || m.has("resourcetype", "addressbook"))
-                            .sorted(Comparator.comparing(DavXml.Member::href)).toList()));
+                            .sorted(Comparator.comparing(DavXml.Member::href)).toList());
         });
     }
 
@@ -354,8 +414,30 @@ public final class DavStore implements MailStore {
                 }).then();
     }
 
-    /** Folders of the listed collections; the first of each class is the default (CALENDAR, CONTACTS, TASKS). */
-    private Map<String, Coll> apply(String user, List<DavXml.Member> collections) {
+    /**
+     * Whether the listing lets the user write into the collection: {@code DAV:all}, {@code write} or
+     * {@code write-content} among its current-user-privilege-set (RFC 3744 3.1, 5.4); a server that does not report
+     * the set: yes (its answer to the write decides).
+     */
+    private static boolean writable(DavXml.Member m) {
+        Element set = m.props().get("current-user-privilege-set");
+        if (set == null) {
+            return true;
+        }
+        for (Element privilege : DavXml.childrenNamed(set, "privilege")) {
+            if (!DavXml.childrenNamed(privilege, "all").isEmpty() || !DavXml.childrenNamed(privilege, "write").isEmpty()
+                    || !DavXml.childrenNamed(privilege, "write-content").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Folders of the listed collections; the first of each class is the default (CALENDAR, CONTACTS, TASKS). Other
+     * principals' collections are user-created types named {@code <owner>/<name>}.
+     */
+    private Map<String, Coll> apply(String user, List<DavXml.Member> collections, List<DavXml.Member> shared) {
         Map<String, Coll> known = state(user).colls;
         Map<String, Coll> now = new LinkedHashMap<>();
         boolean[] defaults = new boolean[3];
@@ -384,7 +466,26 @@ public final class DavStore implements MailStore {
             Folder folder = new Folder(id, Folder.ROOT, name, type);
             Coll coll = known.computeIfAbsent(id, i -> new Coll(user, path, folder));
             coll.folder = folder;
+            coll.readOnly = !writable(m);
             now.put(id, coll);
+        }
+        for (DavXml.Member m : shared) {
+            ItemClass itemClass = kind(m);
+            FolderType type = itemClass == ItemClass.CALENDAR ? FolderType.USER_CALENDAR
+                    : itemClass == ItemClass.CONTACTS ? FolderType.USER_CONTACTS : FolderType.USER_TASKS;
+            String path = m.href().endsWith("/") ? m.href() : m.href() + "/";
+            String[] segments = path.substring(0, path.length() - 1).split("/");
+            String owner = segments.length >= 2 ? segments[segments.length - 2] : "?";
+            String name = m.text("displayname");
+            if (name == null || name.isEmpty()) {
+                name = segments[segments.length - 1];
+            }
+            String id = folderId(path);
+            Folder folder = new Folder(id, Folder.ROOT, owner + "/" + name, type);
+            Coll coll = known.computeIfAbsent(id, i -> new Coll(user, path, folder));
+            coll.folder = folder;
+            coll.readOnly = !writable(m);
+            now.putIfAbsent(id, coll);
         }
         known.keySet().retainAll(now.keySet());
         return now;
@@ -401,6 +502,14 @@ public final class DavStore implements MailStore {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The collection, NOT_ALLOWED when the user may not write into it (shared read-only). */
+    private Mono<Coll> writable(String user, String folderId) {
+        return coll(user, folderId).flatMap(coll -> coll.readOnly
+                ? Mono.error(new MailStoreException(Kind.NOT_ALLOWED, "collection " + coll.path + " is read-only"
+                        + " for this user (no write in its DAV:current-user-privilege-set)"))
+                : Mono.just(coll));
     }
 
     private Mono<Coll> coll(String user, String folderId) {
@@ -723,7 +832,7 @@ public final class DavStore implements MailStore {
 
     @Override
     public Mono<Item> add(String user, String folderId, ItemContent content) {
-        return coll(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
+        return writable(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
             String uid = UUID.randomUUID().toString();
             String name = uid + (pim.itemClass() == ItemClass.CONTACTS ? ".vcf" : ".ics");
             return put(coll, name, pim, uid, null);
@@ -736,7 +845,7 @@ public final class DavStore implements MailStore {
      */
     @Override
     public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
-        return coll(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
+        return writable(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
             String uid = "easgate-" + writeId;
             String name = uid + (pim.itemClass() == ItemClass.CONTACTS ? ".vcf" : ".ics");
             return put(coll, name, pim, uid, null)
@@ -777,7 +886,7 @@ public final class DavStore implements MailStore {
 
     @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
-        return coll(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
+        return writable(user, folderId).flatMap(coll -> Mono.fromCallable(() -> pim(coll, content)).flatMap(pim -> {
             String[] parts = split(itemId);
             String name;
             Entry entry;
@@ -804,7 +913,7 @@ public final class DavStore implements MailStore {
 
     @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
-        return coll(user, folderId).flatMap(coll -> {
+        return writable(user, folderId).flatMap(coll -> {
             String[] parts = split(itemId);
             String name;
             synchronized (coll) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -185,6 +186,37 @@ public final class RadicaleProcess implements AutoCloseable {
             throw new IllegalArgumentException("no ':' in a user name, no newline in an htpasswd entry");
         }
         Files.writeString(dir.resolve("users"), user + ":" + password + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Shares {@code owner}'s collection {@code owner/collection} with {@code grantee}: read ({@code "r"}) or read and
+     * write ({@code "rw"}), and lets the grantee list the owner's principal ({@code R}) so that the DAV root shows it
+     * to them. Two sections appended to the rights file (from {@link #start} only), which Radicale reads at every
+     * request; the first section that matches wins, so a collection is shared once.
+     */
+    public synchronized void share(String owner, String collection, String grantee, String permissions)
+            throws IOException {
+        for (String name : List.of(owner, collection, grantee)) {
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("a plain name, not a pattern: " + name);
+            }
+        }
+        if (!permissions.equals("r") && !permissions.equals("rw")) {
+            throw new IllegalArgumentException("r or rw");
+        }
+        Files.writeString(dir.resolve("rights"), """
+
+                [share-%1$s-%2$s-%3$s-principal]
+                user: %3$s
+                collection: %1$s
+                permissions: R
+
+                [share-%1$s-%2$s-%3$s]
+                user: %3$s
+                collection: %1$s/%2$s
+                permissions: %4$s
+                """.formatted(owner, collection, grantee, permissions), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
