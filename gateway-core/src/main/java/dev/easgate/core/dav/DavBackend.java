@@ -75,8 +75,13 @@ public final class DavBackend {
             credentials = DavCredentials.service(serviceUser, config.text(DavOptions.PASSWORD));
             logins = "the service account";
         }
+        boolean otherPrincipals = config.flag(DavOptions.OTHER_PRINCIPALS);
+        if (otherPrincipals && !serviceUser.isEmpty()) {
+            // a service account's root listing shows every principal it may read, not the user's shares
+            throw new IllegalArgumentException("dav.other-principals needs per-user logins (empty dav.username)");
+        }
         DavStore dav = new DavStore(new DavClient(Duration.ofSeconds(30)), credentials, URI.create(url), clock,
-                maxUsers, config.seconds(DavOptions.CACHE_IDLE));
+                maxUsers, config.seconds(DavOptions.CACHE_IDLE), otherPrincipals);
         Duration interval = config.seconds(DavOptions.WATCH_INTERVAL);
         if (!interval.isZero()) {
             // polls the collections parked users watch; its timer holds no thread

@@ -30,8 +30,14 @@ public final class DavOptions {
     public static final ConfigOption WATCH_MAX = new ConfigOption("dav.watch-max", "10000",
             "most users whose collections one node polls per interval");
 
+    public static final ConfigOption OTHER_PRINCIPALS = new ConfigOption("dav.other-principals", "false",
+            "also offer the collections of other users' principals that the DAV root lists to the user (servers "
+                    + "whose sharing is rights on another user's collection, e.g. Radicale's rights file; Nextcloud "
+                    + "and SOGo list shares in the user's own home and need no such look): one PROPFIND of the root "
+                    + "and one per such principal at each discovery; per-user logins only (empty dav.username)");
+
     public static final List<ConfigOption> ALL = List.of(URL, LOGIN, SESSION, USERNAME, PASSWORD, CACHE_USERS,
-            CACHE_IDLE, WATCH_INTERVAL, WATCH_MAX);
+            CACHE_IDLE, WATCH_INTERVAL, WATCH_MAX, OTHER_PRINCIPALS);
 
     private DavOptions() {
     }

@@ -66,9 +66,12 @@ public final class FolderHierarchy {
         return Long.toString(Long.parseLong(key) + 1);
     }
 
-    /** The user's folders, parents first. */
+    /**
+     * The user's folders, parents first, as a FolderSync must see them ({@link MailStore#hierarchy}: folders shared
+     * with the user since the store's sessions opened included).
+     */
     public Mono<List<Folder>> folders(String user) {
-        return store.folders(user).collectList();
+        return store.hierarchy(user).collectList();
     }
 
     /**

@@ -39,6 +39,13 @@ import reactor.core.scheduler.Schedulers;
  * <p>Applying the same commands again (the request is processed again after its first attempt died, see
  * {@link SyncClaims}) changes nothing twice: each Add is written once per write id ({@link MailStore#addOnce}), a
  * Change sets what it sets, and a Delete of an item that is gone answers as the first attempt did (no failure).
+ *
+ * <p>A Change or Delete the store refuses as not allowed (a folder another user shared read-only: IMAP rights,
+ * a DAV collection without write privilege) is answered with status 6 (MS-ASCMD 2.2.3.177.17: the server cannot
+ * store the item, the client should not send it again) and the item as the store holds it goes back to the phone,
+ * a Change over the phone's edit or an Add for what it deleted, so the phone shows the folder as it is: the known map
+ * marks it {@link #REFUSED_CHANGE} or {@link #REFUSED_DELETE}, which the next page of server changes sends (this
+ * response's when it asks for changes, else the next Sync's).
  */
 final class ClientCommandApplier {
     private final MailStore store;
@@ -76,6 +83,19 @@ final class ClientCommandApplier {
     record Applied(List<WbxmlElement> responses, Map<String, Long> known) {
     }
 
+    /**
+     * The version the known map gives an item whose Change the store refused: the phone holds its own edit, which no
+     * store version equals, so the item goes back as a Change.
+     */
+    static final long REFUSED_CHANGE = Long.MIN_VALUE;
+    /** The same for a refused Delete: the phone no longer holds the item, which goes back as an Add. */
+    static final long REFUSED_DELETE = Long.MIN_VALUE + 1;
+
+    /** Whether a known version marks a refused write whose item the phone must get again. */
+    static boolean refused(long version) {
+        return version == REFUSED_CHANGE || version == REFUSED_DELETE;
+    }
+
     Mono<Applied> apply(List<ClientCommand> commands, Map<String, Long> known) {
         Map<String, Long> next = new HashMap<>(known);
         List<WbxmlElement> responses = new ArrayList<>();
@@ -95,6 +115,17 @@ final class ClientCommandApplier {
             return delete(delete, known);
         }
         return fetch((ClientCommand.Fetch) command);
+    }
+
+    /**
+     * A Change or Delete of {@code stored} that the store refused: not allowed is status 6 and the item goes back to
+     * the phone; any other refusal is answered as before.
+     */
+    private Mono<WbxmlElement> refused(String command, Item stored, MailStoreException e, Map<String, Long> known) {
+        if (e.kind() == MailStoreException.Kind.NOT_ALLOWED) {
+            known.put(stored.id(), command.equals("Delete") ? REFUSED_DELETE : REFUSED_CHANGE);
+        }
+        return Mono.just(failure(command, stored.id(), statusOf(e)));
     }
 
     private Mono<WbxmlElement> add(ClientCommand.Add add, Map<String, Long> known) {
@@ -209,9 +240,10 @@ final class ClientCommandApplier {
             return occurrence("Change", change.serverId(), change.instanceId(), change.applicationData(), known);
         }
         return store.item(user, folder.id(), change.serverId())
-                .flatMap(current -> current.content() instanceof ItemContent.Email email && drafts()
+                .flatMap(current -> (current.content() instanceof ItemContent.Email email && drafts()
                         ? changeDraft(change, email, known)
                         : changeFlagsOrPim(change, current, known))
+                        .onErrorResume(MailStoreException.class, e -> refused("Change", current, e, known)))
                 .switchIfEmpty(Mono.fromSupplier(() -> failure("Change", change.serverId(),
                         SyncStatus.OBJECT_NOT_FOUND)))
                 .onErrorResume(MailStoreException.class, e -> Mono.just(failure("Change", change.serverId(),
@@ -332,11 +364,12 @@ final class ClientCommandApplier {
         boolean move = deletesAsMoves && deletedItemsId != null && folder.type() != FolderType.DELETED_ITEMS
                 && folder.itemClass() == ItemClass.EMAIL;
         return store.item(user, folder.id(), id)
-                .flatMap(item -> move
+                .flatMap(item -> (move
                         // MS-ASCMD 2.2.3.43: DeletesAsMoves moves the item to Deleted Items
                         ? store.move(user, folder.id(), id, deletedItemsId).then(Mono.just(NO_RESPONSE))
                         : store.delete(user, folder.id(), id).then(cancel(item)).then(Mono.just(NO_RESPONSE)))
-                .doOnNext(ignored -> known.remove(id))
+                        .doOnNext(ignored -> known.remove(id))
+                        .onErrorResume(MailStoreException.class, e -> refused("Delete", item, e, known)))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     known.remove(id);
                     // gone on a second attempt: most likely the first one deleted it, and answered nothing
@@ -370,7 +403,9 @@ final class ClientCommandApplier {
                             .map(item -> {
                                 known.put(item.id(), item.modSeq());
                                 return NO_RESPONSE;
-                            });
+                            })
+                            // the occurrence's change or delete goes back as a Change of the whole series
+                            .onErrorResume(MailStoreException.class, e -> refused("Change", current, e, known).map(response -> failure(command, serverId, statusOf(e))));
                 })
                 .switchIfEmpty(Mono.fromSupplier(() -> failure(command, serverId, SyncStatus.OBJECT_NOT_FOUND)))
                 .onErrorResume(MailStoreException.class, e -> Mono.just(failure(command, serverId, statusOf(e))))

@@ -3,6 +3,7 @@ package dev.easgate.core.command.sync;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.Item;
+import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.CollectionState;
@@ -19,9 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -307,8 +310,38 @@ final class CollectionSync {
                 return new Page(new SyncDiff.Result(List.of(), known, next, false, 0), known, List.of(), 0);
             });
         }
+        List<String> refused = known.entrySet().stream()
+                .filter(e -> ClientCommandApplier.refused(e.getValue())).map(Map.Entry::getKey).toList();
+        if (refused.isEmpty()) {
+            return context.store().changesSince(context.user(), folder.id(), watermark)
+                    .flatMap(changes -> page(folder, options, content, watermark, known, window, budget, changes));
+        }
+        // items whose Change or Delete the store refused go back to the phone (ClientCommandApplier): listed with
+        // the store's changes, the phone's edit as a version no store version equals, its delete as not known
+        Map<String, Long> reverted = new HashMap<>(known);
+        refused.forEach(id -> reverted.remove(id, ClientCommandApplier.REFUSED_DELETE));
         return context.store().changesSince(context.user(), folder.id(), watermark)
-                .flatMap(changes -> page(folder, options, content, watermark, known, window, budget, changes));
+                .zipWith(context.store().items(context.user(), folder.id(), refused)
+                        .map(item -> new ItemVersion(item.id(), item.modSeq(), item.date())).collectList())
+                .flatMap(both -> page(folder, options, content, watermark, reverted, window, budget,
+                        withResent(both.getT1(), refused, both.getT2())));
+    }
+
+    /**
+     * The store's changes, and the items to send again that they do not list (ahead of the rest); a refused item the
+     * store no longer has is vanished (the phone's copy goes).
+     */
+    private static FolderChanges withResent(FolderChanges changes, List<String> refused, List<ItemVersion> resend) {
+        Set<String> listed = new HashSet<>();
+        changes.changed().forEach(version -> listed.add(version.id()));
+        List<ItemVersion> changed = new ArrayList<>();
+        resend.stream().filter(version -> !listed.contains(version.id())).forEach(changed::add);
+        changed.addAll(changes.changed());
+        Set<String> found = new HashSet<>();
+        resend.forEach(version -> found.add(version.id()));
+        List<String> vanished = new ArrayList<>(changes.vanished());
+        refused.stream().filter(id -> !found.contains(id) && !listed.contains(id)).forEach(vanished::add);
+        return new FolderChanges(changes.highestModSeq(), changed, vanished, changes.resetRequired());
     }
 
     /**
