@@ -105,7 +105,10 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
                 + " collection_id TEXT NOT NULL, sync_key TEXT NOT NULL, state BLOB NOT NULL,"
                 + " PRIMARY KEY (user_name, device_id, collection_id)) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS device_value (user_name TEXT NOT NULL, device_id TEXT NOT NULL,"
-                + " name TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (user_name, device_id, name)) WITHOUT ROWID"
+                + " name TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (user_name, device_id, name)) WITHOUT ROWID",
+        // added later without a new schema version: an older file gets the table on its next open
+        "CREATE TABLE IF NOT EXISTS user_value (user_name TEXT NOT NULL, name TEXT NOT NULL, value BLOB NOT NULL,"
+                + " PRIMARY KEY (user_name, name)) WITHOUT ROWID"
     };
     private static final String DEVICE_WHERE = " WHERE user_name = ? AND device_id = ?";
 
@@ -308,6 +311,39 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
         return write(connection -> update(connection, "INSERT INTO device_value (user_name, device_id, name, value)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id, name) DO UPDATE SET value = excluded.value",
                 key.user(), key.deviceId(), name, stored)).then();
+    }
+
+    @Override
+    public Mono<Void> removeValue(DeviceKey key, String name) {
+        return write(connection -> update(connection, "DELETE FROM device_value" + DEVICE_WHERE + " AND name = ?",
+                key.user(), key.deviceId(), name)).then();
+    }
+
+    @Override
+    public Mono<byte[]> userValue(String user, String name) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT value FROM user_value WHERE user_name = ? AND name = ?")) {
+                bind(statement, user, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getBytes(1) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> putUserValue(String user, String name, byte[] value) {
+        byte[] stored = value.clone();
+        return write(connection -> update(connection, "INSERT INTO user_value (user_name, name, value)"
+                + " VALUES (?, ?, ?) ON CONFLICT (user_name, name) DO UPDATE SET value = excluded.value",
+                user, name, stored)).then();
+    }
+
+    @Override
+    public Mono<Void> removeUserValue(String user, String name) {
+        return write(connection -> update(connection, "DELETE FROM user_value WHERE user_name = ? AND name = ?",
+                user, name)).then();
     }
 
     /**

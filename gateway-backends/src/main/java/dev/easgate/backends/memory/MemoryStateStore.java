@@ -25,6 +25,8 @@ public final class MemoryStateStore implements StateStore {
 
     /** user to device id to that device's state. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, DeviceState>> users = new ConcurrentHashMap<>();
+    /** user to the user's named values. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, byte[]>> userValues = new ConcurrentHashMap<>();
 
     /** Everything stored for one device. */
     private static final class DeviceState {
@@ -174,6 +176,42 @@ public final class MemoryStateStore implements StateStore {
     public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
         byte[] stored = value.clone();
         return Mono.fromRunnable(() -> state(key).values.put(name, stored));
+    }
+
+    @Override
+    public Mono<Void> removeValue(DeviceKey key, String name) {
+        return Mono.fromRunnable(() -> {
+            DeviceState state = existing(key);
+            if (state != null) {
+                state.values.remove(name);
+            }
+        });
+    }
+
+    @Override
+    public Mono<byte[]> userValue(String user, String name) {
+        return Mono.fromCallable(() -> {
+            Map<String, byte[]> values = userValues.get(user);
+            byte[] value = values == null ? null : values.get(name);
+            return value == null ? null : value.clone();
+        });
+    }
+
+    @Override
+    public Mono<Void> putUserValue(String user, String name, byte[] value) {
+        byte[] stored = value.clone();
+        return Mono.fromRunnable(() -> userValues.computeIfAbsent(user, u -> new ConcurrentHashMap<>())
+                .put(name, stored));
+    }
+
+    @Override
+    public Mono<Void> removeUserValue(String user, String name) {
+        return Mono.fromRunnable(() -> {
+            Map<String, byte[]> values = userValues.get(user);
+            if (values != null) {
+                values.remove(name);
+            }
+        });
     }
 
     // ---- copies -------------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import dev.easgate.backends.state.DeviceKey;
  *   <li>{@code easgate:{<user>}:devices}: set of the user's device ids that have a device record</li>
  *   <li>{@code easgate:{<user>}:dev:<deviceId>}: hash of everything stored for one device (fields in
  *       {@link RedisStateStore})</li>
+ *   <li>{@code easgate:{<user>}:user}: hash of the user's named values ({@code v:<name>}), such as the policy an
+ *       administrator assigned</li>
  *   <li>{@code easgate:login:{<key>}}: hash of the failed logins counted under an account ({@code u:<account>}),
  *       a client address ({@code a:<address or IPv6 /64>}), a device ({@code d:<account>\0<deviceId>}) or the
  *       admin API's wrong tokens of an address ({@code admin:a:<address>}), expiring by itself</li>
@@ -49,6 +51,11 @@ public final class RedisNames {
     /** The hash of one device's state: {@code easgate:{<user>}:dev:<deviceId>}. */
     public static String device(DeviceKey key) {
         return PREFIX + key.user() + "}:dev:" + key.deviceId();
+    }
+
+    /** The hash of a user's named values: {@code easgate:{<user>}:user}. */
+    public static String user(String user) {
+        return PREFIX + user + "}:user";
     }
 
     /** The failed-login record of an account, address or device key: {@code easgate:login:{<key>}}. */

@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  * fields {@code record} (device record: policy keys, wipe state, ...), {@code hk}/{@code hs} (hierarchy sync key
  * and state), {@code ck:<collectionId>}/{@code cs:<collectionId>} (a collection's sync key and state) and
  * {@code v:<name>} (named values such as the cached last Sync and Ping requests); and a set per user,
- * {@code easgate:{<user>}:devices}, of the device ids that have a record. States are stored in {@link StateCodec}'s
+ * {@code easgate:{<user>}:devices}, of the device ids that have a record; and a hash per user,
+ * {@code easgate:{<user>}:user}, of the user's named values ({@code v:<name>}). States are stored in {@link StateCodec}'s
  * versioned binary form; sync keys also in plain text beside them, for the scripts.
  *
  * <p>Sync key transitions are a Lua script (EVALSHA, falling back to EVAL when the server lost its script cache)
@@ -265,6 +266,31 @@ public final class RedisStateStore implements StateStore, LoginFailures, AutoClo
     public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
         byte[] stored = value.clone(); // the caller may change its array before the command is written
         return Mono.defer(() -> redis.hset(RedisNames.device(key), "v:" + name, stored)).then()
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<Void> removeValue(DeviceKey key, String name) {
+        return Mono.defer(() -> redis.hdel(RedisNames.device(key), "v:" + name)).then()
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<byte[]> userValue(String user, String name) {
+        return redis.hget(RedisNames.user(user), "v:" + name)
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<Void> putUserValue(String user, String name, byte[] value) {
+        byte[] stored = value.clone();
+        return Mono.defer(() -> redis.hset(RedisNames.user(user), "v:" + name, stored)).then()
+                .onErrorMap(RedisStateStore::unavailable);
+    }
+
+    @Override
+    public Mono<Void> removeUserValue(String user, String name) {
+        return Mono.defer(() -> redis.hdel(RedisNames.user(user), "v:" + name)).then()
                 .onErrorMap(RedisStateStore::unavailable);
     }
 

@@ -46,4 +46,18 @@ public interface StateStore {
     Mono<byte[]> value(DeviceKey key, String name);
 
     Mono<Void> putValue(DeviceKey key, String name, byte[] value);
+
+    /** Forgets one named value of a device (nothing happens when it is absent). */
+    Mono<Void> removeValue(DeviceKey key, String name);
+
+    /**
+     * A small named value of a user, shared by all their devices (e.g. the policy an administrator assigned);
+     * empty when absent. Kept apart from the devices: removing a device does not touch it.
+     */
+    Mono<byte[]> userValue(String user, String name);
+
+    Mono<Void> putUserValue(String user, String name, byte[] value);
+
+    /** Forgets one named value of a user (nothing happens when it is absent). */
+    Mono<Void> removeUserValue(String user, String name);
 }

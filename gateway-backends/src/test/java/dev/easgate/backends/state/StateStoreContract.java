@@ -281,6 +281,66 @@ public interface StateStoreContract {
         assertThat(stateStore().value(key, "v").block()).isEqualTo(utf8("original"));
     }
 
+    @Test
+    default void removeValueForgetsOneValue() {
+        DeviceKey key = newDevice();
+        stateStore().putValue(key, "kept", utf8("a")).block();
+        stateStore().putValue(key, "gone", utf8("b")).block();
+
+        stateStore().removeValue(key, "gone").block();
+        stateStore().removeValue(key, "absent").block();
+        stateStore().removeValue(newDevice(), "gone").block();
+
+        StepVerifier.create(stateStore().value(key, "gone")).verifyComplete();
+        assertThat(stateStore().value(key, "kept").block()).isEqualTo(utf8("a"));
+    }
+
+    // ---- user values --------------------------------------------------------------------------------------------
+
+    @Test
+    default void userValuesAreStoredByUserAndName() {
+        String user = newDevice().user();
+        String other = newDevice().user();
+        stateStore().putUserValue(user, "policy", utf8("strict")).block();
+        stateStore().putUserValue(user, "policy", utf8("byod")).block();
+        stateStore().putUserValue(user, "other", utf8("x")).block();
+
+        assertThat(stateStore().userValue(user, "policy").block()).isEqualTo(utf8("byod"));
+        assertThat(stateStore().userValue(user, "other").block()).isEqualTo(utf8("x"));
+        StepVerifier.create(stateStore().userValue(other, "policy")).verifyComplete();
+        StepVerifier.create(stateStore().userValue(user, "absent")).verifyComplete();
+    }
+
+    @Test
+    default void aUserValueIsNeitherADeviceNorRemovedWithOne() {
+        DeviceKey key = newDevice();
+        stateStore().putDevice(record(key)).block();
+        stateStore().putUserValue(key.user(), "policy", utf8("strict")).block();
+
+        assertThat(stateStore().devices(key.user()).collectList().block()).hasSize(1);
+        stateStore().removeDevice(key).block();
+
+        assertThat(stateStore().devices(key.user()).collectList().block()).isEmpty();
+        assertThat(stateStore().userValue(key.user(), "policy").block()).isEqualTo(utf8("strict"));
+        StepVerifier.create(stateStore().value(key, "policy")).verifyComplete();
+    }
+
+    @Test
+    default void removeUserValueForgetsOneValue() {
+        String user = newDevice().user();
+        byte[] value = utf8("strict");
+        stateStore().putUserValue(user, "policy", value).block();
+        value[0] = 'X';
+        stateStore().putUserValue(user, "kept", utf8("k")).block();
+        assertThat(stateStore().userValue(user, "policy").block()).isEqualTo(utf8("strict"));
+
+        stateStore().removeUserValue(user, "policy").block();
+        stateStore().removeUserValue(user, "absent").block();
+
+        StepVerifier.create(stateStore().userValue(user, "policy")).verifyComplete();
+        assertThat(stateStore().userValue(user, "kept").block()).isEqualTo(utf8("k"));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     static DeviceRecord record(DeviceKey key) {

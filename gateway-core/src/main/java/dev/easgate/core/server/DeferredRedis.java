@@ -214,6 +214,26 @@ final class DeferredRedis implements AutoCloseable {
         }
 
         @Override
+        public Mono<Void> removeValue(DeviceKey key, String name) {
+            return store().flatMap(s -> s.removeValue(key, name));
+        }
+
+        @Override
+        public Mono<byte[]> userValue(String user, String name) {
+            return store().flatMap(s -> s.userValue(user, name));
+        }
+
+        @Override
+        public Mono<Void> putUserValue(String user, String name, byte[] value) {
+            return store().flatMap(s -> s.putUserValue(user, name, value));
+        }
+
+        @Override
+        public Mono<Void> removeUserValue(String user, String name) {
+            return store().flatMap(s -> s.removeUserValue(user, name));
+        }
+
+        @Override
         public Mono<Record> read(String key) {
             return store().flatMap(s -> s.read(key));
         }

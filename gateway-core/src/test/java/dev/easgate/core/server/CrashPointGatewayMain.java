@@ -131,5 +131,25 @@ public final class CrashPointGatewayMain {
         public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
             return store.putValue(key, name, value);
         }
+
+        @Override
+        public Mono<Void> removeValue(DeviceKey key, String name) {
+            return store.removeValue(key, name);
+        }
+
+        @Override
+        public Mono<byte[]> userValue(String user, String name) {
+            return store.userValue(user, name);
+        }
+
+        @Override
+        public Mono<Void> putUserValue(String user, String name, byte[] value) {
+            return store.putUserValue(user, name, value);
+        }
+
+        @Override
+        public Mono<Void> removeUserValue(String user, String name) {
+            return store.removeUserValue(user, name);
+        }
     }
 }
