@@ -75,17 +75,26 @@ public final class SlapdProcess implements AutoCloseable {
 
     /** Loads LDIF text with {@code ldapadd} bound as the root DN; fails with ldapadd's output. */
     public void add(String ldif) {
-        Path file = dir.resolve("add-" + System.nanoTime() + ".ldif");
+        run("ldapadd", ldif);
+    }
+
+    /** Applies LDIF change records ({@code changetype: modify} ...) with {@code ldapmodify} as the root DN. */
+    public void modify(String ldif) {
+        run("ldapmodify", ldif);
+    }
+
+    private void run(String tool, String ldif) {
+        Path file = dir.resolve(tool + "-" + System.nanoTime() + ".ldif");
         try {
             Files.writeString(file, ldif, StandardCharsets.UTF_8);
-            Process add = new ProcessBuilder(executable("ldapadd"), "-x", "-H", url(), "-D", ROOT_DN, "-w",
+            Process add = new ProcessBuilder(executable(tool), "-x", "-H", url(), "-D", ROOT_DN, "-w",
                     ROOT_PASSWORD, "-f", file.toString()).redirectErrorStream(true).start();
             String output = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!add.waitFor(30, TimeUnit.SECONDS) || add.exitValue() != 0) {
-                throw new IllegalStateException("ldapadd failed: " + output);
+                throw new IllegalStateException(tool + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run ldapadd: " + e, e);
+            throw new IllegalStateException("cannot run " + tool + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
