@@ -9,6 +9,9 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.logging.DeviceDebug;
+import dev.easgate.core.policy.DevicePolicy;
+import dev.easgate.core.policy.PolicyResolver;
+import dev.easgate.core.policy.PolicySet;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -51,6 +56,10 @@ import reactor.netty.http.server.HttpServerResponse;
  * GET    /admin/v1/debug                                        per-device debug switches
  * POST   /admin/v1/debug    {"user":"u","device":"id or empty","content":false,"minutes":60}
  * DELETE /admin/v1/debug?user=u[&amp;device=id]
+ * GET    /admin/v1/policies                                     the policy sets and their values
+ * GET    /admin/v1/users/{user}/policy                          the user's assigned and effective policy set
+ * PUT    /admin/v1/users/{user}/policy  {"set":"name"}          assign a set (the devices provision again)
+ * DELETE /admin/v1/users/{user}/policy                          remove the assignment (LDAP or global decides)
  * </pre>
  */
 public final class AdminApi {
@@ -66,13 +75,14 @@ public final class AdminApi {
     private final byte[] token;
     private final Clock clock;
     private final LoginThrottle throttle;
+    private final PolicyResolver policies;
 
     /**
      * @param throttle counts wrong tokens per client address (namespace {@value #THROTTLE_NAMESPACE}) with the
      *                 limits of failed logins: past login.max-failures an address gets 429 until the lockout ends
      */
     public AdminApi(StateStore state, ChangeBus bus, BlockList blocks, DeviceDebug debug, String token, Clock clock,
-                    LoginThrottle throttle) {
+                    LoginThrottle throttle, PolicyResolver policies) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the admin API needs admin.token");
         }
@@ -83,6 +93,7 @@ public final class AdminApi {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.policies = Objects.requireNonNull(policies, "policies");
     }
 
     /** Binds the API; port 0 picks a free port. */
@@ -102,6 +113,10 @@ public final class AdminApi {
                         .get(PREFIX + "/debug", guarded(this::listDebug))
                         .post(PREFIX + "/debug", guarded(this::enableDebug))
                         .delete(PREFIX + "/debug", guarded(this::disableDebug))
+                        .get(PREFIX + "/policies", guarded(this::listPolicies))
+                        .get(PREFIX + "/users/{user}/policy", guarded(this::showPolicy))
+                        .put(PREFIX + "/users/{user}/policy", guarded(this::assignPolicy))
+                        .delete(PREFIX + "/users/{user}/policy", guarded(this::unassignPolicy))
                         .route(r -> true, (request, response) -> json(response, 404, error("no such endpoint"))))
                 .bindNow(Duration.ofSeconds(30));
     }
@@ -192,17 +207,14 @@ public final class AdminApi {
 
     private Mono<Answer> list(Call call) {
         String user = call.param("user");
-        return state.devices(user).collectList().map(devices -> {
-            List<Object> out = new ArrayList<>();
-            devices.stream().sorted(java.util.Comparator.comparing(d -> d.key().deviceId()))
-                    .forEach(d -> out.add(view(d)));
-            return new Answer(200, Map.of("user", user, "devices", out));
-        });
+        return state.devices(user).sort(Comparator.comparing(d -> d.key().deviceId()))
+                .concatMap(this::view).collectList()
+                .map(out -> new Answer(200, Map.of("user", user, "devices", out)));
     }
 
     private Mono<Answer> show(Call call) {
         DeviceKey key = key(call);
-        return state.device(key).map(d -> new Answer(200, view(d)))
+        return state.device(key).flatMap(this::view).map(view -> new Answer(200, view))
                 .defaultIfEmpty(new Answer(404, error("no device " + key)));
     }
 
@@ -210,8 +222,18 @@ public final class AdminApi {
         return new DeviceKey(call.param("user"), call.param("device"));
     }
 
-    /** What an administrator sees of a device. */
-    Map<String, Object> view(DeviceRecord d) {
+    /** What an administrator sees of a device, with the policy set it acknowledged. */
+    Mono<Map<String, Object>> view(DeviceRecord d) {
+        return policies.acknowledged(d).map(DevicePolicy::setName).map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .map(set -> {
+                    Map<String, Object> m = record(d);
+                    m.put("policySet", d.policyKey() == 0 ? null : set.orElse(PolicySet.GLOBAL));
+                    return m;
+                });
+    }
+
+    private Map<String, Object> record(DeviceRecord d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user", d.key().user());
         m.put("deviceId", d.key().deviceId());
@@ -241,7 +263,8 @@ public final class AdminApi {
         WipeState requested = accountOnly ? WipeState.ACCOUNT_WIPE_REQUESTED : WipeState.WIPE_REQUESTED;
         return state.device(key)
                 .flatMap(d -> state.putDevice(d.withWipe(requested)).then(kick(key)).thenReturn(d.withWipe(requested)))
-                .map(d -> audited(call, action, key, new Answer(200, view(d)), "requested"))
+                .flatMap(this::view)
+                .map(view -> audited(call, action, key, new Answer(200, view), "requested"))
                 .defaultIfEmpty(audited(call, action, key, new Answer(404, error("no device " + key)), "no-device"));
     }
 
@@ -382,5 +405,68 @@ public final class AdminApi {
         boolean was = debug.disable(user, device);
         AuditLog.record(call.actor(), "debug-off", user, device, was ? "ok" : "was-off");
         return Mono.just(new Answer(was ? 200 : 404, Map.of("user", user, "device", device, "disabled", was)));
+    }
+
+    // ---- policy sets --------------------------------------------------------------------------------------------
+
+    private Mono<Answer> listPolicies(Call call) {
+        List<Object> out = new ArrayList<>();
+        for (PolicySet set : policies.sets().all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", set.name());
+            m.put("ldapGroup", policies.sets().groups().get(set.name()));
+            m.put("settings", new LinkedHashMap<String, Object>(set.document().settings()));
+            out.add(m);
+        }
+        return Mono.just(new Answer(200, Map.of("sets", out)));
+    }
+
+    private Mono<Answer> showPolicy(Call call) {
+        String user = call.param("user");
+        return policies.assigned(user).map(PolicySet::name).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .zipWith(policies.resolve(user, true))
+                .map(both -> new Answer(200, policyView(user, both.getT1().orElse(null), both.getT2())));
+    }
+
+    private static Map<String, Object> policyView(String user, String assigned, PolicyResolver.Resolution effective) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", user);
+        m.put("assigned", assigned);
+        m.put("effective", effective.set().name());
+        m.put("source", effective.source());
+        return m;
+    }
+
+    private Mono<Answer> assignPolicy(Call call) {
+        String user = call.param("user");
+        Object name = Json.parseObject(call.body().isBlank() ? "{}" : call.body()).get("set");
+        if (name == null || name.toString().isBlank()) {
+            throw new IllegalArgumentException("assigning a policy needs {\"set\": \"name\"}");
+        }
+        PolicySet set = policies.sets().get(name.toString());
+        if (set == null) {
+            List<String> known = policies.sets().all().stream().map(PolicySet::name).toList();
+            AuditLog.record(call.actor(), "policy-set", user, null, "unknown-set set=" + name);
+            return Mono.just(new Answer(404, error("no policy set '" + name + "'; known: " + known)));
+        }
+        return policies.assign(user, set).then(kickAll(user)).then(policies.resolve(user, true))
+                .map(effective -> {
+                    AuditLog.record(call.actor(), "policy-set", user, null, "ok set=" + set.name());
+                    return new Answer(200, policyView(user, set.name(), effective));
+                });
+    }
+
+    private Mono<Answer> unassignPolicy(Call call) {
+        String user = call.param("user");
+        return policies.unassign(user).then(kickAll(user)).then(policies.resolve(user, true))
+                .map(effective -> {
+                    AuditLog.record(call.actor(), "policy-clear", user, null, "ok");
+                    return new Answer(200, policyView(user, null, effective));
+                });
+    }
+
+    /** Wakes every parked device of the user so each meets its new policy at its next command. */
+    private Mono<Void> kickAll(String user) {
+        return state.devices(user).concatMap(d -> kick(d.key())).then();
     }
 }

@@ -95,6 +95,8 @@ public final class ConfigLoader {
         }
         out.append("  --policy.<Element>=value   a value of the EASProvisionDoc sent on Provision (MS-ASPROV), e.g. ")
                 .append("--policy.DevicePasswordEnabled=1\n");
+        out.append("  --policy.set.<name>.<Element>=value   a value of policy set <name> (see policy.sets)\n");
+        out.append("  --policy.ldap.group.<name>=DN   members of this LDAP group get policy set <name>\n");
         out.append("  --config=FILE              read options from a properties file first\n");
         return out.toString();
     }

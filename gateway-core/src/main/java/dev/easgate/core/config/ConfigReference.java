@@ -32,6 +32,10 @@ public final class ConfigReference {
         }
         out.append("| `policy.<Element>` | | | a value of the EASProvisionDoc sent on Provision (MS-ASPROV), e.g. ")
                 .append("`policy.DevicePasswordEnabled=1` |\n");
+        out.append("| `policy.set.<name>.<Element>` | | | a value of policy set `<name>` (declared in `policy.sets`); ")
+                .append("unset elements inherit `policy.<Element>` |\n");
+        out.append("| `policy.ldap.group.<name>` | | | DN of the LDAP group whose members get policy set `<name>` ")
+                .append("(the first matching set in `policy.sets` order) |\n");
         return out.toString();
     }
 
@@ -50,7 +54,11 @@ public final class ConfigReference {
             out.append("#").append(option.key()).append('=').append(option.defaultValue()).append('\n');
         }
         out.append("\n# Policy (MS-ASPROV EASProvisionDoc) values, one per element, e.g.:\n")
-                .append("#policy.DevicePasswordEnabled=1\n");
+                .append("#policy.DevicePasswordEnabled=1\n")
+                .append("# Values of a policy set declared in policy.sets (unset elements inherit policy.<Element>):\n")
+                .append("#policy.set.strict.DevicePasswordEnabled=1\n")
+                .append("# Members of an LDAP group get a set:\n")
+                .append("#policy.ldap.group.strict=cn=phones-strict,ou=groups,dc=example,dc=com\n");
         return out.toString();
     }
 

@@ -54,10 +54,11 @@ public record GatewayConfig(String bind, int port, String backend, String redis,
         }
         Map<String, String> policy = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
-            if (e.getKey().startsWith(GatewayOptions.POLICY_PREFIX)) {
-                policy.put(e.getKey().substring(GatewayOptions.POLICY_PREFIX.length()), e.getValue());
-            } else if (v.containsKey(e.getKey())) {
+            // registered policy.* options (policy.sets ...) are options; every other policy.* key is a policy value
+            if (v.containsKey(e.getKey())) {
                 v.put(e.getKey(), e.getValue());
+            } else if (e.getKey().startsWith(GatewayOptions.POLICY_PREFIX)) {
+                policy.put(e.getKey().substring(GatewayOptions.POLICY_PREFIX.length()), e.getValue());
             } else {
                 throw new IllegalArgumentException("unknown option '" + e.getKey() + "'");
             }

@@ -10,6 +10,7 @@ import dev.easgate.core.health.HealthOptions;
 import dev.easgate.core.limits.LimitOptions;
 import dev.easgate.core.logging.LogOptions;
 import dev.easgate.core.oof.SieveOptions;
+import dev.easgate.core.policy.PolicyOptions;
 import dev.easgate.core.server.ImapBackend;
 import dev.easgate.core.server.StateOptions;
 import dev.easgate.core.startup.StartupOptions;
@@ -97,7 +98,8 @@ public final class GatewayOptions {
             DavOptions.ALL,
             SieveOptions.ALL,
             HealthOptions.ALL,
-            StartupOptions.ALL);
+            StartupOptions.ALL,
+            PolicyOptions.ALL);
 
     @SafeVarargs
     private static List<ConfigOption> concat(List<ConfigOption>... lists) {

@@ -328,8 +328,14 @@ public final class EasEndpoint {
             if (verdict != ProvisioningCheck.Verdict.OK) {
                 return mustProvision(response, query, version, device, verdict);
             }
-            return withBody(request, response, query, body -> dispatch(handler, request, response, query, version,
-                    account, device, body, exchange));
+            Mono<Void> proceed = withBody(request, response, query, body -> dispatch(handler, request, response,
+                    query, version, account, device, body, exchange));
+            if (!config.provisionRequired() || query.command() == EasCommand.PROVISION) {
+                return proceed;
+            }
+            // a device whose policy set changed provisions again: 142 from 14.0, 449 before (MS-ASPROV 3.1.5.1)
+            return guards.policy().current(device).flatMap(current -> current ? proceed
+                    : mustProvision(response, query, version, device, ProvisioningCheck.Verdict.NOT_PROVISIONED));
         }).onErrorResume(TooManyDevicesException.class, e -> tooManyDevices(response, query, version, key))
                 .onErrorResume(StateStoreUnavailableException.class,
                         e -> stateUnavailable(response, query, account.user(), e));

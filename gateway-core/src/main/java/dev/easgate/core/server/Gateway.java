@@ -7,6 +7,8 @@ import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ChangePublishingMailStore;
 import dev.easgate.backends.bus.InProcessChangeBus;
 import dev.easgate.backends.disk.DiskStateStore;
+import dev.easgate.backends.directory.LdapMemberships;
+import dev.easgate.backends.directory.Memberships;
 import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.DemoMailbox;
 import dev.easgate.backends.memory.MailboxSeeder;
@@ -35,7 +37,6 @@ import dev.easgate.core.command.sync.KnownItems;
 import dev.easgate.core.command.sync.ParkingSyncWait;
 import dev.easgate.core.command.sync.PendingChanges;
 import dev.easgate.core.command.sync.SyncHandler;
-import dev.easgate.core.command.provision.PolicyDocument;
 import dev.easgate.core.command.provision.ProvisionHandler;
 import dev.easgate.core.command.search.DirectoryOptions;
 import dev.easgate.core.command.search.SearchHandler;
@@ -66,6 +67,9 @@ import dev.easgate.core.startup.BackendProbes;
 import dev.easgate.core.startup.ProbeResult;
 import dev.easgate.core.startup.ProbeTarget;
 import dev.easgate.core.startup.StartupOptions;
+import dev.easgate.core.policy.PolicyOptions;
+import dev.easgate.core.policy.PolicyResolver;
+import dev.easgate.core.policy.PolicySets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,8 +80,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The composition root: the one place that builds the backends, the command handlers and the HTTP front from a
@@ -97,6 +104,7 @@ public final class Gateway implements AutoCloseable {
     public record Services(Accounts accounts, MailStore mailStore, StateStore stateStore, ChangeBus changeBus,
                            HeartbeatHub heartbeat, GatewayMetrics metrics, GatewayConfig config, Clock clock,
                            Optional<OutgoingMail> outgoingMail, OutOfOfficeStore outOfOffice,
+                           PolicyResolver policies,
                            List<AutoCloseable> resources) {
     }
 
@@ -298,8 +306,38 @@ public final class Gateway implements AutoCloseable {
         if (openedState instanceof AutoCloseable closeable) {
             resources.add(closeable); // the store itself, whatever wraps it
         }
+        PolicyResolver policies = policies(config, state, resources::add);
         return new Services(accounts, mailStore, state, bus, hub, metrics, config, clock, outgoing, oof.store(),
-                List.copyOf(resources));
+                policies, List.copyOf(resources));
+    }
+
+    /**
+     * The policy sets and who gets which: the LDAP lookups (when policy.ldap.group.* or policy.ldap.attribute is
+     * set) use the directory.ldap.* server and run on a small scheduler of their own.
+     */
+    static PolicyResolver policies(GatewayConfig config, StateStore state, Consumer<AutoCloseable> resources) {
+        PolicySets sets = PolicySets.from(config);
+        String attribute = config.text(PolicyOptions.LDAP_ATTRIBUTE);
+        Memberships directory = null;
+        if (!sets.groups().isEmpty() || !attribute.isEmpty()) {
+            if (!sets.enabled()) {
+                throw new IllegalArgumentException("policy.ldap.attribute needs policy.sets");
+            }
+            if (config.text(DirectoryOptions.LDAP_URL).isEmpty() || config.text(DirectoryOptions.LDAP_BASE).isEmpty()) {
+                throw new IllegalArgumentException("policy.ldap.* needs directory.ldap.url and directory.ldap.base");
+            }
+            Scheduler ldap = Schedulers.newBoundedElastic(4, 10_000, "policy-ldap");
+            resources.accept(ldap::dispose);
+            directory = new LdapMemberships(new LdapMemberships.Settings(config.text(DirectoryOptions.LDAP_URL),
+                    config.text(DirectoryOptions.LDAP_BASE), config.text(DirectoryOptions.LDAP_BIND_DN),
+                    config.text(DirectoryOptions.LDAP_PASSWORD), config.text(PolicyOptions.LDAP_USER_FILTER),
+                    List.copyOf(sets.groups().values()), attribute), ldap);
+        }
+        if (sets.enabled()) {
+            LOG.info("policy sets: {} (LDAP {})", String.join(", ", sets.named().keySet()),
+                    directory == null ? "not used" : "groups " + sets.groups() + ", attribute '" + attribute + "'");
+        }
+        return new PolicyResolver(sets, state, directory, attribute, config.seconds(PolicyOptions.LDAP_REFRESH));
     }
 
     private static void closeShared(Services services) {
@@ -352,7 +390,7 @@ public final class Gateway implements AutoCloseable {
                 new PingHandler(store, state, pending, heartbeatBounds, config.pingMaxFolders(), services.heartbeat(),
                         config.parkedMax(), config.retryAfter()),
                 new ItemOperationsHandler(store),
-                new ProvisionHandler(state, PolicyDocument.of(config.policy())),
+                new ProvisionHandler(state, services.policies()),
                 new ResolveRecipientsHandler(store, directory, services.accounts(), searchTimeout),
                 ValidateCertHandler.fromConfig(config),
                 new FindHandler(store, directory));

@@ -77,8 +77,8 @@ final class Operations implements AutoCloseable {
         DeviceDebug debug = new DeviceDebug(services.clock());
         Disposable refresh = blocks.refreshEvery(Duration.ofSeconds(
                 Math.max(1, config.number(AdminOptions.BLOCKLIST_REFRESH))));
-        return new Operations(services, new FrontGuards(proxies, logins, blocks, concurrency, debug), blocks, debug,
-                refresh);
+        return new Operations(services, new FrontGuards(proxies, logins, blocks, concurrency, debug,
+                services.policies()), blocks, debug, refresh);
     }
 
     private static dev.easgate.core.tls.ReloadingSslContext tls(GatewayConfig config) {
@@ -121,7 +121,7 @@ final class Operations implements AutoCloseable {
             throw new IllegalArgumentException("admin.port must be a number, got '" + port + "'");
         }
         AdminApi api = new AdminApi(services.stateStore(), services.changeBus(), blocks, debug,
-                config.text(AdminOptions.TOKEN), services.clock(), guards.logins());
+                config.text(AdminOptions.TOKEN), services.clock(), guards.logins(), services.policies());
         admin = api.start(config.text(AdminOptions.BIND), number);
         LOG.info("admin API listening on http://{}:{}{}", admin.host(), admin.port(), AdminApi.PREFIX);
         warnIfExposed(config.text(AdminOptions.BIND), admin.address());

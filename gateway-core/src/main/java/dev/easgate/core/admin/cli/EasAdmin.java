@@ -36,7 +36,7 @@ import picocli.CommandLine.ScopeType;
             "0:done",
             "1:the gateway refused or failed (its message on stderr), e.g. no such device, wrong token",
             "2:bad usage (unknown option, missing argument, no token) or the gateway unreachable"},
-        subcommands = {EasAdmin.Devices.class, EasAdmin.Blocks.class, EasAdmin.Debug.class})
+        subcommands = {EasAdmin.Devices.class, EasAdmin.Blocks.class, EasAdmin.Debug.class, EasAdmin.Policy.class})
 public final class EasAdmin {
     /** Exit status: the command was done. */
     public static final int DONE = 0;
@@ -224,6 +224,7 @@ public final class EasAdmin {
             columns.put("lastSync", "LAST-SYNC");
             columns.put("lastPing", "LAST-PING");
             columns.put("policy", "POLICY");
+            columns.put("policySet", "POLICY-SET");
             columns.put("wipe", "WIPE");
             columns.put("blocked", "BLOCKED");
             root.table(rows, columns);
@@ -487,6 +488,99 @@ public final class EasAdmin {
             columns.put("content", "CONTENT");
             columns.put("until", "UNTIL");
             debug.root.table(rows, columns);
+            return 0;
+        }
+    }
+
+    // ---- policy sets --------------------------------------------------------------------------------------------
+
+    @Command(name = "policy", description = "policy sets (MS-ASPROV): list them, show, assign or clear a user's set",
+            subcommands = {PolicyList.class, PolicyShow.class, PolicySetCommand.class, PolicyClear.class})
+    static final class Policy {
+        @ParentCommand
+        EasAdmin root;
+    }
+
+    @Command(name = "list", description = "the policy sets of the configuration (default: the global policy)")
+    static final class PolicyList implements Callable<Integer> {
+        @ParentCommand
+        Policy policy;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() {
+            EasAdmin root = policy.root;
+            String json = root.call("GET", "/policies", null);
+            if (root.json) {
+                root.out.println(json);
+                return 0;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Object set : (List<Object>) Json.parseObject(json).get("sets")) {
+                Map<String, Object> row = new LinkedHashMap<>((Map<String, Object>) set);
+                Map<String, Object> settings = (Map<String, Object>) row.get("settings");
+                row.put("password", settings.get("DevicePasswordEnabled"));
+                row.put("minLength", settings.get("MinDevicePasswordLength"));
+                row.put("encryption", settings.get("RequireDeviceEncryption"));
+                rows.add(row);
+            }
+            Map<String, String> columns = new LinkedHashMap<>();
+            columns.put("name", "SET");
+            columns.put("ldapGroup", "LDAP-GROUP");
+            columns.put("password", "PASSWORD");
+            columns.put("minLength", "MIN-LENGTH");
+            columns.put("encryption", "ENCRYPTION");
+            root.table(rows, columns);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "the set a user has: assigned by an administrator, from LDAP or global")
+    static final class PolicyShow implements Callable<Integer> {
+        @ParentCommand
+        Policy policy;
+
+        @Option(names = "--user", required = true, description = "the user (login name)")
+        String user;
+
+        @Override
+        public Integer call() {
+            policy.root.result(policy.root.call("GET", "/users/" + enc(user) + "/policy", null));
+            return 0;
+        }
+    }
+
+    @Command(name = "set", description = "assign a policy set to a user; it wins over LDAP, and each of the user's "
+            + "devices provisions again at its next command")
+    static final class PolicySetCommand implements Callable<Integer> {
+        @ParentCommand
+        Policy policy;
+
+        @Option(names = "--user", required = true, description = "the user (login name)")
+        String user;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "the set (see policy list)")
+        String name;
+
+        @Override
+        public Integer call() {
+            policy.root.result(policy.root.call("PUT", "/users/" + enc(user) + "/policy",
+                    Json.write(Map.of("set", name))));
+            return 0;
+        }
+    }
+
+    @Command(name = "clear", description = "remove a user's assignment: LDAP or the global policy decides again")
+    static final class PolicyClear implements Callable<Integer> {
+        @ParentCommand
+        Policy policy;
+
+        @Option(names = "--user", required = true, description = "the user (login name)")
+        String user;
+
+        @Override
+        public Integer call() {
+            policy.root.result(policy.root.call("DELETE", "/users/" + enc(user) + "/policy", null));
             return 0;
         }
     }

@@ -8,6 +8,10 @@ import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
 import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.settings.DeviceInformation;
+import dev.easgate.core.policy.DevicePolicy;
+import dev.easgate.core.policy.PolicyDocument;
+import dev.easgate.core.policy.PolicyResolver;
+import dev.easgate.core.policy.PolicySet;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
@@ -24,7 +28,9 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>Initial request (Policies/Policy/PolicyType): a random temporary key is stored as the device's pending key
- *       and answered with the policy (3.2.5.1.1). MS-EAS-Provisioning-WBXML is served to 12.0+ clients and
+ *       and answered with the user's policy set (3.2.5.1.1), read afresh ({@link PolicyResolver}); which set was
+ *       offered is kept under the temporary key and, once acknowledged, under the final key, so the front can send
+ *       the device back here when the user's set changes. MS-EAS-Provisioning-WBXML is served to 12.0+ clients and
  *       MS-WAP-Provisioning-XML to 2.5 clients; any other type, or a type of the other protocol generation, gets
  *       Policy Status 3 (2.2.2.54.1).</li>
  *   <li>Acknowledgement (PolicyKey + Status): the pending key becomes a new random final key, stored as the
@@ -47,12 +53,17 @@ public final class ProvisionHandler implements CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionHandler.class);
 
     private final StateStore state;
-    private final PolicyDocument policy;
+    private final PolicyResolver policies;
     private final SecureRandom random = new SecureRandom();
 
+    /** Serves {@code policy} to every device (no policy sets). */
     public ProvisionHandler(StateStore state, PolicyDocument policy) {
+        this(state, PolicyResolver.global(policy, state));
+    }
+
+    public ProvisionHandler(StateStore state, PolicyResolver policies) {
         this.state = Objects.requireNonNull(state, "state");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.policies = Objects.requireNonNull(policies, "policies");
     }
 
     @Override
@@ -129,11 +140,22 @@ public final class ProvisionHandler implements CommandHandler {
     /** Phase one: a temporary key, pending until acknowledged, and the policy (3.2.5.1.1). */
     private Mono<WbxmlElement> download(CommandRequest request, String type) {
         long temporary = newKey(0);
-        WbxmlElement data = type.equals(EAS_WBXML)
-                ? WbxmlElement.el(CodePage.PROVISION, "Data").child(policy.easProvisionDoc(request.version())).build()
-                : WbxmlElement.el(CodePage.PROVISION, "Data").text(policy.wapProvisioningDoc()).build();
-        return update(request, device -> device.withPolicyKeys(device.policyKey(), temporary))
-                .thenReturn(policyResponse(type, 1, temporary, data));
+        return policies.resolve(request.user(), true).flatMap(resolution -> {
+            PolicySet set = resolution.set();
+            PolicyDocument policy = set.document();
+            WbxmlElement data = type.equals(EAS_WBXML)
+                    ? WbxmlElement.el(CodePage.PROVISION, "Data").child(policy.easProvisionDoc(request.version()))
+                            .build()
+                    : WbxmlElement.el(CodePage.PROVISION, "Data").text(policy.wapProvisioningDoc()).build();
+            if (policies.sets().enabled()) {
+                LOG.info("policy set {} ({}) offered to user={} device={}", set.name(), resolution.source(),
+                        LogText.escape(request.user()), LogText.escape(request.query().deviceId()));
+            }
+            return state.putValue(request.deviceKey(), DevicePolicy.OFFERED,
+                            new DevicePolicy(temporary, set.fingerprint()).encode())
+                    .then(update(request, device -> device.withPolicyKeys(device.policyKey(), temporary)))
+                    .thenReturn(policyResponse(type, 1, temporary, data));
+        });
     }
 
     /**
@@ -161,7 +183,16 @@ public final class ProvisionHandler implements CommandHandler {
         long fin = newKey(pending);
         LOG.info("device user={} device={} provisioned (client status {})", request.user(),
                 request.query().deviceId(), clientStatus == null ? "none" : clientStatus.strip());
-        return state.putValue(request.deviceKey(), Acknowledgement.VALUE, new Acknowledgement(pending, fin).encode())
+        // the set offered under this temporary key is what the device now holds (the global one if none was kept)
+        Mono<String> offered = state.value(request.deviceKey(), DevicePolicy.OFFERED)
+                .mapNotNull(DevicePolicy::decode)
+                .filter(offer -> offer.key() == pending)
+                .map(DevicePolicy::fingerprint)
+                .defaultIfEmpty(policies.sets().global().fingerprint());
+        return offered.flatMap(fingerprint -> policies.recordAcknowledged(request.deviceKey(),
+                        new DevicePolicy(fin, fingerprint)))
+                .then(state.putValue(request.deviceKey(), Acknowledgement.VALUE,
+                        new Acknowledgement(pending, fin).encode()))
                 .then(update(request, current -> current.withPolicyKeys(fin, 0)))
                 .thenReturn(policyResponse(type, 1, fin, null));
     }

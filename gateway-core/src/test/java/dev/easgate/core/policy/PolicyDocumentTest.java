@@ -1,4 +1,4 @@
-package dev.easgate.core.command.provision;
+package dev.easgate.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.easgate.core.command.provision;
+package dev.easgate.core.policy;
 
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
