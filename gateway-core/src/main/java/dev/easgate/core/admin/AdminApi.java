@@ -9,6 +9,8 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.logging.DeviceDebug;
+import dev.easgate.core.loop.LoopGuard;
+import dev.easgate.core.loop.LoopRecord;
 import dev.easgate.core.policy.DevicePolicy;
 import dev.easgate.core.policy.PolicyResolver;
 import dev.easgate.core.policy.PolicySet;
@@ -56,6 +58,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * GET    /admin/v1/debug                                        per-device debug switches
  * POST   /admin/v1/debug    {"user":"u","device":"id or empty","content":false,"minutes":60}
  * DELETE /admin/v1/debug?user=u[&amp;device=id]
+ * POST   /admin/v1/users/{user}/devices/{device}/clear-loop     lift the loop flag, give set-aside items back
  * GET    /admin/v1/policies                                     the policy sets and their values
  * GET    /admin/v1/users/{user}/policy                          the user's assigned and effective policy set
  * PUT    /admin/v1/users/{user}/policy  {"set":"name"}          assign a set (the devices provision again)
@@ -76,13 +79,14 @@ public final class AdminApi {
     private final Clock clock;
     private final LoginThrottle throttle;
     private final PolicyResolver policies;
+    private final LoopGuard loops;
 
     /**
      * @param throttle counts wrong tokens per client address (namespace {@value #THROTTLE_NAMESPACE}) with the
      *                 limits of failed logins: past login.max-failures an address gets 429 until the lockout ends
      */
     public AdminApi(StateStore state, ChangeBus bus, BlockList blocks, DeviceDebug debug, String token, Clock clock,
-                    LoginThrottle throttle, PolicyResolver policies) {
+                    LoginThrottle throttle, PolicyResolver policies, LoopGuard loops) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the admin API needs admin.token");
         }
@@ -94,6 +98,7 @@ public final class AdminApi {
         this.clock = clock;
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.policies = Objects.requireNonNull(policies, "policies");
+        this.loops = Objects.requireNonNull(loops, "loops");
     }
 
     /** Binds the API; port 0 picks a free port. */
@@ -106,6 +111,7 @@ public final class AdminApi {
                         .post(PREFIX + "/users/{user}/devices/{device}/account-wipe", guarded(r -> wipe(r, true)))
                         .post(PREFIX + "/users/{user}/devices/{device}/resync", guarded(this::resync))
                         .post(PREFIX + "/users/{user}/devices/{device}/block", guarded(this::blockDevice))
+                        .post(PREFIX + "/users/{user}/devices/{device}/clear-loop", guarded(this::clearLoop))
                         .delete(PREFIX + "/users/{user}/devices/{device}", guarded(this::remove))
                         .get(PREFIX + "/blocks", guarded(this::listBlocks))
                         .post(PREFIX + "/blocks", guarded(this::addBlock))
@@ -222,15 +228,49 @@ public final class AdminApi {
         return new DeviceKey(call.param("user"), call.param("device"));
     }
 
-    /** What an administrator sees of a device, with the policy set it acknowledged. */
+    /** What an administrator sees of a device, with the policy set it acknowledged and its loop flag. */
     Mono<Map<String, Object>> view(DeviceRecord d) {
         return policies.acknowledged(d).map(DevicePolicy::setName).map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
-                .map(set -> {
+                .zipWith(loops.record(d.key()))
+                .map(both -> {
                     Map<String, Object> m = record(d);
-                    m.put("policySet", d.policyKey() == 0 ? null : set.orElse(PolicySet.GLOBAL));
+                    m.put("policySet", d.policyKey() == 0 ? null : both.getT1().orElse(PolicySet.GLOBAL));
+                    LoopRecord loop = both.getT2();
+                    m.put("loop", loop.reason());
+                    m.put("loopSince", loop.since() == null ? null : loop.since().toString());
+                    m.put("setAside", setAsideView(loop));
                     return m;
                 });
+    }
+
+    private static List<Object> setAsideView(LoopRecord loop) {
+        List<Object> out = new ArrayList<>();
+        for (LoopRecord.SetAside item : loop.setAside()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("collectionId", item.collectionId());
+            m.put("itemId", item.itemId());
+            m.put("reason", item.reason());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Mono<Answer> clearLoop(Call call) {
+        DeviceKey key = key(call);
+        return state.device(key)
+                .flatMap(d -> loops.clear(key).flatMap(was -> kick(key).thenReturn(was)))
+                .map(was -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("user", key.user());
+                    m.put("deviceId", key.deviceId());
+                    m.put("cleared", was.reason());
+                    m.put("returned", setAsideView(was));
+                    return audited(call, "clear-loop", key, new Answer(200, m),
+                            (was.flagged() ? "ok" : "not-flagged") + " returned=" + was.setAside().size());
+                })
+                .defaultIfEmpty(audited(call, "clear-loop", key, new Answer(404, error("no device " + key)),
+                        "no-device"));
     }
 
     private Map<String, Object> record(DeviceRecord d) {

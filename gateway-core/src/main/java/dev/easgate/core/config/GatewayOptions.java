@@ -9,6 +9,7 @@ import dev.easgate.core.dav.DavOptions;
 import dev.easgate.core.health.HealthOptions;
 import dev.easgate.core.limits.LimitOptions;
 import dev.easgate.core.logging.LogOptions;
+import dev.easgate.core.loop.LoopOptions;
 import dev.easgate.core.oof.SieveOptions;
 import dev.easgate.core.policy.PolicyOptions;
 import dev.easgate.core.server.ImapBackend;
@@ -99,7 +100,8 @@ public final class GatewayOptions {
             SieveOptions.ALL,
             HealthOptions.ALL,
             StartupOptions.ALL,
-            PolicyOptions.ALL);
+            PolicyOptions.ALL,
+            LoopOptions.ALL);
 
     @SafeVarargs
     private static List<ConfigOption> concat(List<ConfigOption>... lists) {

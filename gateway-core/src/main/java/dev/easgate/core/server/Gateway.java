@@ -67,6 +67,8 @@ import dev.easgate.core.startup.BackendProbes;
 import dev.easgate.core.startup.ProbeResult;
 import dev.easgate.core.startup.ProbeTarget;
 import dev.easgate.core.startup.StartupOptions;
+import dev.easgate.core.loop.LoopGuard;
+import dev.easgate.core.loop.LoopOptions;
 import dev.easgate.core.policy.PolicyOptions;
 import dev.easgate.core.policy.PolicyResolver;
 import dev.easgate.core.policy.PolicySets;
@@ -311,6 +313,13 @@ public final class Gateway implements AutoCloseable {
                 policies, List.copyOf(resources));
     }
 
+    /** Loop detection over the node's state store (loop.repeats, loop.item-failures). */
+    static LoopGuard loopGuard(Services services) {
+        GatewayConfig config = services.config();
+        return new LoopGuard(services.stateStore(), (int) config.number(LoopOptions.REPEATS),
+                (int) config.number(LoopOptions.ITEM_FAILURES), services.clock());
+    }
+
     /**
      * The policy sets and who gets which: the LDAP lookups (when policy.ldap.group.* or policy.ldap.attribute is
      * set) use the directory.ldap.* server and run on a small scheduler of their own.
@@ -373,7 +382,7 @@ public final class Gateway implements AutoCloseable {
         Duration searchTimeout = config.seconds(DirectoryOptions.SEARCH_TIMEOUT);
         return List.of(
                 new SyncHandler(store, state, config, new ParkingSyncWait(services.heartbeat(), services.clock()),
-                        new OrganizerNotices(outgoingMail.outgoing(), services.clock())),
+                        new OrganizerNotices(outgoingMail.outgoing(), services.clock()), loopGuard(services)),
                 new SendMailHandler(outgoingMail),
                 new SmartForwardHandler(outgoingMail),
                 new SmartReplyHandler(outgoingMail),

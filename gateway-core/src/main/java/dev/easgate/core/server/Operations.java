@@ -121,7 +121,8 @@ final class Operations implements AutoCloseable {
             throw new IllegalArgumentException("admin.port must be a number, got '" + port + "'");
         }
         AdminApi api = new AdminApi(services.stateStore(), services.changeBus(), blocks, debug,
-                config.text(AdminOptions.TOKEN), services.clock(), guards.logins(), services.policies());
+                config.text(AdminOptions.TOKEN), services.clock(), guards.logins(), services.policies(),
+                Gateway.loopGuard(services));
         admin = api.start(config.text(AdminOptions.BIND), number);
         LOG.info("admin API listening on http://{}:{}{}", admin.host(), admin.port(), AdminApi.PREFIX);
         warnIfExposed(config.text(AdminOptions.BIND), admin.address());

@@ -186,7 +186,7 @@ public final class EasAdmin {
     @Command(name = "devices", description = "list and act on a user's devices",
             subcommands = {DevicesList.class, DeviceAction.Wipe.class, DeviceAction.AccountWipe.class,
                     DeviceAction.Resync.class, DeviceAction.Remove.class, DeviceAction.Block.class,
-                    DeviceAction.Unblock.class})
+                    DeviceAction.Unblock.class, DeviceAction.ClearLoop.class})
     static final class Devices {
         @ParentCommand
         EasAdmin root;
@@ -227,6 +227,7 @@ public final class EasAdmin {
             columns.put("policySet", "POLICY-SET");
             columns.put("wipe", "WIPE");
             columns.put("blocked", "BLOCKED");
+            columns.put("loop", "LOOP");
             root.table(rows, columns);
             return 0;
         }
@@ -313,6 +314,14 @@ public final class EasAdmin {
         static final class Block extends DeviceAction {
             Block() {
                 super("POST", "/block");
+            }
+        }
+
+        @Command(name = "clear-loop", description = "lift the device's loop flag (LOOP in devices list) and give "
+                + "back the items set aside: they are sent at its next Sync")
+        static final class ClearLoop extends DeviceAction {
+            ClearLoop() {
+                super("POST", "/clear-loop");
             }
         }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,9 +66,14 @@ final class CollectionSync {
      * @param element the Collection element of the response
      * @param changed the answer says something (a new key, a status, commands): not part of an empty response
      * @param sent    server commands sent (counts against the request's WindowSize)
-     * @param bytes   the encoded size of those commands (counts against sync.max-response-bytes)
+     * @param bytes    the encoded size of those commands (counts against sync.max-response-bytes)
+     * @param replayed the kept answer of a key already answered (a retry), sent again
      */
-    record Outcome(WbxmlElement element, boolean changed, int sent, long bytes) {
+    record Outcome(WbxmlElement element, boolean changed, int sent, long bytes, boolean replayed) {
+        Outcome(WbxmlElement element, boolean changed, int sent, long bytes) {
+            this(element, changed, sent, bytes, false);
+        }
+
         Outcome(WbxmlElement element, boolean changed, int sent) {
             this(element, changed, sent, 0);
         }
@@ -183,7 +189,8 @@ final class CollectionSync {
         String key = request.syncKey();
         if (state != null && state.previousKey().equals(key)) {
             if (state.previousResponse().length > 0) {
-                return Mono.just(new Outcome(WbxmlDecoder.DEFAULT.decode(state.previousResponse()), true, 0));
+                return Mono.just(new Outcome(WbxmlDecoder.DEFAULT.decode(state.previousResponse()), true, 0, 0,
+                        true));
             }
             if (context.claims().abandoned(state)) {
                 return takeOver(request, folder, state, window, budget, attempt);
@@ -324,7 +331,7 @@ final class CollectionSync {
                 .zipWith(context.store().items(context.user(), folder.id(), refused)
                         .map(item -> new ItemVersion(item.id(), item.modSeq(), item.date())).collectList())
                 .flatMap(both -> page(folder, options, content, watermark, reverted, window, budget,
-                        withResent(both.getT1(), refused, both.getT2())));
+                        withoutSetAside(folder.id(), withResent(both.getT1(), refused, both.getT2()))));
     }
 
     /**
@@ -344,6 +351,16 @@ final class CollectionSync {
         return new FolderChanges(changes.highestModSeq(), changed, vanished, changes.resetRequired());
     }
 
+    /** The changes without the items loop detection set aside (LoopGuard): they are not offered again. */
+    private FolderChanges withoutSetAside(String collectionId, FolderChanges changes) {
+        Set<String> setAside = context.setAside(collectionId);
+        if (setAside.isEmpty()) {
+            return changes;
+        }
+        List<ItemVersion> kept = changes.changed().stream().filter(v -> !setAside.contains(v.id())).toList();
+        return new FolderChanges(changes.highestModSeq(), kept, changes.vanished(), changes.resetRequired());
+    }
+
     /**
      * One page: at most {@code window} changes, and no more items than fit in the byte budget. Items past the
      * budget are not part of the page at all: the diff is taken again for the changes sent, so the known map and
@@ -361,13 +378,23 @@ final class CollectionSync {
         }
         Mono<Map<String, Item>> items = wanted.isEmpty() ? Mono.just(Map.of())
                 : context.store().items(context.user(), folder.id(), wanted).collectMap(Item::id);
-        return items.map(found -> {
+        return items.flatMap(found -> {
             List<WbxmlElement> commands = new ArrayList<>();
             List<String> unread = new ArrayList<>();
+            Map<String, Throwable> failures = new LinkedHashMap<>();
             long bytes = 0;
             int taken = 0;
             for (ServerChange change : diff.page()) {
-                WbxmlElement command = command(change, found.get(change.id()), content);
+                WbxmlElement command;
+                try {
+                    command = command(change, found.get(change.id()), content);
+                } catch (RuntimeException e) {
+                    // the item cannot be converted: counted by loop detection, which sets it aside in the end
+                    failures.put(change.id(), e);
+                    unread.add(change.id());
+                    taken++;
+                    continue;
+                }
                 if (command == null) {
                     unread.add(change.id());
                 } else {
@@ -393,7 +420,26 @@ final class CollectionSync {
                     nextKnown.put(id, before);
                 }
             }
-            return new Page(sent, nextKnown, commands, bytes);
+            Page page = new Page(sent, nextKnown, commands, bytes);
+            if (failures.isEmpty()) {
+                return Mono.just(page);
+            }
+            if (context.loops() == null) {
+                return Mono.error(failures.values().iterator().next());
+            }
+            // until every failed item is set aside the Sync fails as before: the device retries the same key
+            return context.loops().failed(folder.id(), failures).flatMap(setAside -> {
+                for (Map.Entry<String, Throwable> failure : failures.entrySet()) {
+                    if (!setAside.contains(failure.getKey())) {
+                        LOG.warn("sync user={} device={} collection={}: item {} cannot be converted: {}",
+                                LogText.escape(context.user()), LogText.escape(context.device().deviceId()),
+                                LogText.escape(folder.id()), LogText.escape(failure.getKey()),
+                                failure.getValue().toString());
+                        return Mono.<Page>error(failure.getValue());
+                    }
+                }
+                return Mono.just(page);
+            });
         });
     }
 

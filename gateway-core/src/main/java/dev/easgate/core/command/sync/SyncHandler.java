@@ -10,6 +10,7 @@ import dev.easgate.core.command.CommandResponse;
 import dev.easgate.core.command.StoreFailures;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.imip.OrganizerNotices;
+import dev.easgate.core.loop.LoopGuard;
 import dev.easgate.core.protocol.EasCommand;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlDecoder;
@@ -19,8 +20,10 @@ import dev.easgate.wbxml.WbxmlException;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,6 +51,7 @@ public final class SyncHandler implements CommandHandler {
     private final SyncWait wait;
     private final SyncClaims claims;
     private final OrganizerNotices meetings;
+    private final LoopGuard loops;
 
     public SyncHandler(MailStore store, StateStore state, GatewayConfig config) {
         this(store, state, config, SyncWait.IMMEDIATE, null);
@@ -56,12 +60,19 @@ public final class SyncHandler implements CommandHandler {
     /** @param meetings what an organizer's calendar writes send to attendees, or {@code null} for nothing */
     public SyncHandler(MailStore store, StateStore state, GatewayConfig config, SyncWait wait,
                        OrganizerNotices meetings) {
+        this(store, state, config, wait, meetings, null);
+    }
+
+    /** @param loops loop detection, or null for none */
+    public SyncHandler(MailStore store, StateStore state, GatewayConfig config, SyncWait wait,
+                       OrganizerNotices meetings, LoopGuard loops) {
         this.store = store;
         this.state = state;
         this.config = config;
         this.wait = wait;
         this.claims = SyncClaims.forNode(config.clustered());
         this.meetings = meetings;
+        this.loops = loops;
     }
 
     @Override
@@ -200,12 +211,16 @@ public final class SyncHandler implements CommandHandler {
 
     /** Runs the request once against the current store and state. */
     private Mono<Result> attempt(CommandRequest command, SyncRequest request) {
-        return store.folders(command.user()).collectMap(Folder::id).flatMap(folders -> {
+        Mono<Optional<LoopGuard.Watch>> watch = loops == null ? Mono.just(Optional.empty())
+                : loops.watch(command.deviceKey()).map(Optional::of);
+        return Mono.zip(store.folders(command.user()).collectMap(Folder::id), watch).flatMap(both -> {
+            Map<String, Folder> folders = both.getT1();
+            LoopGuard.Watch loopWatch = both.getT2().orElse(null);
             // 16.x: the server sends an organizer's meeting mail; earlier clients send it with SendMail
             OrganizerWrites writes = meetings != null && command.version().atLeast(ProtocolVersion.V16_0)
                     ? new OrganizerWrites(meetings, command.account()) : OrganizerWrites.NONE;
             SyncContext context = new SyncContext(store, state, command.user(), command.deviceKey(),
-                    command.version(), folders, command.receivedAt(), claims, writes);
+                    command.version(), folders, command.receivedAt(), claims, writes, loopWatch);
             CollectionSync sync = new CollectionSync(context);
             int max = config.syncMaxWindowSize();
             AtomicInteger budget = new AtomicInteger(clamp(request.windowSize(), max));
@@ -223,8 +238,44 @@ public final class SyncHandler implements CommandHandler {
                                 });
                     })
                     .collectList()
-                    .map(outcomes -> result(request, outcomes));
+                    .flatMap(outcomes -> observe(loopWatch, request, outcomes).thenReturn(result(request, outcomes)));
         });
+    }
+
+    /**
+     * Tells loop detection how each collection was answered: a replayed answer or an error status is counted per
+     * collection (a usual answer ends the run), and so is each client command's status. A request without
+     * collections (a heartbeat Sync) has nothing to count.
+     */
+    private static Mono<Void> observe(LoopGuard.Watch watch, SyncRequest request,
+                                      List<CollectionSync.Outcome> outcomes) {
+        if (watch == null) {
+            return Mono.empty();
+        }
+        List<Mono<Void>> steps = new ArrayList<>();
+        for (int i = 0; i < outcomes.size() && i < request.collections().size(); i++) {
+            CollectionRequest asked = request.collections().get(i);
+            CollectionSync.Outcome outcome = outcomes.get(i);
+            String status = String.valueOf(outcome.element().childText("Status"));
+            boolean unusual = outcome.replayed() || !"1".equals(status);
+            String fingerprint = asked.syncKey() + " " + status + " "
+                    + (outcome.replayed() ? Arrays.hashCode(WbxmlEncoder.encode(outcome.element())) : "");
+            String description = outcome.replayed() ? "repeated key " + asked.syncKey() + " and got the same kept "
+                    + "answer" : "repeated key " + asked.syncKey() + " and got status " + status;
+            steps.add(watch.answered(asked.collectionId(), unusual, fingerprint, description));
+            WbxmlElement responses = outcome.replayed() ? null : outcome.element().child("Responses");
+            if (responses != null) {
+                for (WbxmlElement response : responses.children()) {
+                    String id = response.childText("ClientId") != null ? response.childText("ClientId")
+                            : response.childText("ServerId");
+                    if (id != null) {
+                        steps.add(watch.clientCommand(asked.collectionId(), id, response.tag().name(),
+                                String.valueOf(response.childText("Status"))));
+                    }
+                }
+            }
+        }
+        return Flux.concat(steps).then();
     }
 
     /** MS-ASCMD 2.2.3.199: 1 to the configured maximum; larger values are lowered, missing ones default. */
