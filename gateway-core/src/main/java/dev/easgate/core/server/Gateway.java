@@ -9,6 +9,7 @@ import dev.easgate.backends.bus.InProcessChangeBus;
 import dev.easgate.backends.disk.DiskStateStore;
 import dev.easgate.backends.directory.LdapMemberships;
 import dev.easgate.backends.directory.Memberships;
+import dev.easgate.backends.imip.InvitationReader;
 import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.DemoMailbox;
 import dev.easgate.backends.memory.MailboxSeeder;
@@ -85,6 +86,7 @@ import java.util.function.UnaryOperator;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -147,6 +149,9 @@ public final class Gateway implements AutoCloseable {
         // the backends are contacted while the node is built: a clear log line for each that does not answer
         Duration probeTimeout = config.seconds(StartupOptions.PROBE_TIMEOUT);
         CompletableFuture<List<ProbeResult>> probes = BackendProbes.run(probeTargets(config), probeTimeout).toFuture();
+        // ical4j's zone tables load once, off the request path (a first invitation would otherwise wait ~1.5 s)
+        Mono.fromRunnable(InvitationReader::warmUp).subscribeOn(Schedulers.boundedElastic())
+                .subscribe(null, e -> LOG.warn("ical4j warm-up failed: {}", e.toString()));
         Services services;
         try {
             services = services(config, memory, clock, decorateState);
