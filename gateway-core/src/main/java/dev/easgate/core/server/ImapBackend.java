@@ -32,10 +32,11 @@ public final class ImapBackend {
             "with backend=imap: mail domain of logins that are not addresses (their address is login@domain)");
     public static final ConfigOption IMAP_POOL_PER_USER = new ConfigOption("imap.pool-per-user", "3",
             "with backend=imap: most IMAP connections open for one user");
-    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "800",
-            "with backend=imap: most IMAP connections open on this node (a stock Dovecot runs at most 1024 imap "
-                    + "processes and its stats service 1000 clients, one per process: lower both this and "
-                    + "watcher.connections when it serves other clients too)");
+    public static final ConfigOption IMAP_POOL_MAX = new ConfigOption("imap.pool-max", "auto",
+            "with backend=imap: most IMAP connections open on this node; auto: watcher.connections + "
+                    + "100 (800 with the defaults; a stock Dovecot runs at most 1024 imap processes and its stats "
+                    + "service 1000 clients, one per process: lower watcher.connections when it serves other "
+                    + "clients too, raise Dovecot's limits to hold more)");
     public static final ConfigOption IMAP_IDLE = new ConfigOption("imap.idle-seconds", "300",
             "with backend=imap: an unused IMAP connection is closed after this many seconds");
     public static final ConfigOption IMAP_TIMEOUT = new ConfigOption("imap.timeout-seconds", "30",
@@ -67,7 +68,7 @@ public final class ImapBackend {
     public static final ConfigOption WATCHER_CONNECTIONS = new ConfigOption("watcher.connections", "700",
             "with backend=imap: most parked users whose IMAP connection stays open between two checks, on this "
                     + "node (first come; checked every watcher.interval); the others log in for each check and "
-                    + "out after it");
+                    + "out after it. One Dovecot process each: past ~700 per Dovecot raise its limits (README)");
     public static final ConfigOption WATCHER_LOGINS = new ConfigOption("watcher.logins-per-second", "10",
             "with backend=imap: most checks per second that need an IMAP login (users beyond "
                     + "watcher.connections), on this node: with more such users than that allows per interval, "
@@ -77,6 +78,9 @@ public final class ImapBackend {
             IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
             SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS, WATCHER_CONNECTIONS,
             WATCHER_LOGINS);
+
+    /** Connections beyond the held places with {@code imap.pool-max=auto}: Syncs, logins, the login round. */
+    static final int POOL_ROOM = 100;
 
     /** What the backend contributes to a node. */
     public record Parts(ImapAccounts accounts, ImapMailStore mailStore, ChangeBus bus, OutgoingMail outgoing) {
@@ -103,7 +107,7 @@ public final class ImapBackend {
         ImapCredentials imapLogins = master.isEmpty() ? sessions
                 : ImapCredentials.master(master, config.text(IMAP_MASTER_PASSWORD), "*");
         ImapConnections connections = new ImapConnections(imap, imapLogins, (int) config.number(IMAP_POOL_PER_USER),
-                (int) config.number(IMAP_POOL_MAX), config.seconds(IMAP_IDLE), timeout);
+                poolMax(config), config.seconds(IMAP_IDLE), timeout);
         ImapAccounts accounts = new ImapAccounts(connections, scheduler, config.text(IMAP_DOMAIN),
                 config.seconds(AUTH_CACHE), config.seconds(SESSION), Duration.ofMillis(500), clock);
         sessions.bind(accounts);
@@ -127,6 +131,21 @@ public final class ImapBackend {
             scheduler.dispose();
         });
         return new Parts(accounts, store, closing, outgoing);
+    }
+
+    /**
+     * {@code imap.pool-max}, or with {@code auto} the held places plus {@link #POOL_ROOM}: the provider sets one
+     * number, {@code watcher.connections}, and the pool follows, so held connections are never what a full pool
+     * evicts first (an explicit pool-max below the held places would close them again and again).
+     */
+    static int poolMax(GatewayConfig config) {
+        String text = config.text(IMAP_POOL_MAX);
+        long max = text.equalsIgnoreCase("auto") ? config.number(WATCHER_CONNECTIONS) + POOL_ROOM
+                : config.number(IMAP_POOL_MAX);
+        if (max < 1 || max > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("imap.pool-max must be a positive number or auto, got '" + text + "'");
+        }
+        return (int) max;
     }
 
     /**
