@@ -86,8 +86,18 @@ public final class LocalCluster {
     /** Starts {@code count} gateway nodes (from a snapshot of the jar) and waits until each answers /metrics. */
     public void startNodes(int count, NodeSettings settings, StartedProcesses started, Path outDir)
             throws IOException, InterruptedException {
-        Path jar = snapshot(settings.gatewayJar(), outDir);
-        for (int n = 0; n < count; n++) {
+        startNodes(java.util.Collections.nCopies(count, settings), started, outDir);
+    }
+
+    /**
+     * Starts one gateway node per settings (each node its own, e.g. its own IMAP server address; the jar of the
+     * first, snapshotted) and waits until each answers /metrics.
+     */
+    public void startNodes(List<NodeSettings> perNode, StartedProcesses started, Path outDir)
+            throws IOException, InterruptedException {
+        Path jar = snapshot(perNode.get(0).gatewayJar(), outDir);
+        for (int n = 0; n < perNode.size(); n++) {
+            NodeSettings settings = perNode.get(n);
             int port = freePort();
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());

@@ -14,13 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Dovecot 2.3 for the bench, in its own directory: IMAP and LMTP on free loopback ports, {@code count} users
  * {@code PREFIX000000...} with one password in a passwd-file, Maildir. Dovecot's limits are left at their stock
- * values (process_limit, client_limit, mail_max_userip_connections); only the per-IP auth penalty is off, as README
- * asks of every gateway deployment (all logins come from the gateway's one address). With a push URL the shipped
- * Lua push script is wired in. Registered with {@link StartedProcesses}, which stops it.
+ * values (process_limit, client_limit, mail_max_userip_connections) unless settings are added ({@link #large}: the
+ * ones README gives for many held connections); the per-IP auth penalty is off, as README asks of every gateway
+ * deployment (all logins come from the gateway's one address). With a push URL the shipped Lua push script is wired
+ * in. Registered with {@link StartedProcesses}; {@link #stop} also ends children left by a master killed late.
  */
 final class DovecotServer {
     static final String DOVECOT = "/usr/sbin/dovecot";
@@ -56,11 +63,23 @@ final class DovecotServer {
     }
 
     /**
+     * README's settings for a Dovecot that keeps {@code connections} IMAP connections open (one {@code imap} process
+     * each): the imap process limit, and the stats service's client limit (every imap process is a client of it,
+     * and past the limit each new process waits for a handshake timeout), both with room for the logins, LMTP and
+     * other clients next to the held connections.
+     */
+    static List<String> large(int connections) {
+        int room = Math.max(200, connections / 10);
+        return List.of("service imap {\n  process_limit = " + (connections + room) + "\n}",
+                "service stats {\n  client_limit = " + (connections + 2 * room) + "\n}");
+    }
+
+    /**
      * Writes the configuration and users and starts Dovecot; {@code pushScript} and {@code pushUrl} may be null (no
-     * push plugin: a stock server).
+     * push plugin: a stock server); {@code settings} are added at the end of the configuration as they are.
      */
     void start(StartedProcesses started, String userPrefix, int users, String password, Path pushScript,
-               String pushUrl, String pushToken) throws IOException, InterruptedException {
+               String pushUrl, String pushToken, List<String> settings) throws IOException, InterruptedException {
         Path mail = Files.createDirectories(dir.resolve("mail"));
         Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (Writer passwd = Files.newBufferedWriter(dir.resolve("users"))) {
@@ -70,7 +89,7 @@ final class DovecotServer {
         }
         String me = System.getProperty("user.name");
         StringBuilder conf = new StringBuilder();
-        conf.append("# written by eas-bench imap-push; limits are Dovecot's stock ones\n")
+        conf.append("# written by eas-bench imap-push; limits are Dovecot's stock ones unless added at the end\n")
                 .append("protocols = imap lmtp\n")
                 .append("listen = 127.0.0.1\n")
                 .append("base_dir = ").append(dir.resolve("run")).append('\n')
@@ -113,6 +132,10 @@ final class DovecotServer {
                     .append("plugin {\n  push_notification_driver = lua:file=").append(script).append('\n')
                     .append("  easgate_push_url = ").append(pushUrl).append('\n')
                     .append("  easgate_push_token = ").append(pushToken).append("\n}\n");
+        }
+        if (!settings.isEmpty()) {
+            conf.append("# added by the bench's --dovecot-large / --dovecot-setting\n");
+            settings.forEach(setting -> conf.append(setting).append('\n'));
         }
         Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
         process = started.add(new ProcessBuilder(DOVECOT, "-F", "-c", dir.resolve("dovecot.conf").toString())
@@ -166,6 +189,116 @@ final class DovecotServer {
             return -1;
         }
         return ticks / ProcStat.TICKS_PER_SECOND;
+    }
+
+    /** Dovecot's live processes (the master's children) now. */
+    private List<Long> children() {
+        long master = pid();
+        List<Long> children = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    long pid = Long.parseLong(name);
+                    if (pid != master && ProcStat.parent(pid) == master) {
+                        children.add(pid);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return children;
+        }
+        return children;
+    }
+
+    /**
+     * Memory of Dovecot's processes now, by process name ({@code imap}, {@code imap-login}, {@code stats}, ...):
+     * count, resident set and proportional set size (PSS, {@code /proc/PID/smaps_rollup}: shared pages split among
+     * the processes sharing them, so the PSS of all processes adds up to what they take together), and the totals.
+     */
+    Map<String, Object> memory() {
+        Map<String, long[]> byName = new TreeMap<>();
+        List<Long> pids = new ArrayList<>(children());
+        pids.add(pid());
+        for (long pid : pids) {
+            long[] rssPss = rssPss(pid);
+            if (rssPss == null) {
+                continue;
+            }
+            long[] sums = byName.computeIfAbsent(ProcStat.name(pid), k -> new long[3]);
+            sums[0]++;
+            sums[1] += rssPss[0];
+            sums[2] += rssPss[1];
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        long rss = 0;
+        long pss = 0;
+        long count = 0;
+        Map<String, Object> processes = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : byName.entrySet()) {
+            long[] v = e.getValue();
+            processes.put(e.getKey(), Map.of("count", v[0], "rss_bytes", v[1], "pss_bytes", v[2],
+                    "pss_bytes_per_process", v[2] / v[0]));
+            count += v[0];
+            rss += v[1];
+            pss += v[2];
+        }
+        out.put("processes", count);
+        out.put("rss_bytes_sum", rss);
+        out.put("pss_bytes", pss);
+        out.put("by_name", processes);
+        return out;
+    }
+
+    /** Rss and Pss in bytes from {@code /proc/PID/smaps_rollup}; null when gone. */
+    private static long[] rssPss(long pid) {
+        try {
+            long[] out = new long[2];
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Rss:")) {
+                    out[0] = kilobytes(line) * 1024;
+                } else if (line.startsWith("Pss:")) {
+                    out[1] = kilobytes(line) * 1024;
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long kilobytes(String line) {
+        String[] words = line.trim().split("\\s+");
+        return Long.parseLong(words[1]);
+    }
+
+    /**
+     * Stops Dovecot: SIGTERM to the master, which ends its children; those still alive after {@code grace} (a master
+     * busy with thousands of them) are killed one by one, by the pids taken before.
+     */
+    void stop(Duration grace) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        List<Long> children = children();
+        process.destroy();
+        try {
+            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (long pid : children) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.contains("dovecot")).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroy();
+                        if (System.nanoTime() > deadline) {
+                            p.destroyForcibly();
+                        }
+                    });
+        }
     }
 
     /** Delivers a small message to the user's Inbox through LMTP (RFC 2033), as an MTA would. */

@@ -14,7 +14,6 @@ import dev.easgate.bench.device.SimulatedDevice;
 import dev.easgate.bench.report.Json;
 import dev.easgate.bench.report.Percentiles;
 import dev.easgate.bench.report.SystemFacts;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +37,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code eas-bench imap-push}: what push from a stock IMAP server costs that server per parked user, and how soon a
- * delivered mail wakes its phone. Starts a real Dovecot with N users (stock limits), a {@link CountingProxy} in front
- * of its IMAP port, one gateway node ({@code --backend=imap}, the shipped watcher defaults unless
- * {@code --node-option} says otherwise), sets up and parks N simulated phones (one user each), then: a quiet window
+ * delivered mail wakes its phone. Starts a real Dovecot with N users (stock limits unless {@code --dovecot-large} or
+ * {@code --dovecot-setting}), K gateway nodes ({@code --nodes}, sharing a Redis when K > 1; {@code --backend=imap},
+ * the shipped watcher defaults unless {@code --node-option} says otherwise), each behind its own
+ * {@link CountingProxy} process in front of Dovecot's IMAP port, sets up and parks N simulated phones (one user each,
+ * spread over the nodes), then: a quiet window
  * (no mail: the watcher's own cost, connections held, logins and command lines per minute, Dovecot's CPU) and a
  * delivery window (mail over LMTP to random parked users at {@code --rate}: delivery-to-wake latency, and the cost
  * with the phones' Syncs included). Bounded by {@code --deadline}; everything started is stopped at the end.
@@ -78,6 +79,18 @@ public final class ImapPushBench implements Callable<Integer> {
     @Option(names = "--heartbeat", paramLabel = "SECONDS", description = "Ping HeartbeatInterval (default: "
             + "${DEFAULT-VALUE})")
     int heartbeat = 1800;
+
+    @Option(names = "--nodes", paramLabel = "K", description = "gateway nodes sharing one Dovecot (and a Redis when"
+            + " K > 1); phone i uses node i mod K (default: ${DEFAULT-VALUE})")
+    int nodes = 1;
+
+    @Option(names = "--dovecot-large", description = "add README's settings for a Dovecot that holds one connection"
+            + " per parked user (imap process_limit, stats client_limit), sized for --devices")
+    boolean dovecotLarge;
+
+    @Option(names = "--dovecot-setting", paramLabel = "TEXT", description = "a line (or block) added to Dovecot's "
+            + "configuration as it is, e.g. 'service imap { process_limit = 12000 }'")
+    List<String> dovecotSettings = new ArrayList<>();
 
     @Option(names = "--push", description = "install the shipped Dovecot Lua push script (webhook to the node)")
     boolean push;
@@ -123,9 +136,9 @@ public final class ImapPushBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (devices < 1 || rate <= 0 || heartbeat < 1 || setupConcurrency < 1) {
-            System.err.println("eas-bench imap-push: --devices, --rate, --heartbeat and --setup-concurrency must be "
-                    + "positive");
+        if (devices < 1 || rate <= 0 || heartbeat < 1 || setupConcurrency < 1 || nodes < 1) {
+            System.err.println("eas-bench imap-push: --devices, --rate, --heartbeat, --setup-concurrency and --nodes "
+                    + "must be positive");
             return 2;
         }
         Path root = Path.of(System.getProperty("eas.bench.root", ".")).toAbsolutePath().normalize();
@@ -147,12 +160,20 @@ public final class ImapPushBench implements Callable<Integer> {
         limit.start();
         List<SimulatedDevice> phones = new ArrayList<>();
         EasTransport transport = null;
-        try (CountingProxy proxy = proxyFor(DovecotServer.prepare(dir.resolve("dovecot")))) {
+        dovecot = DovecotServer.prepare(dir.resolve("dovecot"));
+        try {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("scenario", "imap-push");
             report.put("devices", devices);
+            report.put("nodes", nodes);
             report.put("push_script", push);
             report.put("node_options", nodeOptions);
+            List<String> settings = new ArrayList<>();
+            if (dovecotLarge) {
+                settings.addAll(DovecotServer.large(devices));
+            }
+            settings.addAll(dovecotSettings);
+            report.put("dovecot_settings", settings);
             Map<String, Object> machine = new LinkedHashMap<>();
             machine.put("cpu", SystemFacts.cpuModel());
             machine.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -162,30 +183,46 @@ public final class ImapPushBench implements Callable<Integer> {
             report.put("machine", machine);
 
             String token = "bench-push-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            List<String> options = new ArrayList<>(List.of("--backend=imap",
-                    "--imap.url=imap://127.0.0.1:" + proxy.port(), "--imap.domain=" + DOMAIN));
-            if (push) {
-                options.add("--push.token=" + token);
+            String classPath = System.getProperty("java.class.path");
+            for (int n = 0; n < nodes; n++) {
+                proxies.add(ProxyProcess.start(started, dovecot.imapPort(), classPath,
+                        dir.resolve("imap-proxy-" + n + ".log")));
             }
-            nodeOptions.forEach(o -> options.add(o.startsWith("--") ? o : "--" + o));
             LocalCluster cluster = new LocalCluster();
-            cluster.startNodes(1, new LocalCluster.NodeSettings(root.resolve("gateway-core/target/gateway-core.jar"),
-                    JvmOptions.parse(nodeJvmOpts, root), PASSWORD, 1, devices * 2 + 100, devices * 2 + 1000, options), started, dir);
-            LocalCluster.Node node = cluster.nodes().get(0);
+            if (nodes > 1) {
+                cluster.startRedis(started, dir);
+            }
+            int perNode = (devices + nodes - 1) / nodes;
+            List<LocalCluster.NodeSettings> nodeSettings = new ArrayList<>();
+            for (int n = 0; n < nodes; n++) {
+                // each node behind its own proxy: its IMAP figures apart
+                List<String> options = new ArrayList<>(List.of("--backend=imap",
+                        "--imap.url=imap://127.0.0.1:" + proxies.get(n).port(), "--imap.domain=" + DOMAIN));
+                if (push) {
+                    options.add("--push.token=" + token);
+                }
+                nodeOptions.forEach(o -> options.add(o.startsWith("--") ? o : "--" + o));
+                nodeSettings.add(new LocalCluster.NodeSettings(root.resolve("gateway-core/target/gateway-core.jar"),
+                        JvmOptions.parse(nodeJvmOpts, root), PASSWORD, 1, perNode * 2 + 100, perNode * 2 + 1000,
+                        options));
+            }
+            cluster.startNodes(nodeSettings, started, dir);
+            gateways.addAll(cluster.nodes());
             Path script = root.resolve("gateway-backends/src/main/resources/dev/easgate/backends/imap/"
                     + "easgate-push.lua");
             dovecot.start(started, userPrefix, devices, PASSWORD, push ? script : null,
-                    node.url() + "/push/v1/events", token);
+                    gateways.get(0).url() + "/push/v1/events", token, settings);
             report.put("dovecot_greeting", dovecot.greeting());
-            progress("Dovecot and the gateway node are up; setting up " + devices + " phones");
+            progress("Dovecot, " + nodes + " gateway node(s) and their IMAP proxies are up; setting up " + devices
+                    + " phones");
 
             transport = new EasTransport(Loopback.sourceAddresses(2, 2), devices / 2 + 200, "14.1");
-            SimulatedDevice.DeviceSettings settings = new SimulatedDevice.DeviceSettings(heartbeat, 50, 1024,
+            SimulatedDevice.DeviceSettings deviceSettings = new SimulatedDevice.DeviceSettings(heartbeat, 50, 1024,
                     Duration.ofSeconds(60));
             for (int i = 0; i < devices; i++) {
                 String user = user(userPrefix, i);
-                phones.add(new SimulatedDevice(i, new DeviceIdentity(node.url(), user, PASSWORD, user + "@" + DOMAIN,
-                        "IMAPBENCH" + i), transport, settings));
+                phones.add(new SimulatedDevice(i, new DeviceIdentity(gateways.get(i % nodes).url(), user, PASSWORD,
+                        user + "@" + DOMAIN, "IMAPBENCH" + i), transport, deviceSettings));
             }
             long setupStart = System.nanoTime();
             AtomicLong setUp = new AtomicLong();
@@ -207,15 +244,18 @@ public final class ImapPushBench implements Callable<Integer> {
 
             PingListener listener = new Listener();
             phones.stream().filter(p -> ready.containsKey(p.index())).forEach(p -> p.startPinging(listener));
-            long parked = awaitParked(node.url(), setUp.get(), Duration.ofSeconds(600));
+            long parked = awaitParked(gateways, setUp.get(), Duration.ofSeconds(600));
             report.put("parked", parked);
             progress(parked + " parked; warming up " + warmUp.toSeconds() + " s");
             Thread.sleep(warmUp.toMillis());
 
             progress("quiet window " + quiet.toSeconds() + " s (no mail)");
-            report.put("quiet", window(proxy, node, quiet, false, parked));
+            report.put("quiet", window(quiet, false, parked));
+            // after the quiet window: every held connection is open and nothing else is going on
+            report.put("dovecot_memory", dovecot.memory());
+            progress("Dovecot memory: " + report.get("dovecot_memory"));
             progress("delivery window " + duration.toSeconds() + " s at " + rate + "/s");
-            Map<String, Object> delivering = window(proxy, node, duration, true, parked);
+            Map<String, Object> delivering = window(duration, true, parked);
             long waitUntil = System.nanoTime() + missTimeout.toNanos();
             while (!pending.isEmpty() && System.nanoTime() < waitUntil) {
                 Thread.sleep(100);
@@ -226,7 +266,9 @@ public final class ImapPushBench implements Callable<Integer> {
             report.put("deliveries", delivering);
             report.put("ping_failures", pingFailures.get());
             report.put("failures", new LinkedHashMap<>(failures));
-            report.put("gateway_rss_bytes", ProcessMemory.rssBytes(node.pid()));
+            List<Long> rss = gateways.stream().map(g -> ProcessMemory.rssBytes(g.pid())).toList();
+            report.put("gateway_rss_bytes", rss.stream().mapToLong(Long::longValue).sum());
+            report.put("gateway_rss_bytes_by_node", rss);
             report.put("load_average_at_end", SystemFacts.loadAverage());
             Files.writeString(dir.resolve("report.json"), Json.write(report));
             Files.writeString(dir.resolve("wake.hgrm"), Percentiles.hgrm(wakes));
@@ -238,24 +280,38 @@ public final class ImapPushBench implements Callable<Integer> {
             if (transport != null) {
                 transport.close();
             }
+            dovecot.stop(Duration.ofSeconds(30));
             started.close();
             limit.interrupt();
         }
     }
 
     private DovecotServer dovecot;
+    private final List<ProxyProcess> proxies = new ArrayList<>();
+    private final List<LocalCluster.Node> gateways = new ArrayList<>();
 
-    private CountingProxy proxyFor(DovecotServer server) throws java.io.IOException {
-        this.dovecot = server;
-        return new CountingProxy(server.imapPort());
+    /** Each node's proxy's counts now, in node order. */
+    private List<CountingProxy.Counts> counts() throws java.io.IOException {
+        List<CountingProxy.Counts> counts = new ArrayList<>();
+        for (ProxyProcess proxy : proxies) {
+            counts.add(proxy.counts());
+        }
+        return counts;
     }
 
-    /** One measured window: IMAP counts, connections open (sampled each second), CPU; deliveries when asked. */
-    private Map<String, Object> window(CountingProxy proxy, LocalCluster.Node node, Duration length,
-                                       boolean deliver, long parked) throws Exception {
-        CountingProxy.Counts before = proxy.counts();
+    private static CountingProxy.Counts total(List<CountingProxy.Counts> counts) {
+        return counts.stream().reduce(new CountingProxy.Counts(0, 0, Map.of()), CountingProxy.Counts::plus);
+    }
+
+    /**
+     * One measured window: IMAP counts, connections open (sampled each second), CPU; deliveries when asked. Totals,
+     * and with several nodes each node's figures under {@code by_node}.
+     */
+    private Map<String, Object> window(Duration length, boolean deliver, long parked) throws Exception {
+        List<CountingProxy.Counts> before = counts();
         double dovecotCpu = dovecot.cpuSeconds();
-        double gatewayCpu = ProcStat.ticks(node.pid(), false) / ProcStat.TICKS_PER_SECOND;
+        double[] gatewayCpu = gateways.stream()
+                .mapToDouble(g -> ProcStat.ticks(g.pid(), false) / ProcStat.TICKS_PER_SECOND).toArray();
         long start = System.nanoTime();
         long end = start + length.toNanos();
         long intervalNanos = (long) (1e9 / rate);
@@ -270,7 +326,7 @@ public final class ImapPushBench implements Callable<Integer> {
         while (System.nanoTime() < end) {
             long now = System.nanoTime();
             if (now >= nextSample) {
-                int open = proxy.counts().open();
+                int open = total(counts()).open();
                 openSum += open;
                 openMax = Math.max(openMax, open);
                 openMin = Math.min(openMin, open);
@@ -295,7 +351,12 @@ public final class ImapPushBench implements Callable<Integer> {
             Thread.sleep(5);
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        CountingProxy.Counts counted = proxy.counts().since(before);
+        List<CountingProxy.Counts> after = counts();
+        List<CountingProxy.Counts> byNode = new ArrayList<>();
+        for (int n = 0; n < after.size(); n++) {
+            byNode.add(after.get(n).since(before.get(n)));
+        }
+        CountingProxy.Counts counted = total(byNode);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("seconds", round(minutes * 60));
         figures.put("connections_open_avg", samples == 0 ? null : round((double) openSum / samples));
@@ -309,8 +370,28 @@ public final class ImapPushBench implements Callable<Integer> {
         counted.commands().forEach((name, count) -> perCommand.put(name, round(count / minutes)));
         figures.put("per_min_by_command", perCommand);
         figures.put("dovecot_cpu_seconds_per_min", round((dovecot.cpuSeconds() - dovecotCpu) / minutes));
-        figures.put("gateway_cpu_seconds_per_min", round((ProcStat.ticks(node.pid(), false)
-                / ProcStat.TICKS_PER_SECOND - gatewayCpu) / minutes));
+        double gatewayTotal = 0;
+        List<Map<String, Object>> nodeFigures = new ArrayList<>();
+        for (int n = 0; n < gateways.size(); n++) {
+            double cpu = (ProcStat.ticks(gateways.get(n).pid(), false) / ProcStat.TICKS_PER_SECOND - gatewayCpu[n])
+                    / minutes;
+            gatewayTotal += cpu;
+            CountingProxy.Counts c = byNode.get(n);
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("node", n);
+            node.put("connections_open_at_end", c.open());
+            node.put("logins_per_min", round(c.opened() / minutes));
+            node.put("command_lines_per_min", round(c.commandLines() / minutes));
+            Map<String, Object> nodeCommands = new LinkedHashMap<>();
+            c.commands().forEach((name, count) -> nodeCommands.put(name, round(count / minutes)));
+            node.put("per_min_by_command", nodeCommands);
+            node.put("gateway_cpu_seconds_per_min", round(cpu));
+            nodeFigures.add(node);
+        }
+        figures.put("gateway_cpu_seconds_per_min", round(gatewayTotal));
+        if (gateways.size() > 1) {
+            figures.put("by_node", nodeFigures);
+        }
         if (deliver) {
             figures.put("delivered", delivered);
             figures.put("delivery_errors", deliveryErrors);
@@ -362,11 +443,15 @@ public final class ImapPushBench implements Callable<Integer> {
         }
     }
 
-    private static long awaitParked(URI node, long count, Duration limit) throws InterruptedException {
+    private static long awaitParked(List<LocalCluster.Node> nodes, long count, Duration limit)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         long parked = 0;
         while (System.nanoTime() < deadline) {
-            parked = GatewayMetrics.scrape(node).parkedPings();
+            parked = 0;
+            for (LocalCluster.Node node : nodes) {
+                parked += Math.max(0, GatewayMetrics.scrape(node.url()).parkedPings());
+            }
             if (parked >= count) {
                 return parked;
             }
@@ -377,8 +462,9 @@ public final class ImapPushBench implements Callable<Integer> {
 
     private static String summary(Map<String, Object> report) {
         StringBuilder out = new StringBuilder("\nimap-push: " + report.get("parked") + " parked of "
-                + report.get("devices") + " (push script: " + report.get("push_script") + ", node options: "
-                + report.get("node_options") + ")\n");
+                + report.get("devices") + " on " + report.get("nodes") + " node(s) (push script: "
+                + report.get("push_script") + ", node options: " + report.get("node_options") + ", Dovecot settings: "
+                + report.get("dovecot_settings") + ")\n");
         for (String window : List.of("quiet", "deliveries")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> w = (Map<String, Object>) report.get(window);
@@ -389,12 +475,22 @@ public final class ImapPushBench implements Callable<Integer> {
                     w.get("command_lines_per_min"), w.get("command_lines_per_min_per_parked_user"),
                     w.get("dovecot_cpu_seconds_per_min"), w.get("gateway_cpu_seconds_per_min")));
             out.append("           by command per min: ").append(w.get("per_min_by_command")).append('\n');
+            if (w.containsKey("by_node")) {
+                out.append("           by node: ").append(w.get("by_node")).append('\n');
+            }
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> d = (Map<String, Object>) report.get("deliveries");
         out.append("wake after delivery: ").append(d.get("wake")).append(", delivered ").append(d.get("delivered"))
                 .append(", misses ").append(d.get("misses")).append(", false wakes ").append(d.get("false_wakes"))
                 .append('\n');
+        @SuppressWarnings("unchecked")
+        Map<String, Object> memory = (Map<String, Object>) report.get("dovecot_memory");
+        out.append("Dovecot memory after the quiet window: ").append(memory.get("processes")).append(" processes, PSS ")
+                .append(Math.round(((Number) memory.get("pss_bytes")).doubleValue() / (1 << 20))).append(" MiB; ")
+                .append(memory.get("by_name")).append('\n');
+        out.append("load average at start / end: ").append(((Map<?, ?>) report.get("machine"))
+                .get("load_average_at_start")).append(" / ").append(report.get("load_average_at_end")).append('\n');
         out.append("failures: ").append(report.get("failures")).append('\n');
         return out.toString();
     }

@@ -30,6 +30,15 @@ final class ProcStat {
         return fields == null ? -1 : Long.parseLong(fields[1]);
     }
 
+    /** The command name ({@code comm}, e.g. {@code imap}, {@code imap-login}), or "?" when gone. */
+    static String name(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** The fields after the command name (which may hold spaces): state, ppid, ... (field 3 of proc(5) first). */
     private static String[] fields(long pid) {
         try {

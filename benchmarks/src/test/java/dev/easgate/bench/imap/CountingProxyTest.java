@@ -2,6 +2,7 @@ package dev.easgate.bench.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easgate.bench.cluster.StartedProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,8 +11,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CountingProxyTest {
     @Test
@@ -49,6 +52,33 @@ class CountingProxyTest {
             assertThat(counts.commands()).isEqualTo(Map.of("AUTHENTICATE", 1L, "(continuation)", 1L, "STATUS", 1L,
                     "APPEND", 1L, "UID FETCH", 1L, "LOGOUT", 1L));
             assertThat(counts.commandLines()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void runsAsItsOwnProcessAndAnswersItsCountsOverTheControlPort(@TempDir Path dir) throws Exception {
+        StartedProcesses started = new StartedProcesses();
+        try (ServerSocket upstream = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> echoLines(upstream));
+            server.setDaemon(true);
+            server.start();
+            ProxyProcess proxy = ProxyProcess.start(started, upstream.getLocalPort(),
+                    System.getProperty("java.class.path"), dir.resolve("proxy.log"));
+            assertThat(proxy.pid()).isNotEqualTo(ProcessHandle.current().pid());
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                client.setSoTimeout(5000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                client.getOutputStream().write("a1 UID FETCH 1:* (FLAGS)\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(in.readLine()).isEqualTo("a1 UID FETCH 1:* (FLAGS)");
+                CountingProxy.Counts counts = proxy.counts();
+                assertThat(counts.opened()).isEqualTo(1);
+                assertThat(counts.open()).isEqualTo(1);
+                assertThat(counts.commands()).isEqualTo(Map.of("UID FETCH", 1L));
+                assertThat(counts.plus(counts).commands()).isEqualTo(Map.of("UID FETCH", 2L));
+            }
+        } finally {
+            started.close();
         }
     }
 
