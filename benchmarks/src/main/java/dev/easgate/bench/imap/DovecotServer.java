@@ -214,7 +214,8 @@ final class DovecotServer {
     /**
      * Memory of Dovecot's processes now, by process name ({@code imap}, {@code imap-login}, {@code stats}, ...):
      * count, resident set and proportional set size (PSS, {@code /proc/PID/smaps_rollup}: shared pages split among
-     * the processes sharing them, so the PSS of all processes adds up to what they take together), and the totals.
+     * the processes sharing them, so the PSS of all processes adds up to what they take together), private pages
+     * (USS: what one more such process adds), and the totals.
      */
     Map<String, Object> memory() {
         Map<String, long[]> byName = new TreeMap<>();
@@ -225,10 +226,11 @@ final class DovecotServer {
             if (rssPss == null) {
                 continue;
             }
-            long[] sums = byName.computeIfAbsent(ProcStat.name(pid), k -> new long[3]);
+            long[] sums = byName.computeIfAbsent(ProcStat.name(pid), k -> new long[4]);
             sums[0]++;
             sums[1] += rssPss[0];
             sums[2] += rssPss[1];
+            sums[3] += rssPss[2];
         }
         Map<String, Object> out = new LinkedHashMap<>();
         long rss = 0;
@@ -237,8 +239,13 @@ final class DovecotServer {
         Map<String, Object> processes = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : byName.entrySet()) {
             long[] v = e.getValue();
-            processes.put(e.getKey(), Map.of("count", v[0], "rss_bytes", v[1], "pss_bytes", v[2],
-                    "pss_bytes_per_process", v[2] / v[0]));
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("count", v[0]);
+            one.put("rss_bytes", v[1]);
+            one.put("pss_bytes", v[2]);
+            one.put("pss_bytes_per_process", v[2] / v[0]);
+            one.put("uss_bytes_per_process", v[3] / v[0]);
+            processes.put(e.getKey(), one);
             count += v[0];
             rss += v[1];
             pss += v[2];
@@ -250,15 +257,17 @@ final class DovecotServer {
         return out;
     }
 
-    /** Rss and Pss in bytes from {@code /proc/PID/smaps_rollup}; null when gone. */
+    /** Rss, Pss and private (clean + dirty) bytes from {@code /proc/PID/smaps_rollup}; null when gone. */
     private static long[] rssPss(long pid) {
         try {
-            long[] out = new long[2];
+            long[] out = new long[3];
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
                 if (line.startsWith("Rss:")) {
                     out[0] = kilobytes(line) * 1024;
                 } else if (line.startsWith("Pss:")) {
                     out[1] = kilobytes(line) * 1024;
+                } else if (line.startsWith("Private_Clean:") || line.startsWith("Private_Dirty:")) {
+                    out[2] += kilobytes(line) * 1024;
                 }
             }
             return out;

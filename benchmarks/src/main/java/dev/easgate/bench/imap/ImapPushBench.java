@@ -142,7 +142,7 @@ public final class ImapPushBench implements Callable<Integer> {
             return 2;
         }
         Path root = Path.of(System.getProperty("eas.bench.root", ".")).toAbsolutePath().normalize();
-        Path dir = out != null ? out : root.resolve("bench-results").resolve("imap-push-"
+        Path dir = out != null ? out.toAbsolutePath() : root.resolve("bench-results").resolve("imap-push-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         Files.createDirectories(dir);
         Thread limit = new Thread(() -> {
