@@ -30,12 +30,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticated IMAP connections, pooled per user: at most {@code perUser} for one user, at most {@code max} on this
  * node, closed after {@code idle} unused. A connection is leased to one thread at a time (Jakarta Mail's objects
- * are not thread-safe), so commands on one connection are serialized. Blocking: call only on the gateway's bounded
- * blocking scheduler.
+ * are not thread-safe), so commands on one connection are serialized. At most {@code loginConcurrency} logins are in
+ * progress at once: when many requests need a login together (phones parking again after a restart, their password
+ * checks due), a server that takes logins slowly serves them in turn, instead of queueing them all until each one
+ * outlasts the timeout and none succeeds. Blocking: call only on the gateway's bounded blocking scheduler.
  */
 public final class ImapConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImapConnections.class);
     private static final long WAIT_MILLIS = 30_000;
+    /** Logins in progress at once on a node unless told otherwise. */
+    public static final int DEFAULT_LOGIN_CONCURRENCY = 16;
 
     /** Work on one connection's protocol (outside any selected mailbox when it starts). */
     @FunctionalInterface
@@ -49,6 +53,8 @@ public final class ImapConnections implements AutoCloseable {
     private final Duration idle;
     private final int timeoutMillis;
     private final Semaphore nodeSlots;
+    private final Semaphore loginSlots;
+    private final int loginConcurrency;
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder logins = new LongAdder();
@@ -58,9 +64,16 @@ public final class ImapConnections implements AutoCloseable {
 
     public ImapConnections(MailServerUrl server, ImapCredentials credentials, int perUser, int max, Duration idle,
                            Duration timeout) {
-        if (perUser < 1 || max < 1) {
-            throw new IllegalArgumentException("pool sizes must be positive");
+        this(server, credentials, perUser, max, idle, timeout, DEFAULT_LOGIN_CONCURRENCY);
+    }
+
+    public ImapConnections(MailServerUrl server, ImapCredentials credentials, int perUser, int max, Duration idle,
+                           Duration timeout, int loginConcurrency) {
+        if (perUser < 1 || max < 1 || loginConcurrency < 1) {
+            throw new IllegalArgumentException("pool sizes and login concurrency must be positive");
         }
+        this.loginConcurrency = loginConcurrency;
+        this.loginSlots = new Semaphore(loginConcurrency);
         this.server = server;
         this.credentials = credentials;
         this.perUser = perUser;
@@ -310,7 +323,28 @@ public final class ImapConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs in, once one of the node's login places is free: waits at most the timeout for one (then UNAVAILABLE,
+     * having cost the server nothing).
+     */
     private IMAPStore connect(ImapCredentials.Login login) throws MessagingException {
+        try {
+            if (!loginSlots.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new MailStoreException(Kind.UNAVAILABLE, "all " + loginConcurrency + " IMAP logins of this "
+                        + "node stayed in progress for " + timeoutMillis + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailStoreException(Kind.UNAVAILABLE, "interrupted", e);
+        }
+        try {
+            return login(login);
+        } finally {
+            loginSlots.release();
+        }
+    }
+
+    private IMAPStore login(ImapCredentials.Login login) throws MessagingException {
         Properties props = server.sessionProperties(timeoutMillis);
         String p = "mail." + server.mailProtocol() + ".";
         props.setProperty(p + "connectionpoolsize", "1");

@@ -37,6 +37,11 @@ public final class ImapBackend {
                     + "100 (800 with the defaults; a stock Dovecot runs at most 1024 imap processes and its stats "
                     + "service 1000 clients, one per process: lower watcher.connections when it serves other "
                     + "clients too, raise Dovecot's limits to hold more)");
+    public static final ConfigOption IMAP_LOGIN_CONCURRENCY = new ConfigOption("imap.login-concurrency",
+            Integer.toString(ImapConnections.DEFAULT_LOGIN_CONCURRENCY),
+            "with backend=imap: most IMAP logins in progress at once on this node; others wait for one to end (at "
+                    + "most imap.timeout-seconds), so a server slow to take logins serves them in turn instead of "
+                    + "all of them timing out");
     public static final ConfigOption IMAP_IDLE = new ConfigOption("imap.idle-seconds", "300",
             "with backend=imap: an unused IMAP connection is closed after this many seconds");
     public static final ConfigOption IMAP_TIMEOUT = new ConfigOption("imap.timeout-seconds", "30",
@@ -75,7 +80,7 @@ public final class ImapBackend {
                     + "their round lasts longer than watcher.interval; 0: no limit");
 
     public static final List<ConfigOption> ALL = List.of(IMAP_URL, IMAP_DOMAIN, IMAP_POOL_PER_USER, IMAP_POOL_MAX,
-            IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
+            IMAP_LOGIN_CONCURRENCY, IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
             SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS, WATCHER_CONNECTIONS,
             WATCHER_LOGINS);
 
@@ -107,7 +112,7 @@ public final class ImapBackend {
         ImapCredentials imapLogins = master.isEmpty() ? sessions
                 : ImapCredentials.master(master, config.text(IMAP_MASTER_PASSWORD), "*");
         ImapConnections connections = new ImapConnections(imap, imapLogins, (int) config.number(IMAP_POOL_PER_USER),
-                poolMax(config), config.seconds(IMAP_IDLE), timeout);
+                poolMax(config), config.seconds(IMAP_IDLE), timeout, (int) config.number(IMAP_LOGIN_CONCURRENCY));
         ImapAccounts accounts = new ImapAccounts(connections, scheduler, config.text(IMAP_DOMAIN),
                 config.seconds(AUTH_CACHE), config.seconds(SESSION), Duration.ofMillis(500), clock);
         sessions.bind(accounts);
