@@ -2,6 +2,7 @@ package dev.easgate.core.http;
 
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.auth.Accounts;
+import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.DeviceKey;
 import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.StateStore;
@@ -147,6 +148,7 @@ public final class EasEndpoint {
                     .header("MS-ASProtocolCommands", commands.advertised());
             return response.status(HttpResponseStatus.OK).send().then();
         }).onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
+                .onErrorResume(MailStoreException.class, e -> loginUnavailable(response, credentials, "OPTIONS", e))
                 .contextWrite(c -> RequestMdc.with(c, credentials == null ? null : credentials.user(), null,
                         "OPTIONS"));
     }
@@ -246,6 +248,8 @@ public final class EasEndpoint {
                                         : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
                         : unauthorized(response, credentials, command, address))
                 .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
+                // the command's own failures are answered inside admitted(); a store error here is the login's
+                .onErrorResume(MailStoreException.class, e -> loginUnavailable(response, credentials, command, e))
                 .contextWrite(Context.of(ParkSignal.class, parkSignal).put(RequestMdc.CONTEXT_KEY,
                         new RequestMdc.Tags(credentials == null ? null : credentials.user(), query.deviceId(),
                                 command)));
@@ -400,6 +404,19 @@ public final class EasEndpoint {
                                         Throwable e) {
         LOG.warn("503 for user={} device={} cmd={}: state store unavailable: {}", user, deviceId, command,
                 e.getMessage());
+        return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
+                .send().then();
+    }
+
+    /**
+     * The account store (the IMAP server checking the password) did not answer the login: MS-ASHTTP 3.2.5.1 503 with
+     * Retry-After, so the phone retries later instead of taking a 500 as a server fault or a 401 as a wrong password.
+     */
+    private Mono<Void> loginUnavailable(HttpServerResponse response, BasicCredentials credentials, String command,
+                                        MailStoreException e) {
+        LOG.warn("503 for user={} cmd={}: the login could not be checked: {}",
+                credentials == null ? null : credentials.user(), command, e.getMessage());
         return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", Long.toString(config.retryAfter().toSeconds()))
                 .send().then();
