@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,11 +141,24 @@ class LowFileLimitGatewayTest {
         }
     }
 
+    /**
+     * The node's metrics; a new connection may wait in the accept backlog behind the silent ones until evictions make
+     * room, which takes longer on a loaded machine, so it is tried three times (30 s in all) before failing.
+     */
     private static String metrics(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                uri.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
+        HttpTimeoutException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        uri.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                return response.body();
+            } catch (HttpTimeoutException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private static double counter(String metrics, String name) {
