@@ -3,25 +3,10 @@ package dev.easgate.core.imip;
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.dav.EventText;
 import dev.easgate.wbxml.WbxmlElement;
-import jakarta.activation.DataHandler;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.util.ByteArrayDataSource;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +16,6 @@ import java.util.regex.Pattern;
  * STATUS:CANCELLED (RFC 5546 3.2.5).
  */
 final class OrganizerMessage {
-    private static final Session SESSION = Session.getInstance(new Properties());
     private static final Pattern REPLACED = Pattern.compile("(?m)^(SEQUENCE|STATUS|METHOD)[:;].*\r\n");
 
     private OrganizerMessage() {
@@ -69,47 +53,15 @@ final class OrganizerMessage {
     /** The whole message from the organizer to {@code attendees}. */
     static byte[] message(String method, WbxmlElement data, String uid, Account organizer, List<String> attendees,
                           int sequence, Instant now) {
-        try {
-            MimeMessage message = new MimeMessage(SESSION) {
-                @Override
-                protected void updateMessageID() throws MessagingException {
-                    // never the default, which asks the local host name (a blocking lookup)
-                    setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + domainOf(organizer.primaryAddress())
-                            + ">");
-                }
-            };
-            message.setFrom(new InternetAddress(organizer.primaryAddress(), organizer.displayName(), "UTF-8"));
-            List<InternetAddress> to = new ArrayList<>();
-            for (String attendee : attendees) {
-                to.add(new InternetAddress(attendee));
-            }
-            message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
-            String subject = data.childText("Calendar:Subject") == null ? "" : data.childText("Calendar:Subject");
-            // the prefixes Exchange and Outlook write on a cancellation
-            message.setSubject("CANCEL".equals(method) ? "Canceled: " + subject : subject, "UTF-8");
-            message.setSentDate(Date.from(now));
-            MimeBodyPart text = new MimeBodyPart();
-            text.setText("CANCEL".equals(method) ? "This meeting has been canceled." : "This meeting has been updated.",
-                    "UTF-8");
-            MimeBodyPart calendar = new MimeBodyPart();
-            String type = "text/calendar; method=" + method + "; charset=UTF-8";
-            calendar.setDataHandler(new DataHandler(new ByteArrayDataSource(
-                    calendar(method, data, uid, organizer, sequence, now).getBytes(StandardCharsets.UTF_8), type)));
-            calendar.setHeader("Content-Type", type);
-            message.setContent(new MimeMultipart("alternative", text, calendar));
-            message.saveChanges();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            message.writeTo(out);
-            return out.toByteArray();
-        } catch (MessagingException | UnsupportedEncodingException e) {
-            throw new IllegalArgumentException("cannot write a meeting " + method, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a meeting " + method, e);
+        List<InternetAddress> to = new ArrayList<>();
+        for (String attendee : attendees) {
+            to.add(ImipMail.address(attendee, null));
         }
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 || at == address.length() - 1 ? "easgate.invalid" : address.substring(at + 1);
+        String subject = data.childText("Calendar:Subject") == null ? "" : data.childText("Calendar:Subject");
+        boolean cancel = "CANCEL".equals(method);
+        // the prefix Exchange and Outlook write on a cancellation
+        return ImipMail.write(organizer, to, cancel ? "Canceled: " + subject : subject, now,
+                cancel ? "This meeting has been canceled." : "This meeting has been updated.", method,
+                calendar(method, data, uid, organizer, sequence, now));
     }
 }

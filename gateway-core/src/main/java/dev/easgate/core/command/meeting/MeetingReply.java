@@ -2,22 +2,10 @@ package dev.easgate.core.command.meeting;
 
 import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.imip.Invitation;
-import jakarta.activation.DataHandler;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
+import dev.easgate.core.imip.ImipMail;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.util.ByteArrayDataSource;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.List;
 
 /**
  * The iMIP reply of an attendee (RFC 6047 2.4, RFC 5546 3.2.3 METHOD:REPLY): a multipart/alternative message to
@@ -25,7 +13,6 @@ import java.util.UUID;
  */
 final class MeetingReply {
     private static final String CRLF = "\r\n";
-    private static final Session SESSION = Session.getInstance(new Properties());
 
     private MeetingReply() {
     }
@@ -60,40 +47,16 @@ final class MeetingReply {
     /** The whole reply message, from the attendee to the organizer. */
     static byte[] message(Invitation invite, Account attendee, UserResponse response, Instant now,
                           String comment) {
-        try {
-            MimeMessage message = new MimeMessage(SESSION) {
-                @Override
-                protected void updateMessageID() throws MessagingException {
-                    // never the default, which asks the local host name (a blocking lookup)
-                    setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + domainOf(attendee.primaryAddress())
-                            + ">");
-                }
-            };
-            message.setFrom(new InternetAddress(attendee.primaryAddress(), attendee.displayName(), "UTF-8"));
-            message.setRecipient(Message.RecipientType.TO, new InternetAddress(invite.organizer().email(),
-                    invite.organizer().name(), "UTF-8"));
-            message.setSubject(response.subjectPrefix() + ": " + invite.summary(), "UTF-8");
-            message.setSentDate(Date.from(now));
-            MimeBodyPart text = new MimeBodyPart();
-            String summary = attendee.displayName() + " has " + switch (response) {
-                case ACCEPTED -> "accepted";
-                case TENTATIVE -> "tentatively accepted";
-                case DECLINED -> "declined";
-            } + " this meeting.";
-            text.setText(comment == null || comment.isBlank() ? summary : comment + CRLF + CRLF + summary, "UTF-8");
-            MimeBodyPart calendar = new MimeBodyPart();
-            String type = "text/calendar; method=REPLY; charset=UTF-8";
-            calendar.setDataHandler(new DataHandler(new ByteArrayDataSource(
-                    calendar(invite, attendee, response, now).getBytes(StandardCharsets.UTF_8), type)));
-            calendar.setHeader("Content-Type", type);
-            message.setContent(new MimeMultipart("alternative", text, calendar));
-            message.saveChanges();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            message.writeTo(out);
-            return out.toByteArray();
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException("cannot write a meeting reply", e);
-        }
+        String summary = attendee.displayName() + " has " + switch (response) {
+            case ACCEPTED -> "accepted";
+            case TENTATIVE -> "tentatively accepted";
+            case DECLINED -> "declined";
+        } + " this meeting.";
+        List<InternetAddress> organizer = List.of(ImipMail.address(invite.organizer().email(),
+                invite.organizer().name()));
+        return ImipMail.write(attendee, organizer, response.subjectPrefix() + ": " + invite.summary(), now,
+                comment == null || comment.isBlank() ? summary : comment + CRLF + CRLF + summary, "REPLY",
+                calendar(invite, attendee, response, now));
     }
 
     private static String commonName(String name) {
@@ -125,10 +88,5 @@ final class MeetingReply {
             i += Character.charCount(codePoint);
         }
         out.append(CRLF);
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 || at == address.length() - 1 ? "easgate.invalid" : address.substring(at + 1);
     }
 }
