@@ -137,6 +137,16 @@ public final class EasAdmin {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The objects of the JSON array under {@code key} in the admin API's answer, as table rows. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> rows(String json, String key) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Object row : (List<Object>) Json.parseObject(json).get(key)) {
+            rows.add((Map<String, Object>) row);
+        }
+        return rows;
+    }
+
     /** Prints {@code rows} as a table with the given columns (key to header). */
     void table(List<Map<String, Object>> rows, Map<String, String> columns) {
         List<String> keys = new ArrayList<>(columns.keySet());
@@ -202,7 +212,6 @@ public final class EasAdmin {
         String user;
 
         @Override
-        @SuppressWarnings("unchecked")
         public Integer call() {
             EasAdmin root = devices.root;
             String json = root.call("GET", "/users/" + enc(user) + "/devices", null);
@@ -210,10 +219,7 @@ public final class EasAdmin {
                 root.out.println(json);
                 return 0;
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Object d : (List<Object>) Json.parseObject(json).get("devices")) {
-                rows.add((Map<String, Object>) d);
-            }
+            List<Map<String, Object>> rows = rows(json, "devices");
             Map<String, String> columns = new LinkedHashMap<>();
             columns.put("deviceId", "DEVICE");
             columns.put("deviceType", "TYPE");
@@ -353,7 +359,6 @@ public final class EasAdmin {
         Blocks blocks;
 
         @Override
-        @SuppressWarnings("unchecked")
         public Integer call() {
             EasAdmin root = blocks.root;
             String json = root.call("GET", "/blocks", null);
@@ -361,10 +366,7 @@ public final class EasAdmin {
                 root.out.println(json);
                 return 0;
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Object b : (List<Object>) Json.parseObject(json).get("blocks")) {
-                rows.add((Map<String, Object>) b);
-            }
+            List<Map<String, Object>> rows = rows(json, "blocks");
             Map<String, String> columns = new LinkedHashMap<>();
             columns.put("kind", "KIND");
             columns.put("value", "VALUE");
@@ -480,17 +482,13 @@ public final class EasAdmin {
         Debug debug;
 
         @Override
-        @SuppressWarnings("unchecked")
         public Integer call() {
             String json = debug.root.call("GET", "/debug", null);
             if (debug.root.json) {
                 debug.root.out.println(json);
                 return 0;
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Object t : (List<Object>) Json.parseObject(json).get("debug")) {
-                rows.add((Map<String, Object>) t);
-            }
+            List<Map<String, Object>> rows = rows(json, "debug");
             Map<String, String> columns = new LinkedHashMap<>();
             columns.put("user", "USER");
             columns.put("device", "DEVICE");
@@ -525,8 +523,8 @@ public final class EasAdmin {
                 return 0;
             }
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Object set : (List<Object>) Json.parseObject(json).get("sets")) {
-                Map<String, Object> row = new LinkedHashMap<>((Map<String, Object>) set);
+            for (Map<String, Object> set : rows(json, "sets")) {
+                Map<String, Object> row = new LinkedHashMap<>(set);
                 Map<String, Object> settings = (Map<String, Object>) row.get("settings");
                 row.put("password", settings.get("DevicePasswordEnabled"));
                 row.put("minLength", settings.get("MinDevicePasswordLength"));
