@@ -118,6 +118,19 @@ public final class DovecotProcess implements AutoCloseable {
                     + " the Debian packages dovecot-imapd dovecot-lmtpd dovecot-submissiond lua-socket"
                     + " (apt-get install ...), as .ci/run does");
         }
+        // a free port can be taken by another process before Dovecot binds it: then try again on fresh ports
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(options);
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static DovecotProcess attempt(Options options) {
         Path dir;
         try {
             dir = Files.createTempDirectory("easgate-dovecot-");
