@@ -270,6 +270,11 @@ public final class WbxmlElement {
             return textOrNull == null ? this : child(name, textOrNull);
         }
 
+        /** Adds a child holding the number when it is not {@code null}; does nothing otherwise. */
+        public Builder optional(String name, Integer numberOrNull) {
+            return numberOrNull == null ? this : child(name, numberOrNull.longValue());
+        }
+
         public Builder child(Builder child) {
             return child(child.build());
         }

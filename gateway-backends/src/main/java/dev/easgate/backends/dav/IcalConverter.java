@@ -1,5 +1,6 @@
 package dev.easgate.backends.dav;
 
+import dev.easgate.backends.ical.RecurrencePattern;
 import dev.easgate.backends.mail.ItemClass;
 import dev.easgate.wbxml.WbxmlElement;
 import java.time.Instant;
@@ -308,7 +309,7 @@ final class IcalConverter {
             }
             rule.append(";BYDAY=").append(String.join(",", days));
         } else if (week != null) {
-            rule.append(";X-EASGATE-WEEKOFMONTH=").append(week.trim());
+            rule.append(";").append(RecurrencePattern.WEEK_OF_MONTH_PART).append("=").append(week.trim());
         }
         if (dayOfMonth != null) {
             rule.append(";BYMONTHDAY=").append(dayOfMonth.trim());
@@ -364,7 +365,7 @@ final class IcalConverter {
         d.optional("Calendar:EndTime", instant(master.<Property>getProperty("DTEND").orElse(null), tz, cal));
         String rrule = Ics.value(master, "RRULE");
         if (rrule != null) {
-            d.child(recurrence("Calendar:Recurrence", rrule, "Calendar"));
+            d.child(RecurrencePattern.of(rrule).element("Calendar:Recurrence", COMPACT));
         }
         common(d, master, "Calendar", allDay);
         List<WbxmlElement> exceptions = new ArrayList<>();
@@ -549,72 +550,6 @@ final class IcalConverter {
         return EasTimeZone.fromZoneId(tzid);
     }
 
-    static WbxmlElement recurrence(String tag, String rrule, String page) {
-        String freq = "DAILY";
-        String interval = null;
-        String count = null;
-        String until = null;
-        String byDay = null;
-        String byMonthDay = null;
-        String byMonth = null;
-        String wkst = null;
-        String weekOfMonth = null;
-        for (String part : rrule.split(";")) {
-            int eq = part.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String v = part.substring(eq + 1);
-            switch (part.substring(0, eq)) {
-                case "FREQ" -> freq = v;
-                case "INTERVAL" -> interval = v;
-                case "COUNT" -> count = v;
-                case "UNTIL" -> until = v.length() == 8 ? v + "T000000Z" : v;
-                case "BYDAY" -> byDay = v;
-                case "BYMONTHDAY" -> byMonthDay = v;
-                case "BYMONTH" -> byMonth = v;
-                case "WKST" -> wkst = v;
-                case "X-EASGATE-WEEKOFMONTH" -> weekOfMonth = v;
-                default -> { }
-            }
-        }
-        int mask = 0;
-        if (byDay != null) {
-            for (String day : byDay.split(",")) {
-                String name = day.substring(day.length() - 2);
-                String n = day.substring(0, day.length() - 2).replace("+", "");
-                if (!n.isEmpty()) {
-                    weekOfMonth = n.equals("-1") ? "5" : n;
-                }
-                mask |= 1 << DAYS.indexOf(name);
-            }
-        }
-        String type = switch (freq) {
-            case "WEEKLY" -> "1";
-            case "MONTHLY" -> byDay != null ? "3" : "2";
-            case "YEARLY" -> byDay != null ? "6" : "5";
-            default -> "0";
-        };
-        boolean tasks = page.equals("Tasks");
-        WbxmlElement.Builder r = WbxmlElement.el(tag);
-        r.child("Type", type);
-        r.optional("Occurrences", count);
-        r.optional("Interval", interval);
-        r.optional("WeekOfMonth", weekOfMonth);
-        if (byDay != null) {
-            r.child("DayOfWeek", Integer.toString(mask));
-        }
-        r.optional("MonthOfYear", byMonth);
-        if (until != null) {
-            r.child("Until", tasks ? TASK_DATE.format(Instant.from(COMPACT.parse(until))) : until);
-        }
-        r.optional("DayOfMonth", byMonthDay);
-        if (wkst != null) {
-            r.child("FirstDayOfWeek", Integer.toString(DAYS.indexOf(wkst)));
-        }
-        return r.build();
-    }
-
     // ================================ Tasks ======================================================================
 
     static Calendar taskToIcal(WbxmlElement data, String uid, Instant now) {
@@ -711,7 +646,7 @@ final class IcalConverter {
         }
         String rrule = Ics.value(t, "RRULE");
         if (rrule != null) {
-            WbxmlElement r = recurrence("Tasks:Recurrence", rrule, "Tasks");
+            WbxmlElement r = RecurrencePattern.of(rrule).element("Tasks:Recurrence", TASK_DATE);
             WbxmlElement.Builder rb = WbxmlElement.el("Tasks:Recurrence");
             rb.child(r.child("Type"));
             rb.optional("Start", taskDateOf(Ics.value(t, "X-EASGATE-RECURRENCE-START")));

@@ -3,7 +3,7 @@ package dev.easgate.core.content;
 import dev.easgate.backends.imip.GlobalObjId;
 import dev.easgate.backends.imip.Invitation;
 import dev.easgate.backends.imip.InvitationReader;
-import dev.easgate.backends.imip.RecurrencePattern;
+import dev.easgate.backends.ical.RecurrencePattern;
 import dev.easgate.core.protocol.ProtocolVersion;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
@@ -68,11 +68,11 @@ final class MeetingRequestRenderer {
                 if (pattern.until() != null) {
                     r.child("Until", EmailRenderer.EAS_DATE.format(pattern.until()));
                 }
-                optional(r, "Occurrences", pattern.occurrences());
-                optional(r, "WeekOfMonth", pattern.weekOfMonth());
-                optional(r, "DayOfMonth", pattern.dayOfMonth());
-                optional(r, "DayOfWeek", pattern.dayOfWeek());
-                optional(r, "MonthOfYear", pattern.monthOfYear());
+                r.optional("Occurrences", pattern.occurrences());
+                r.optional("WeekOfMonth", pattern.weekOfMonth());
+                r.optional("DayOfMonth", pattern.dayOfMonth());
+                r.optional("DayOfWeek", pattern.dayOfWeek());
+                r.optional("MonthOfYear", pattern.monthOfYear());
             }));
         }
         m.child("Sensitivity", invitation.sensitivity());
@@ -96,9 +96,4 @@ final class MeetingRequestRenderer {
         return invitation.sequence() == 0 ? 1 : 2;
     }
 
-    private static void optional(WbxmlElement.Builder b, String name, Integer value) {
-        if (value != null) {
-            b.child(name, value);
-        }
-    }
 }

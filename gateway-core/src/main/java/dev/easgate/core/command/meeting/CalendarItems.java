@@ -1,7 +1,7 @@
 package dev.easgate.core.command.meeting;
 
 import dev.easgate.backends.imip.Invitation;
-import dev.easgate.backends.imip.RecurrencePattern;
+import dev.easgate.backends.ical.RecurrencePattern;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import dev.easgate.wbxml.codepage.Tag;
@@ -55,7 +55,7 @@ final class CalendarItems {
         data.optional("Calendar:Location", invite.location())
                 .child("Calendar:EndTime", COMPACT.format(invite.end()));
         if (invite.rrule() != null && invite.recurrenceId() == null) {
-            data.child(recurrence(RecurrencePattern.of(invite.rrule())));
+            data.child(RecurrencePattern.of(invite.rrule()).element("Calendar:Recurrence", COMPACT));
         }
         if (invite.description() != null && !invite.description().isBlank()) {
             // AirSyncBase Body of Type 1, plain text (MS-ASAIRS 2.2.2.9)
@@ -72,21 +72,6 @@ final class CalendarItems {
                 .child("Calendar:ResponseType", response.responseType())
                 .child("Calendar:AppointmentReplyTime", COMPACT.format(now))
                 .build();
-    }
-
-    /** MS-ASCAL 2.2.2.37 Recurrence in the schema's order; Until a Compact DateTime. */
-    private static WbxmlElement recurrence(RecurrencePattern pattern) {
-        WbxmlElement.Builder r = WbxmlElement.el("Calendar:Recurrence").child("Type", pattern.type());
-        optional(r, "Occurrences", pattern.occurrences());
-        optional(r, "Interval", pattern.interval());
-        optional(r, "WeekOfMonth", pattern.weekOfMonth());
-        optional(r, "DayOfWeek", pattern.dayOfWeek());
-        optional(r, "MonthOfYear", pattern.monthOfYear());
-        if (pattern.until() != null) {
-            r.child("Until", COMPACT.format(pattern.until()));
-        }
-        optional(r, "DayOfMonth", pattern.dayOfMonth());
-        return r.build();
     }
 
     /** Every attendee with their status; the user (added when the invitation reached them through a list) answers. */
@@ -201,11 +186,6 @@ final class CalendarItems {
         return data.childText("Calendar:UID");
     }
 
-    private static void optional(WbxmlElement.Builder b, String name, Integer value) {
-        if (value != null) {
-            b.child(name, value);
-        }
-    }
 
     private static Instant compact(String value) {
         if (value == null) {

@@ -1,5 +1,6 @@
-package dev.easgate.backends.imip;
+package dev.easgate.backends.ical;
 
+import dev.easgate.wbxml.WbxmlElement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -22,9 +23,16 @@ import java.util.Locale;
  * @param dayOfMonth  BYMONTHDAY, or {@code null}
  * @param dayOfWeek   the BYDAY mask, or {@code null}
  * @param monthOfYear BYMONTH, or {@code null}
+ * @param firstDayOfWeek WKST as 0 Sunday .. 6 Saturday (MS-ASCAL 2.2.2.21), or {@code null}
  */
 public record RecurrencePattern(int type, Integer interval, Instant until, Integer occurrences, Integer weekOfMonth,
-                                Integer dayOfMonth, Integer dayOfWeek, Integer monthOfYear) {
+                                Integer dayOfMonth, Integer dayOfWeek, Integer monthOfYear, Integer firstDayOfWeek) {
+    /**
+     * Our own RRULE part keeping an EAS WeekOfMonth that came without a DayOfWeek (RRULE cannot say it), so it goes
+     * back to the phone as it came.
+     */
+    public static final String WEEK_OF_MONTH_PART = "X-EASGATE-WEEKOFMONTH";
+
     private static final List<String> DAYS = List.of("SU", "MO", "TU", "WE", "TH", "FR", "SA");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
 
@@ -37,6 +45,8 @@ public record RecurrencePattern(int type, Integer interval, Instant until, Integ
         String byDay = null;
         Integer byMonthDay = null;
         Integer byMonth = null;
+        Integer firstDay = null;
+        Integer keptWeek = null;
         for (String part : rrule.split(";")) {
             int eq = part.indexOf('=');
             if (eq < 0) {
@@ -51,6 +61,8 @@ public record RecurrencePattern(int type, Integer interval, Instant until, Integ
                 case "BYDAY" -> byDay = value;
                 case "BYMONTHDAY" -> byMonthDay = number(value.split(",")[0]);
                 case "BYMONTH" -> byMonth = number(value.split(",")[0]);
+                case "WKST" -> firstDay = DAYS.indexOf(value) < 0 ? null : DAYS.indexOf(value);
+                case WEEK_OF_MONTH_PART -> keptWeek = number(value);
                 default -> { }
             }
         }
@@ -77,7 +89,27 @@ public record RecurrencePattern(int type, Integer interval, Instant until, Integ
             case "YEARLY" -> nth ? 6 : 5;
             default -> 0;
         };
-        return new RecurrencePattern(type, interval, until, count, nth ? week : null, byMonthDay, mask, byMonth);
+        return new RecurrencePattern(type, interval, until, count, nth ? week : keptWeek, byMonthDay, mask, byMonth,
+                firstDay);
+    }
+
+    /**
+     * The Calendar or Tasks Recurrence element (MS-ASCAL 2.2.2.37, MS-ASTASK 2.2.2.20) in the schema's order, Until
+     * written with the given format (Calendar: Compact DateTime; Tasks: the dateTime form).
+     */
+    public WbxmlElement element(String tag, DateTimeFormatter untilFormat) {
+        WbxmlElement.Builder r = WbxmlElement.el(tag).child("Type", type);
+        r.optional("Occurrences", occurrences);
+        r.optional("Interval", interval);
+        r.optional("WeekOfMonth", weekOfMonth);
+        r.optional("DayOfWeek", dayOfWeek);
+        r.optional("MonthOfYear", monthOfYear);
+        if (until != null) {
+            r.child("Until", untilFormat.format(until));
+        }
+        r.optional("DayOfMonth", dayOfMonth);
+        r.optional("FirstDayOfWeek", firstDayOfWeek);
+        return r.build();
     }
 
     private static Integer number(String value) {
