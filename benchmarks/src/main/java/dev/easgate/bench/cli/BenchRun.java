@@ -4,6 +4,7 @@ import dev.easgate.bench.cluster.GatewayMetrics;
 import dev.easgate.bench.cluster.LocalCluster;
 import dev.easgate.bench.cluster.Loopback;
 import dev.easgate.bench.cluster.ProcessMemory;
+import dev.easgate.bench.cluster.RedisMemory;
 import dev.easgate.bench.cluster.StartedProcesses;
 import dev.easgate.bench.cluster.WorkerHandle;
 import dev.easgate.bench.device.DeviceIdentity;
@@ -125,6 +126,7 @@ public final class BenchRun {
             Thread.sleep(options.settle().toMillis());
             report.baseline(rssTotal(), heapTotal(), perNode());
             report.liveHeapBaseline(liveHeapTotal());
+            report.redisMemory("baseline", RedisMemory.usedMemory(cluster.redisPort()), 0);
             sampler.start();
             startWorkers();
             phase = "set up";
@@ -136,6 +138,7 @@ public final class BenchRun {
             }
             Thread.sleep(options.settle().toMillis());
             report.setUp(setUp, rssTotal(), heapTotal(), liveHeapTotal());
+            report.redisMemory("set_up", RedisMemory.usedMemory(cluster.redisPort()), setUp);
             if (options.scenario().parks()) {
                 phase = "parking";
                 workers.forEach(w -> w.handle.send("PARK"));
@@ -144,6 +147,7 @@ public final class BenchRun {
                 Thread.sleep(options.settle().toMillis());
                 report.fullyParked(parkedNow(), rssTotal(), heapTotal(), perNode());
                 report.liveHeapParked(liveHeapTotal());
+                report.redisMemory("parked", RedisMemory.usedMemory(cluster.redisPort()), parkedNow());
             }
             phase = options.scenario().id();
             long runStart = System.nanoTime();

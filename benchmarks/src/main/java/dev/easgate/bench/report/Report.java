@@ -130,6 +130,31 @@ public final class Report {
         root.put("heap_bytes_per_parked_device", perDevice(heapBytes, baselineHeap, parked));
     }
 
+    private long redisBaseline = -1;
+    private long redisSetUp = -1;
+
+    /**
+     * Redis's {@code used_memory} at a point of the run (nothing when the run started no Redis): per set-up device
+     * against the baseline (its state keys), per parked device against the set-up point (the subscriptions).
+     */
+    public void redisMemory(String point, long usedBytes, long devices) {
+        if (usedBytes < 0) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> redis = (Map<String, Object>) root.computeIfAbsent("redis", k -> new LinkedHashMap<>());
+        redis.put(point + "_used_memory_bytes", usedBytes);
+        switch (point) {
+            case "baseline" -> redisBaseline = usedBytes;
+            case "set_up" -> {
+                redisSetUp = usedBytes;
+                redis.put("used_memory_bytes_per_set_up_device", perDevice(usedBytes, redisBaseline, devices));
+            }
+            case "parked" -> redis.put("used_memory_bytes_per_parked_ping", perDevice(usedBytes, redisSetUp, devices));
+            default -> { }
+        }
+    }
+
     /** (value − baseline) / parked, rounded; null when unknown. */
     public static Long perDevice(long value, long baseline, long parked) {
         if (value < 0 || baseline < 0 || parked <= 0) {
@@ -375,6 +400,13 @@ public final class Report {
                 "live_heap_bytes_per_parked_device", "rss_bytes_per_parked_ping", "live_heap_bytes_per_parked_ping")) {
             if (memory.get(key) != null) {
                 rows.add(new String[] {"memory." + key, memory.get(key) + " B"});
+            }
+        }
+        if (root.get("redis") instanceof Map<?, ?> redis) {
+            for (String key : List.of("used_memory_bytes_per_set_up_device", "used_memory_bytes_per_parked_ping")) {
+                if (redis.get(key) != null) {
+                    rows.add(new String[] {"redis." + key, redis.get(key) + " B"});
+                }
             }
         }
         for (String section : List.of("wake", "sync", "storm", "idle")) {
