@@ -177,6 +177,15 @@ namespace inbox {
     auto = subscribe
     special_use = \\Trash
   }
+  # SOGo creates these two at a user's first FolderSync otherwise (SOGoJunkFolderName, SOGoTemplatesFolderName);
+  # made here so that they exist before the modseq priming below
+  mailbox Junk {
+    auto = subscribe
+    special_use = \\Junk
+  }
+  mailbox Templates {
+    auto = subscribe
+  }
 }
 passdb {
   driver = passwd-file
@@ -217,6 +226,23 @@ else
   dovecot -c "$dv/dovecot.conf" </dev/null >>"$dv/dovecot.log" 2>&1
   for _ in $(seq 50); do dv_master_pid >/dev/null && break; sleep 0.1; done
   dv_master_pid >/dev/null || die "dovecot did not start; see $dv/dovecot.log"
+fi
+
+# SOGo's EAS sync key for a mail folder is "UIDNEXT-HIGHESTMODSEQ" read from a plain SELECT, but dovecot reports
+# HIGHESTMODSEQ on SELECT only for a mailbox whose index already tracks modseqs, and it starts tracking them only
+# once some client enabled CONDSTORE on that mailbox. Without it SOGo's Sync of the INBOX stays empty (SyncKey -1,
+# then empty answers, no wake ever). Raising each mailbox's highest modseq to 2 turns tracking on for good; new
+# mail delivered by the LDA is then counted too. Done once per user list (the marker holds its checksum).
+primed="$dv/modseq-primed"
+want_primed="$(cksum < "$dv/users" | cut -d' ' -f1)"
+if [ "$(cat "$primed" 2>/dev/null)" != "$want_primed" ]; then
+  log "turning on modseq tracking in every user's mailboxes ($(wc -l < "$dv/users") users)"
+  cut -d: -f1 "$dv/users" > "$dv/user-names"
+  for mb in INBOX Drafts Sent Trash Junk Templates; do
+    doveadm -c "$dv/dovecot.conf" mailbox update -F "$dv/user-names" --min-highest-modseq 2 "$mb" ||
+      die "doveadm mailbox update $mb failed; see $dv/dovecot.log"
+  done
+  echo "$want_primed" > "$primed"
 fi
 
 # ---------------------------------------------------------------- memcached
