@@ -51,6 +51,9 @@ mkdir -p "$out"
 users=$(( devices > USERS ? devices : USERS ))
 common=(--devices "$devices" --user-prefix "$USER_PREFIX" --password "$PASSWORD" --mail-domain "$MAIL_DOMAIN")
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# the eas-bench run in progress (ended with this script; eas-bench then stops the node it started)
+bench_pid=""
+trap '[ -z "$bench_pid" ] || kill -TERM "$bench_pid" 2>/dev/null || true' EXIT
 echo "start $(date -u +%FT%TZ) load $(loadavg)" | tee "$out/loadavg.txt"
 
 # "RSS_KB PSS_KB PROCESSES" of sogod's parent and its worker children (Pss shares shared pages out among the
@@ -82,6 +85,7 @@ bench() {
   timeout --kill-after=30 "$limit" "$root/bin/eas-bench" "$@" --out "$out/$name" --deadline "${limit}s" \
     >"$log" 2>&1 &
   pid=$!
+  bench_pid=$pid
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$phase" != - ] && [ "$sampled" = 0 ] && grep -q "\] $phase:" "$log"; then
       sleep 5
@@ -90,7 +94,8 @@ bench() {
     fi
     sleep 1
   done
-  wait "$pid" || { tail -20 "$log" >&2; die "$name failed (see $log)"; }
+  wait "$pid" || { bench_pid=""; tail -20 "$log" >&2; die "$name failed (see $log)"; }
+  bench_pid=""
   [ -s "$out/$name/report.json" ] || die "$name wrote no report"
   tail -n 40 "$log" | sed -n '/^---/,$p'
 }
