@@ -27,11 +27,14 @@ import dev.easgate.wbxml.WbxmlException;
 import dev.easgate.wbxml.WbxmlLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +69,8 @@ public final class EasEndpoint {
     private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
     private final FrontGuards guards;
     private final ThrottledLogin logins;
+    /** Parked requests' connections taken out of Reactor Netty while they wait. */
+    private final ParkedConnections parkedConnections = new ParkedConnections();
     /** A parked request holds no worker: it leaves the in-flight count while parked. */
     private final ParkSignal parkSignal = new ParkSignal() {
         @Override
@@ -96,6 +101,18 @@ public final class EasEndpoint {
         this.clock = clock;
         this.decoder = new WbxmlDecoder(WbxmlLimits.DEFAULT.withMaxDepth(config.wbxmlMaxDepth())
                 .withMaxElements(config.wbxmlMaxElements()));
+    }
+
+    /**
+     * Called by the server while it sets up each new connection: lets parked requests' connections be taken out of
+     * Reactor Netty while they wait and set up again after ({@link ParkedConnections}).
+     */
+    void connectionInit(Channel channel) {
+        parkedConnections.capture(channel);
+    }
+
+    ParkedConnections parkedConnections() {
+        return parkedConnections;
     }
 
     /** Requests being processed now. */
@@ -239,7 +256,7 @@ public final class EasEndpoint {
         String address = clientAddress(request);
         // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
         String command = query.command().wireName();
-        Exchange exchange = new Exchange();
+        Exchange exchange = new Exchange(detachable(request), parkedConnections);
         exchange.onEnd(inFlight::decrementAndGet);
         Mono<Void> pipeline = Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
                 .flatMap(account -> account.isPresent()
@@ -255,6 +272,19 @@ public final class EasEndpoint {
                                 command)));
         // a parked request's pipeline completes and is let go; its answer waits and is sent by the ExchangeMono
         return new ExchangeMono(pipeline, exchange);
+    }
+
+    /**
+     * The request's connection when it may wait outside Reactor Netty if the request parks: HTTP/1.1 kept alive (the
+     * answer written raw then leaves it open); null otherwise.
+     */
+    private static Channel detachable(HttpServerRequest request) {
+        if (!HttpVersion.HTTP_1_1.equals(request.version()) || !request.isKeepAlive()) {
+            return null;
+        }
+        Channel[] channel = new Channel[1];
+        request.withConnection(connection -> channel[0] = connection.channel());
+        return channel[0];
     }
 
     private static String queryOf(String uri) {
@@ -549,11 +579,8 @@ public final class EasEndpoint {
                 .flatMap(result -> {
                     if (result.parked() != null) {
                         return Mono.deferContextual(context -> {
-                            exchange.later(result.parked(), Context.of(context), (answer, failure) ->
-                                    failure != null ? failed(response, user, deviceId, command, failure)
-                                            : reply(response, user, deviceId, command, debug, answer)
-                                                    .onErrorResume(e -> failed(response, user, deviceId, command,
-                                                            e)));
+                            exchange.later(result.parked(), Context.of(context),
+                                    new ParkedReply(response, user, deviceId, command, debug));
                             onParked.run();
                             return Mono.<Void>empty();
                         });
@@ -561,6 +588,53 @@ public final class EasEndpoint {
                     return reply(response, user, deviceId, command, debug, result);
                 })
                 .onErrorResume(e -> failed(response, user, deviceId, command, e));
+    }
+
+    /** Answers a parked request: its response (until the connection is taken out) and three strings. */
+    private final class ParkedReply implements Exchange.Reply {
+        private HttpServerResponse response;
+        private final String user;
+        private final String deviceId;
+        private final String command;
+        private final boolean debug;
+
+        ParkedReply(HttpServerResponse response, String user, String deviceId, String command, boolean debug) {
+            this.response = response;
+            this.user = user;
+            this.deviceId = deviceId;
+            this.command = command;
+            this.debug = debug;
+        }
+
+        @Override
+        public CommandResponse resolve(CommandResponse answer, Throwable failure) {
+            if (failure != null) {
+                return failure(user, deviceId, command, failure);
+            }
+            if (answer.parked() != null) {
+                return failure(user, deviceId, command, new IllegalStateException("a parked answer parked again"));
+            }
+            if (debug) {
+                guards.debug().log(user, deviceId, command, "response", answer.body());
+            }
+            return answer;
+        }
+
+        @Override
+        public Mono<Void> send(CommandResponse answer) {
+            HttpServerResponse to = response;
+            return EasEndpoint.this.send(to, answer).onErrorResume(e -> failed(to, user, deviceId, command, e));
+        }
+
+        @Override
+        public void detached() {
+            response = null;
+        }
+
+        @Override
+        public void written(int status) {
+            metrics.request(command, status);
+        }
     }
 
     private Mono<Void> reply(HttpServerResponse response, String user, String deviceId, String command,
@@ -577,16 +651,24 @@ public final class EasEndpoint {
     /** What a failed command answers: 503 while the state store is down or the store refused the login, else 500. */
     private Mono<Void> failed(HttpServerResponse response, String user, String deviceId, String command,
                               Throwable e) {
+        return send(response, failure(user, deviceId, command, e));
+    }
+
+    /** The answer to a failed command, logged: {@link #failed}. */
+    private CommandResponse failure(String user, String deviceId, String command, Throwable e) {
         if (e instanceof StateStoreUnavailableException) {
-            return stateUnavailable(response, user, deviceId, command, e);
+            LOG.warn("503 for user={} device={} cmd={}: state store unavailable: {}", user, deviceId, command,
+                    e.getMessage());
+            return new CommandResponse(503, null, null, null, null,
+                    Map.of("Retry-After", Long.toString(config.retryAfter().toSeconds())));
         }
         if (StoreFailures.credentialsRefused(e)) {
             // a command without its own answer to a refused backend login (logged once by the store)
             LOG.debug("503 for user={} device={} cmd={}: {}", user, deviceId, command, e.getMessage());
-            return send(response, StoreFailures.serviceUnavailable());
+            return StoreFailures.serviceUnavailable();
         }
         LOG.error("500 for user={} device={} cmd={}", user, deviceId, command, e);
-        return response.status(HttpResponseStatus.INTERNAL_SERVER_ERROR).send().then();
+        return CommandResponse.http(500);
     }
 
     /** WBXML by content type, or by its header bytes for clients that send none (MS-ASWBXML 2.1.2). */

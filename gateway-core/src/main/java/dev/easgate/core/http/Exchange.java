@@ -1,9 +1,10 @@
 package dev.easgate.core.http;
 
+import dev.easgate.core.command.CommandResponse;
+import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
-import dev.easgate.core.command.CommandResponse;
 
 /**
  * One EAS request from its admission to its answer. What must last until the answer is sent (the device's and
@@ -16,14 +17,45 @@ import dev.easgate.core.command.CommandResponse;
  */
 final class Exchange {
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The connection, when it may be taken out of Reactor Netty while the request is parked; else null. */
+    private final Channel channel;
+    private final ParkedConnections connections;
     private Runnable endings;
     private Mono<CommandResponse> later;
     private Context laterContext;
     private Reply reply;
 
-    /** Sends the answer of a parked request, or what its failure calls for (one of the two is null). */
+    /**
+     * @param channel     the request's connection, when it may be taken out of Reactor Netty while the request is
+     *                    parked (cleartext HTTP/1.1 kept alive), else null
+     * @param connections takes it out and gives it back
+     */
+    Exchange(Channel channel, ParkedConnections connections) {
+        this.channel = channel;
+        this.connections = connections;
+    }
+
+    /** Answers a parked request. */
     interface Reply {
-        Mono<Void> send(CommandResponse answer, Throwable failure);
+        /** What to send for the parked answer, or what its failure calls for (one of the two is null); logs it. */
+        CommandResponse resolve(CommandResponse answer, Throwable failure);
+
+        /** Sends {@code response} through Reactor Netty (the connection was not taken out). */
+        Mono<Void> send(CommandResponse response);
+
+        /** The connection was taken out of Reactor Netty: {@link #send} will not be called; let go of its response. */
+        void detached();
+
+        /** A taken-out connection's answer was written with {@code status}, or it closed first (its status then). */
+        void written(int status);
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    ParkedConnections connections() {
+        return connections;
     }
 
     /** Runs {@code action} when the request ends (answered, failed or cancelled). */

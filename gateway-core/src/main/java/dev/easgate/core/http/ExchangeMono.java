@@ -1,6 +1,12 @@
 package dev.easgate.core.http;
 
 import dev.easgate.core.command.CommandResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -31,8 +37,13 @@ final class ExchangeMono extends Mono<Void> {
         pipeline.subscribe(run);
     }
 
-    /** The subscriber of each stage in turn, and the server's subscription. */
-    private static final class Run implements CoreSubscriber<Object>, Subscription {
+    /**
+     * The subscriber of each stage in turn, and the server's subscription. While its request is parked on a
+     * cleartext HTTP/1.1 connection, it is also the connection's only handler ({@link ParkedConnections}): it then
+     * writes the answer itself and learns from the channel when the phone goes away.
+     */
+    private static final class Run extends ChannelInboundHandlerAdapter implements CoreSubscriber<Object>,
+            Subscription {
         private static final int PIPELINE = 0;
         private static final int PARKED = 1;
         private static final int SENDING = 2;
@@ -40,7 +51,8 @@ final class ExchangeMono extends Mono<Void> {
         private static final AtomicIntegerFieldUpdater<Run> PHASE = AtomicIntegerFieldUpdater.newUpdater(Run.class,
                 "phase");
 
-        private final CoreSubscriber<? super Void> actual;
+        /** The server's subscriber; null once the connection is taken out of Reactor Netty. */
+        private volatile CoreSubscriber<? super Void> actual;
         private final Exchange exchange;
         private volatile int phase;
         private volatile Subscription upstream;
@@ -48,6 +60,8 @@ final class ExchangeMono extends Mono<Void> {
         private Context context;
         private Exchange.Reply reply;
         private CommandResponse answer;
+        /** The connection, once taken out of Reactor Netty (set and read on its event loop). */
+        private Channel detached;
 
         Run(CoreSubscriber<? super Void> actual, Exchange exchange) {
             this.actual = actual;
@@ -57,7 +71,11 @@ final class ExchangeMono extends Mono<Void> {
         @Override
         public Context currentContext() {
             Context parked = context;
-            return parked != null ? parked : actual.currentContext();
+            if (parked != null) {
+                return parked;
+            }
+            CoreSubscriber<? super Void> server = actual;
+            return server != null ? server.currentContext() : Context.empty();
         }
 
         @Override
@@ -108,6 +126,10 @@ final class ExchangeMono extends Mono<Void> {
                 reply = exchange.reply();
                 if (PHASE.compareAndSet(this, PIPELINE, PARKED)) {
                     later.subscribe(this);
+                    Channel channel = exchange.channel();
+                    if (channel != null) {
+                        channel.eventLoop().execute(() -> detach(channel));
+                    }
                 }
             } else if (now == PARKED) {
                 CommandResponse result = answer;
@@ -117,15 +139,58 @@ final class ExchangeMono extends Mono<Void> {
             }
         }
 
+        /** On the event loop: takes the parked request's connection out of Reactor Netty, when it still waits. */
+        private void detach(Channel channel) {
+            if (phase != PARKED || !exchange.connections().detach(channel, this)) {
+                return;
+            }
+            detached = channel;
+            // Reactor Netty's request, its subscriber chain and this request's context are let go
+            actual = null;
+            context = null;
+            reply.detached();
+        }
+
         private void send(CommandResponse result, Throwable failure) {
             if (!PHASE.compareAndSet(this, PARKED, SENDING)) {
                 return;
             }
             upstream = null;
             answer = null;
+            Channel channel = exchange.channel();
+            if (channel == null) {
+                deliver(result, failure);
+            } else {
+                // decided on the event loop, after any detach queued before
+                channel.eventLoop().execute(() -> deliver(result, failure));
+            }
+        }
+
+        private void deliver(CommandResponse result, Throwable failure) {
+            if (phase == DONE) {
+                return; // taken out of Reactor Netty, the phone went away meanwhile
+            }
             Exchange.Reply sender = reply;
             reply = null;
-            sender.send(result, failure).subscribe(this);
+            CommandResponse response = sender.resolve(result, failure);
+            Channel channel = detached;
+            if (channel == null) {
+                sender.send(response).subscribe(this);
+                return;
+            }
+            ByteBuf bytes;
+            try {
+                bytes = RawResponse.encode(response, channel.alloc());
+            } catch (RuntimeException e) {
+                response = sender.resolve(null, e);
+                bytes = RawResponse.encode(response, channel.alloc());
+            }
+            channel.writeAndFlush(bytes);
+            exchange.connections().reattach(channel);
+            sender.written(response.httpStatus());
+            if (PHASE.getAndSet(this, DONE) != DONE) {
+                exchange.end();
+            }
         }
 
         private void finish() {
@@ -154,6 +219,45 @@ final class ExchangeMono extends Mono<Void> {
                 }
                 exchange.end();
             }
+        }
+
+        /** Taken out of Reactor Netty, the phone went away before its answer: as Reactor Netty cancels. */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (detached != null && phase != DONE) {
+                exchange.connections().closed();
+                Exchange.Reply sender = reply;
+                if (sender != null) {
+                    // counted as Reactor Netty's own cancel counts it: the response's status, 200 until set
+                    sender.written(HttpResponseStatus.OK.code());
+                }
+                cancel();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        /**
+         * Taken out of Reactor Netty, the connection expects nothing from the phone before its answer (MS-ASHTTP
+         * clients do not pipeline): empty lines are let pass (RFC 9112 section 2.2), anything else closes it.
+         */
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean blank = msg instanceof ByteBuf bytes
+                    && bytes.forEachByte(b -> b == '\r' || b == '\n') == -1;
+            ReferenceCountUtil.release(msg);
+            if (!blank) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 }

@@ -31,7 +31,10 @@ public final class GatewayHttpServer {
                 .port(port)
                 // phones hold a Ping up to an hour: the guard's timers spare requests in progress, so Reactor Netty's
                 // own idleTimeout/readTimeout/requestTimeout stay off
-                .doOnChannelInit((observer, channel, remote) -> connections.install(channel))
+                .doOnChannelInit((observer, channel, remote) -> {
+                    connections.install(channel);
+                    endpoint.connectionInit(channel);
+                })
                 .route(routes -> {
                     routes.route(request -> request.fullPath().equalsIgnoreCase(EasEndpoint.PATH), endpoint::handle)
                             // balancers poll these every few seconds: no login, not counted as EAS requests
