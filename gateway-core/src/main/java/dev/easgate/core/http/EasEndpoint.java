@@ -256,8 +256,7 @@ public final class EasEndpoint {
         String address = clientAddress(request);
         // the handler chain completes empty (Mono<Void>): decide on the account first, never with switchIfEmpty
         String command = query.command().wireName();
-        Exchange exchange = new Exchange(detachable(request), parkedConnections);
-        exchange.onEnd(inFlight::decrementAndGet);
+        Exchange exchange = new Exchange(detachable(request), parkedConnections, inFlight);
         Mono<Void> pipeline = Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
                 .flatMap(account -> account.isPresent()
                         ? admitted(request, response, query, negotiated, account.get(), exchange)
@@ -327,11 +326,8 @@ public final class EasEndpoint {
             if (refusal.isPresent()) {
                 return busy(response, query, account, refusal.get());
             }
-            // the slots are held until the answer is sent, a parked request's too (keeping two strings, not the
-            // account and the query)
-            String user = account.user();
-            String deviceId = query.deviceId();
-            exchange.onEnd(() -> guards.concurrency().release(user, deviceId));
+            // the slots are held until the answer is sent, a parked request's too
+            exchange.holdSlots(guards.concurrency(), account.user(), query.deviceId());
             return authorized(request, response, query, version, account, exchange);
         });
     }

@@ -2,7 +2,9 @@ package dev.easgate.core.http;
 
 import dev.easgate.core.command.CommandResponse;
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.easgate.core.limits.ConcurrencyLimits;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
@@ -16,11 +18,19 @@ import reactor.util.context.Context;
  * whole request's.
  */
 final class Exchange {
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Exchange> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "ended");
+
     /** The connection, when it may be taken out of Reactor Netty while the request is parked; else null. */
     private final Channel channel;
     private final ParkedConnections connections;
-    private Runnable endings;
+    /** The node's in-flight count, given back at the end. */
+    private final AtomicInteger inFlight;
+    private volatile int ended;
+    /** The device's and user's slots, when held ({@link #holdSlots}): given back at the end. */
+    private ConcurrencyLimits slots;
+    private String user;
+    private String deviceId;
     private Mono<CommandResponse> later;
     private Context laterContext;
     private Reply reply;
@@ -29,10 +39,12 @@ final class Exchange {
      * @param channel     the request's connection, when it may be taken out of Reactor Netty while the request is
      *                    parked (cleartext HTTP/1.1 kept alive), else null
      * @param connections takes it out and gives it back
+     * @param inFlight    the node's in-flight count, which counts this request until it ends
      */
-    Exchange(Channel channel, ParkedConnections connections) {
+    Exchange(Channel channel, ParkedConnections connections, AtomicInteger inFlight) {
         this.channel = channel;
         this.connections = connections;
+        this.inFlight = inFlight;
     }
 
     /** Answers a parked request. */
@@ -58,13 +70,20 @@ final class Exchange {
         return connections;
     }
 
-    /** Runs {@code action} when the request ends (answered, failed or cancelled). */
-    synchronized void onEnd(Runnable action) {
-        Runnable before = endings;
-        endings = before == null ? action : () -> {
-            before.run();
-            action.run();
-        };
+    /**
+     * The device's and user's slots taken from {@code limits} are held until the request ends (a parked one's too:
+     * two strings and the limits, not the account and the query).
+     */
+    void holdSlots(ConcurrencyLimits limits, String user, String deviceId) {
+        synchronized (this) {
+            this.slots = limits;
+            this.user = user;
+            this.deviceId = deviceId;
+        }
+        if (ended != 0) {
+            // ended (cancelled) while the slots were being taken: given back now
+            release();
+        }
     }
 
     /**
@@ -87,27 +106,40 @@ final class Exchange {
         return answer;
     }
 
-    synchronized Context laterContext() {
-        return laterContext;
+    /** The parked answer's context, handed over once with it. */
+    synchronized Context takeLaterContext() {
+        Context context = laterContext;
+        laterContext = null;
+        return context;
     }
 
-    synchronized Reply reply() {
-        return reply;
+    /** The parked answer's reply, handed over once with it. */
+    synchronized Reply takeReply() {
+        Reply answer = reply;
+        reply = null;
+        return answer;
     }
 
     void end() {
-        if (ended.compareAndSet(false, true)) {
-            Runnable actions;
+        if (ENDED.compareAndSet(this, 0, 1)) {
             synchronized (this) {
-                actions = endings;
-                endings = null;
                 later = null;
                 laterContext = null;
                 reply = null;
             }
-            if (actions != null) {
-                actions.run();
-            }
+            inFlight.decrementAndGet();
+            release();
+        }
+    }
+
+    private void release() {
+        ConcurrencyLimits held;
+        synchronized (this) {
+            held = slots;
+            slots = null;
+        }
+        if (held != null) {
+            held.release(user, deviceId);
         }
     }
 }

@@ -122,8 +122,8 @@ final class ExchangeMono extends Mono<Void> {
                     finish();
                     return;
                 }
-                context = exchange.laterContext();
-                reply = exchange.reply();
+                context = exchange.takeLaterContext();
+                reply = exchange.takeReply();
                 if (PHASE.compareAndSet(this, PIPELINE, PARKED)) {
                     later.subscribe(this);
                     Channel channel = exchange.channel();

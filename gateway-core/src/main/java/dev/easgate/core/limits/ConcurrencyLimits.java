@@ -1,5 +1,6 @@
 package dev.easgate.core.limits;
 
+import dev.easgate.backends.state.DeviceKey;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,9 @@ public final class ConcurrencyLimits {
 
     private final int perDevice;
     private final int perUser;
-    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    /** Open requests by user, and by device: keyed by the request's own strings, no key built per request. */
+    private final ConcurrentHashMap<String, Integer> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DeviceKey, Integer> devices = new ConcurrentHashMap<>();
 
     public ConcurrencyLimits(int perDevice, int perUser) {
         this.perDevice = perDevice;
@@ -29,13 +32,11 @@ public final class ConcurrencyLimits {
 
     /** Takes a slot for the device and its user; null when admitted (call {@link #release} after), else why not. */
     public Refusal acquire(String user, String deviceId) {
-        String userKey = "u\0" + user;
-        String deviceKey = "d\0" + user + "\0" + deviceId;
-        if (!increment(userKey, perUser)) {
+        if (!increment(users, user, perUser)) {
             return Refusal.USER;
         }
-        if (!increment(deviceKey, perDevice)) {
-            decrement(userKey);
+        if (!increment(devices, new DeviceKey(user, deviceId), perDevice)) {
+            decrement(users, user);
             return Refusal.DEVICE;
         }
         return null;
@@ -60,11 +61,11 @@ public final class ConcurrencyLimits {
     }
 
     public void release(String user, String deviceId) {
-        decrement("d\0" + user + "\0" + deviceId);
-        decrement("u\0" + user);
+        decrement(devices, new DeviceKey(user, deviceId));
+        decrement(users, user);
     }
 
-    private boolean increment(String key, int limit) {
+    private static <K> boolean increment(ConcurrentHashMap<K, Integer> open, K key, int limit) {
         boolean[] admitted = new boolean[1];
         open.compute(key, (k, count) -> {
             int c = count == null ? 0 : count;
@@ -77,12 +78,12 @@ public final class ConcurrencyLimits {
         return admitted[0];
     }
 
-    private void decrement(String key) {
+    private static <K> void decrement(ConcurrentHashMap<K, Integer> open, K key) {
         open.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Open requests of a user (for tests and the admin view). */
     public int open(String user) {
-        return open.getOrDefault("u\0" + user, 0);
+        return users.getOrDefault(user, 0);
     }
 }
