@@ -19,7 +19,9 @@ import reactor.util.context.Context;
  * ({@link Exchange#later}), then the sending of that answer; {@link Exchange#end()} once, however it ends. One
  * object serves the three in turn and keeps no reference to a finished one, so while a request is parked nothing of
  * its pipeline (operators, their lambdas, the query, the account, the body) is reachable from the connection: only
- * this, the exchange, the parked answer and the few fields its {@link Exchange.Reply} sends with.
+ * this, the exchange, the parked answer and the few fields its {@link Exchange.Reply} sends with. On a cleartext
+ * HTTP/1.1 connection kept alive, this is moreover the connection's only handler while the request is parked: the
+ * connection is taken out of Reactor Netty and the answer written raw ({@link ParkedConnections}).
  */
 final class ExchangeMono extends Mono<Void> {
     private final Mono<Void> pipeline;

@@ -50,9 +50,11 @@ class ParkedPingFootprintTest {
      * with a reason. Measured on 7 December 2026 (JDK 17), against the first unparked histogram alone: 9,944 bytes
      * with a Reactor chain per park; 5,538 to 5,860 with the parked Ping as one waiter and one hub entry, the
      * heartbeat in a timer wheel. Against the mean of both unparked histograms (the node keeps ~760 bytes more per
-     * device after each round of Pings: state they wrote): 5,153.
+     * device after each round of Pings: state they wrote): 5,153; 2,581 with the connection taken out of Reactor
+     * Netty while parked (dev.easgate.core.http.ParkedConnections); 2,305 with the exchange's slots as fields and
+     * the concurrency limits keyed without building strings.
      */
-    private static final long BUDGET_BYTES_PER_PING = 6_100;
+    private static final long BUDGET_BYTES_PER_PING = 2_550;
     private static final String PASSWORD = "footprint-secret";
     private static final Duration WAIT = Duration.ofSeconds(180);
 
