@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.netty.NettyPipeline;
 
@@ -26,6 +27,12 @@ final class ParkedConnections {
     /** Reactor Netty's channel attribute for the connection's current operations (ReactorNetty.CONNECTION). */
     private static final AttributeKey<Object> OPERATIONS = AttributeKey.valueOf("$CONNECTION");
     static final String PARKED = "easgate.parked";
+    /**
+     * Reactor Netty's handlers of a cleartext HTTP/1.1 connection that its initializer sets up again as they were
+     * (besides this front's own, named "easgate.*"); a connection with any other is not taken out.
+     */
+    private static final Set<String> KNOWN = Set.of(NettyPipeline.HttpCodec, NettyPipeline.HttpTrafficHandler,
+            NettyPipeline.ReactiveBridge, NettyPipeline.AccessLogHandler);
 
     /** The server's initializer of its accepted connections (Reactor Netty's), captured from the first one. */
     private volatile ChannelInitializer<?> initializer;
@@ -66,7 +73,11 @@ final class ParkedConnections {
                 || pipeline.get(NettyPipeline.HttpTrafficHandler) == null) {
             return false;
         }
-        for (String name : List.copyOf(pipeline.toMap().keySet())) {
+        List<String> names = List.copyOf(pipeline.toMap().keySet());
+        if (!KNOWN.containsAll(names.stream().filter(name -> !name.startsWith("easgate.")).toList())) {
+            return false; // a handler the initializer would add again for a new connection only (e.g. PROXY protocol)
+        }
+        for (String name : names) {
             pipeline.remove(name);
         }
         pipeline.addLast(PARKED, parked);
