@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.mail.FolderType;
 import dev.easgate.core.testing.GatewayTestServer;
+import dev.easgate.core.testing.HeapHistogram;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
 import dev.easgate.wbxml.codepage.CodePage;
@@ -13,24 +14,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import javax.management.JMException;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,14 +60,14 @@ class ParkedPingFootprintTest {
             writePings(server, requests);
             // a first round sets up what stays after the Pings end: device records, last Pings, pools and caches
             round(server, requests).close();
-            Histogram before = Histogram.live();
-            Histogram parked;
+            HeapHistogram before = HeapHistogram.live();
+            HeapHistogram parked;
             try (Phones phones = round(server, requests)) {
-                parked = Histogram.live();
+                parked = HeapHistogram.live();
             }
             // the same node once the Pings have ended, again: what the JVM grew or let go meanwhile (other tests'
             // leftovers, caches, compiled code) cancels out against the mean of the two
-            Histogram after = Histogram.live();
+            HeapHistogram after = HeapHistogram.live();
             long perPing = (parked.totalBytes() - (before.totalBytes() + after.totalBytes()) / 2) / PHONES;
             long drift = (after.totalBytes() - before.totalBytes()) / PHONES;
             String growth = parked.growthPerInstance(before, PHONES, 40);
@@ -199,75 +192,6 @@ class ParkedPingFootprintTest {
         private long openConnections() {
             return (long) server.gateway().services().metrics().registry().get("easgate.http.connections").gauge()
                     .value();
-        }
-    }
-
-    /**
-     * A class histogram of the live heap, taken after a full collection (the DiagnosticCommand behind {@code jcmd
-     * GC.class_histogram} and {@code jmap -histo:live}).
-     */
-    private record Histogram(long totalBytes, Map<String, long[]> byClass) {
-        private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
-        private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
-
-        static Histogram live() throws JMException {
-            // two collections first: objects with finalizers or cleaners need a second one to go
-            System.gc();
-            System.gc();
-            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-            long total = -1;
-            Map<String, long[]> byClass = new HashMap<>();
-            for (String line : text.split("\n")) {
-                Matcher row = ROW.matcher(line);
-                if (row.find()) {
-                    byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)),
-                            Long.parseLong(row.group(2))}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-                    continue;
-                }
-                Matcher sum = TOTAL.matcher(line);
-                if (sum.find()) {
-                    total = Long.parseLong(sum.group(2));
-                }
-            }
-            if (total < 0) {
-                throw new IllegalStateException("no total in the class histogram:\n" + text);
-            }
-            return new Histogram(total, byClass);
-        }
-
-        /**
-         * Bytes per {@code per} grown since {@code before} by whose classes they are: Netty and Reactor Netty (the
-         * connection), the gateway's, Reactor's, and the JDK's (strings, arrays, maps: anyone's).
-         */
-        String growthByOwner(Histogram before, int per) {
-            Map<String, Long> owners = new TreeMap<>();
-            byClass.forEach((name, now) -> {
-                long grown = now[1] - before.byClass.getOrDefault(name, new long[2])[1];
-                String owner = name.startsWith("io.netty.") || name.startsWith("reactor.netty.") ? "netty"
-                        : name.startsWith("dev.easgate.") ? "easgate"
-                        : name.startsWith("reactor.") ? "reactor" : "jdk";
-                owners.merge(owner, grown, Long::sum);
-            });
-            return owners.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() / per + " B")
-                    .collect(Collectors.joining(", "));
-        }
-
-        /** The classes that grew most since {@code before}, as instances and bytes per {@code per}. */
-        String growthPerInstance(Histogram before, int per, int rows) {
-            return byClass.entrySet().stream()
-                    .map(e -> {
-                        long[] was = before.byClass.getOrDefault(e.getKey(), new long[2]);
-                        return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0],
-                                e.getValue()[1] - was[1]});
-                    })
-                    .filter(e -> e.getValue()[1] > 0)
-                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-                    .limit(rows)
-                    .map(e -> String.format("  %8.2f %7d B  %s", (double) e.getValue()[0] / per,
-                            e.getValue()[1] / per, e.getKey()))
-                    .collect(Collectors.joining("\n"));
         }
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * own codec. Remembers the policy key after {@link #provision()} and sends it on every later request.
  */
 public final class EasTestClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI base;
     private final String user;
     private final String password;
@@ -34,10 +34,21 @@ public final class EasTestClient {
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public EasTestClient(URI base, String user, String password, String deviceId) {
+        this(newHttpClient(), base, user, password, deviceId);
+    }
+
+    /** A client sending through {@code http}, which many clients may share (its connections and threads). */
+    public EasTestClient(HttpClient http, URI base, String user, String password, String deviceId) {
+        this.http = http;
         this.base = base;
         this.user = user;
         this.password = password;
         this.deviceId = deviceId;
+    }
+
+    /** An HTTP client as each client has its own of by default. */
+    public static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public EasTestClient protocolVersion(String version) {

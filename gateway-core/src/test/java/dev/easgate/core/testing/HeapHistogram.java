@@ -1,0 +1,90 @@
+package dev.easgate.core.testing;
+
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * A class histogram of the live heap, taken after a full collection (the DiagnosticCommand behind {@code jcmd
+ * GC.class_histogram} and {@code jmap -histo:live}), for the footprint tests: compare two of them to learn what a
+ * number of devices, Pings or connections keeps, by class.
+ */
+public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
+    private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
+
+    public static HeapHistogram live() throws JMException {
+        // two collections first: objects with finalizers or cleaners need a second one to go
+        System.gc();
+        System.gc();
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        long total = -1;
+        Map<String, long[]> byClass = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher row = ROW.matcher(line);
+            if (row.find()) {
+                byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)),
+                        Long.parseLong(row.group(2))}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                continue;
+            }
+            Matcher sum = TOTAL.matcher(line);
+            if (sum.find()) {
+                total = Long.parseLong(sum.group(2));
+            }
+        }
+        if (total < 0) {
+            throw new IllegalStateException("no total in the class histogram:\n" + text);
+        }
+        return new HeapHistogram(total, byClass);
+    }
+
+    /**
+     * Bytes per {@code per} grown since {@code before} by whose classes they are: Netty and Reactor Netty (the
+     * connection), the gateway's, Reactor's, and the JDK's (strings, arrays, maps: anyone's).
+     */
+    public String growthByOwner(HeapHistogram before, int per) {
+        return growthBy(before, per, name -> name.startsWith("io.netty.") || name.startsWith("reactor.netty.")
+                ? "netty" : name.startsWith("dev.easgate.") ? "easgate"
+                : name.startsWith("reactor.") ? "reactor" : "jdk");
+    }
+
+    /** Bytes per {@code per} grown since {@code before}, summed by the group {@code owner} puts each class in. */
+    public String growthBy(HeapHistogram before, int per, Function<String, String> owner) {
+        Map<String, Long> owners = new TreeMap<>();
+        byClass.forEach((name, now) -> owners.merge(owner.apply(name),
+                now[1] - before.byClass.getOrDefault(name, new long[2])[1], Long::sum));
+        before.byClass.forEach((name, was) -> {
+            if (!byClass.containsKey(name)) {
+                owners.merge(owner.apply(name), -was[1], Long::sum);
+            }
+        });
+        return owners.entrySet().stream().filter(e -> e.getValue() / per != 0)
+                .map(e -> e.getKey() + " " + e.getValue() / per + " B")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The classes that grew most since {@code before}, as instances and bytes per {@code per}. */
+    public String growthPerInstance(HeapHistogram before, int per, int rows) {
+        return byClass.entrySet().stream()
+                .map(e -> {
+                    long[] was = before.byClass.getOrDefault(e.getKey(), new long[2]);
+                    return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0],
+                            e.getValue()[1] - was[1]});
+                })
+                .filter(e -> e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(rows)
+                .map(e -> String.format("  %8.2f %7d B  %s", (double) e.getValue()[0] / per,
+                        e.getValue()[1] / per, e.getKey()))
+                .collect(Collectors.joining("\n"));
+    }
+}
