@@ -21,10 +21,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +67,14 @@ public final class MemoryMailStore implements MailStore {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryMailStore.class);
     /** MS-ASCAL StartTime: Compact DateTime (MS-ASDTYPE 2.7.2). */
     private static final DateTimeFormatter COMPACT_DATE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    /** The ids of every user's first folders ({@code f1} to {@code f31}), one string each for all users. */
+    private static final String[] FOLDER_IDS = new String[32];
+
+    static {
+        for (int i = 1; i < FOLDER_IDS.length; i++) {
+            FOLDER_IDS[i] = ("f" + i).intern();
+        }
+    }
 
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -232,7 +241,7 @@ public final class MemoryMailStore implements MailStore {
                 return earlier;
             }
             Item item = data.add(content, dateOf(content, null));
-            data.writes.put(writeId, item.id());
+            data.rememberWrite(writeId, item.id());
             changes.add(MailboxChange.items(user, folderId));
             return item;
         });
@@ -428,12 +437,14 @@ public final class MemoryMailStore implements MailStore {
 
     /** One user's store; every access holds its monitor. */
     private final class Mailbox {
-        final Map<String, FolderData> folders = new LinkedHashMap<>();
+        final Folders folders = new Folders();
         int lastFolderNumber;
 
         Folder newFolder(String parentId, String name, FolderType type) {
-            Folder folder = new Folder("f" + ++lastFolderNumber, parentId, name, type);
-            folders.put(folder.id(), new FolderData(folder, firstModSeq));
+            int number = ++lastFolderNumber;
+            Folder folder = new Folder(number < FOLDER_IDS.length ? FOLDER_IDS[number] : "f" + number, parentId,
+                    name, type);
+            folders.add(new FolderData(folder, firstModSeq));
             return folder;
         }
 
@@ -506,16 +517,51 @@ public final class MemoryMailStore implements MailStore {
     private record Tombstone(String id, long modSeq) {
     }
 
+    /**
+     * A user's folders in creation order, found by id with a look along the list: a mailbox has tens of folders, and
+     * a list costs a few bytes per folder where a linked hash map costs some fifty (every user of a node has one).
+     */
+    private static final class Folders {
+        private final ArrayList<FolderData> list = new ArrayList<>(12);
+
+        FolderData get(String id) {
+            for (int i = 0; i < list.size(); i++) {
+                FolderData data = list.get(i);
+                if (data.folder.id().equals(id)) {
+                    return data;
+                }
+            }
+            return null;
+        }
+
+        void add(FolderData data) {
+            list.add(data);
+        }
+
+        void remove(String id) {
+            list.removeIf(data -> data.folder.id().equals(id));
+        }
+
+        List<FolderData> values() {
+            return list;
+        }
+
+        int size() {
+            return list.size();
+        }
+    }
+
     /** One folder: its items, its modification sequence and the tombstones of removed items. */
     private static final class FolderData {
         Folder folder;
         long modSeq;
         long lastItemNumber;
-        final Map<String, Item> items = new HashMap<>();
+        /** Shared immutable empties until the first item: most folders of an idle mailbox never get one. */
+        Map<String, Item> items = Map.of();
         /** Write id of {@link MemoryMailStore#addOnce} to the id of the item it added. */
-        final Map<String, String> writes = new HashMap<>();
+        Map<String, String> writes = Map.of();
         /** The current items by the sequence of their last change: each write takes a sequence of its own. */
-        final TreeMap<Long, Item> byModSeq = new TreeMap<>();
+        NavigableMap<Long, Item> byModSeq = Collections.emptyNavigableMap();
         /** Made on the first removal: most folders of an idle mailbox never have one. */
         ArrayDeque<Tombstone> tombstones;
         /** The highest sequence of a pruned tombstone: callers from before it cannot be answered incrementally. */
@@ -531,10 +577,21 @@ public final class MemoryMailStore implements MailStore {
         }
 
         Item add(ItemContent content, Instant date) {
+            if (!(items instanceof HashMap)) {
+                items = new HashMap<>();
+                byModSeq = new TreeMap<>();
+            }
             Item item = new Item(folder.id() + ":" + ++lastItemNumber, folder.id(), ++modSeq, date, content);
             items.put(item.id(), item);
             byModSeq.put(item.modSeq(), item);
             return item;
+        }
+
+        void rememberWrite(String writeId, String itemId) {
+            if (!(writes instanceof HashMap)) {
+                writes = new HashMap<>();
+            }
+            writes.put(writeId, itemId);
         }
 
         Item replace(Item current, ItemContent content, Instant date) {
@@ -576,7 +633,7 @@ public final class MemoryMailStore implements MailStore {
                     }
                     vanished.add(tombstone.id());
                 }
-                java.util.Collections.reverse(vanished);
+                Collections.reverse(vanished);
             }
             return new FolderChanges(modSeq, versions(byModSeq.tailMap(since, false).values()), vanished, false);
         }
