@@ -57,6 +57,9 @@ import reactor.core.publisher.Mono;
  * {@code resetRequired} and compares the whole folder; a known id now naming another item has a higher sequence
  * than the device holds and is sent again as a Change, one it no longer has is deleted, nothing is doubled.
  *
+ * <p>Idle users cost little: the folders the seeder makes are, until a write touches them, one shared unchanging
+ * copy for all users (a user's own copy is made on the first write), and an empty folder holds no maps.
+ *
  * <p>After each write the optional listener learns which folder changed ({@link MailboxChange}); it is called after
  * the lock is released, on the writer's thread, possibly out of order with concurrent writes of other threads.
  */
@@ -69,6 +72,8 @@ public final class MemoryMailStore implements MailStore {
     private static final DateTimeFormatter COMPACT_DATE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     /** The ids of every user's first folders ({@code f1} to {@code f31}), one string each for all users. */
     private static final String[] FOLDER_IDS = new String[32];
+    /** Most distinct seeded folders shared (a seeder that names folders after their user makes no two alike). */
+    private static final int PRISTINE_FOLDERS_MAX = 1024;
 
     static {
         for (int i = 1; i < FOLDER_IDS.length; i++) {
@@ -77,6 +82,8 @@ public final class MemoryMailStore implements MailStore {
     }
 
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    /** The seeded folders' shared untouched data, by folder (see {@link Mailbox#newSeededFolder}). */
+    private final ConcurrentHashMap<Folder, FolderData> pristineFolders = new ConcurrentHashMap<>();
     private final Clock clock;
     private final MailboxSeeder seeder;
     private final Consumer<MailboxChange> listener;
@@ -141,9 +148,10 @@ public final class MemoryMailStore implements MailStore {
                 throw new MailStoreException(Kind.INVALID, "folder " + folderId + " cannot move below itself");
             }
             mailbox.requireFreeName(newParentId, newName, folderId);
-            data.folder = new Folder(folderId, newParentId, newName, data.folder.type());
+            Folder renamed = new Folder(folderId, newParentId, newName, data.folder.type());
+            mailbox.writable(folderId).rename(renamed);
             changes.add(MailboxChange.hierarchy(user, folderId));
-            return data.folder;
+            return renamed;
         });
     }
 
@@ -168,9 +176,9 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Void> emptyFolder(String user, String folderId, boolean deleteSubfolders) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
-            if (!data.items.isEmpty()) {
-                long modSeq = ++data.modSeq;
+            if (!mailbox.require(folderId).items.isEmpty()) {
+                FolderData data = mailbox.writable(folderId);
+                long modSeq = data.nextModSeq();
                 for (String id : List.copyOf(data.items.keySet())) {
                     data.remove(id, modSeq, tombstoneLimit);
                 }
@@ -223,7 +231,7 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Item> add(String user, String folderId, ItemContent content) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
+            FolderData data = mailbox.writable(folderId);
             requireClass(data, content);
             Item item = data.add(content, dateOf(content, null));
             changes.add(MailboxChange.items(user, folderId));
@@ -234,7 +242,7 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
+            FolderData data = mailbox.writable(folderId);
             requireClass(data, content);
             Item earlier = data.items.get(data.writes.getOrDefault(writeId, ""));
             if (earlier != null) {
@@ -258,6 +266,7 @@ public final class MemoryMailStore implements MailStore {
             FolderData inbox = mailbox.folders.values().stream()
                     .filter(data -> data.folder.type() == FolderType.INBOX)
                     .findFirst()
+                    .map(data -> mailbox.writable(data.folder.id()))
                     .orElseThrow(() -> new MailStoreException(Kind.NOT_FOUND, "no Inbox"));
             Item item = inbox.add(email, clock.instant());
             changes.add(MailboxChange.items(user, inbox.folder.id()));
@@ -268,7 +277,7 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
+            FolderData data = mailbox.writable(folderId);
             requireClass(data, content);
             Item current = data.items.get(itemId);
             if (current == null) {
@@ -288,7 +297,7 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Item> replaceMessage(String user, String folderId, String itemId, ItemContent.Email content) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
+            FolderData data = mailbox.writable(folderId);
             requireClass(data, content);
             Item current = data.items.get(itemId);
             if (current == null) {
@@ -303,9 +312,9 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
         return write(user, (mailbox, changes) -> {
-            FolderData data = mailbox.require(folderId);
-            if (data.items.containsKey(itemId)) {
-                data.remove(itemId, ++data.modSeq, tombstoneLimit);
+            if (mailbox.require(folderId).items.containsKey(itemId)) {
+                FolderData data = mailbox.writable(folderId);
+                data.remove(itemId, data.nextModSeq(), tombstoneLimit);
                 changes.add(MailboxChange.items(user, folderId));
             }
             return null;
@@ -315,8 +324,8 @@ public final class MemoryMailStore implements MailStore {
     @Override
     public Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId) {
         return write(user, (mailbox, changes) -> {
-            FolderData source = mailbox.require(fromFolderId);
-            FolderData target = mailbox.require(toFolderId);
+            FolderData source = mailbox.writable(fromFolderId);
+            FolderData target = mailbox.writable(toFolderId);
             Item item = source.items.get(itemId);
             if (item == null) {
                 throw new MailStoreException(Kind.NOT_FOUND, "no item " + itemId + " in folder " + fromFolderId);
@@ -326,7 +335,7 @@ public final class MemoryMailStore implements MailStore {
                 throw new MailStoreException(Kind.INVALID, "item " + itemId + " is already in " + toFolderId);
             }
             requireClass(target, item.content());
-            source.remove(itemId, ++source.modSeq, tombstoneLimit);
+            source.remove(itemId, source.nextModSeq(), tombstoneLimit);
             Item moved = target.add(item.content(), item.date());
             changes.add(MailboxChange.items(user, fromFolderId));
             changes.add(MailboxChange.items(user, toFolderId));
@@ -348,12 +357,12 @@ public final class MemoryMailStore implements MailStore {
             public Folder folder(String parentId, String name, FolderType type) {
                 mailbox.requireParent(parentId);
                 mailbox.requireFreeName(parentId, name, null);
-                return mailbox.newFolder(parentId, name, type);
+                return mailbox.newSeededFolder(parentId, name, type);
             }
 
             @Override
             public Item item(String folderId, ItemContent content, Instant date) {
-                FolderData data = mailbox.require(folderId);
+                FolderData data = mailbox.writable(folderId);
                 requireClass(data, content);
                 return data.add(content, date);
             }
@@ -441,11 +450,43 @@ public final class MemoryMailStore implements MailStore {
         int lastFolderNumber;
 
         Folder newFolder(String parentId, String name, FolderType type) {
-            int number = ++lastFolderNumber;
-            Folder folder = new Folder(number < FOLDER_IDS.length ? FOLDER_IDS[number] : "f" + number, parentId,
-                    name, type);
-            folders.add(new FolderData(folder, firstModSeq));
+            Folder folder = new Folder(nextFolderId(), parentId, name, type);
+            folders.add(new FolderData(folder, firstModSeq, false));
             return folder;
+        }
+
+        /**
+         * A folder the seeder makes: the same for many users (same id, parent, name and type), so while it is
+         * untouched every user holds one shared, unchanging {@link FolderData} and its folder.
+         */
+        Folder newSeededFolder(String parentId, String name, FolderType type) {
+            Folder folder = new Folder(nextFolderId(), parentId, name, type);
+            FolderData shared = pristineFolders.get(folder);
+            if (shared == null) {
+                shared = new FolderData(folder, firstModSeq, true);
+                if (pristineFolders.size() < PRISTINE_FOLDERS_MAX) {
+                    FolderData earlier = pristineFolders.putIfAbsent(folder, shared);
+                    shared = earlier != null ? earlier : shared;
+                }
+            }
+            folders.add(shared);
+            return shared.folder;
+        }
+
+        private String nextFolderId() {
+            int number = ++lastFolderNumber;
+            return number < FOLDER_IDS.length ? FOLDER_IDS[number] : "f" + number;
+        }
+
+        /** The folder's data to change: a shared untouched one is replaced by the user's own copy first. */
+        FolderData writable(String folderId) {
+            FolderData data = require(folderId);
+            if (!data.shared) {
+                return data;
+            }
+            FolderData own = new FolderData(data.folder, firstModSeq, false);
+            folders.replace(data, own);
+            return own;
         }
 
         FolderData require(String folderId) {
@@ -542,6 +583,10 @@ public final class MemoryMailStore implements MailStore {
             list.removeIf(data -> data.folder.id().equals(id));
         }
 
+        void replace(FolderData was, FolderData now) {
+            list.set(list.indexOf(was), now);
+        }
+
         List<FolderData> values() {
             return list;
         }
@@ -553,6 +598,8 @@ public final class MemoryMailStore implements MailStore {
 
     /** One folder: its items, its modification sequence and the tombstones of removed items. */
     private static final class FolderData {
+        /** A seeded folder no write has touched yet, held by many users: never changed (see {@link #mutable}). */
+        final boolean shared;
         Folder folder;
         long modSeq;
         long lastItemNumber;
@@ -570,13 +617,32 @@ public final class MemoryMailStore implements MailStore {
         /** The sequence this folder started at: callers from below it ask about another store's history. */
         final long firstModSeq;
 
-        FolderData(Folder folder, long firstModSeq) {
+        FolderData(Folder folder, long firstModSeq, boolean shared) {
+            this.shared = shared;
             this.folder = folder;
             this.firstModSeq = firstModSeq;
             this.modSeq = firstModSeq;
         }
 
+        /** Refuses to change a shared folder: that would change every user's. */
+        private void mutable() {
+            if (shared) {
+                throw new IllegalStateException("shared folder " + folder.id() + " changed in place");
+            }
+        }
+
+        long nextModSeq() {
+            mutable();
+            return ++modSeq;
+        }
+
+        void rename(Folder renamed) {
+            mutable();
+            folder = renamed;
+        }
+
         Item add(ItemContent content, Instant date) {
+            mutable();
             if (!(items instanceof HashMap)) {
                 items = new HashMap<>();
                 byModSeq = new TreeMap<>();
@@ -588,6 +654,7 @@ public final class MemoryMailStore implements MailStore {
         }
 
         void rememberWrite(String writeId, String itemId) {
+            mutable();
             if (!(writes instanceof HashMap)) {
                 writes = new HashMap<>();
             }
@@ -595,6 +662,7 @@ public final class MemoryMailStore implements MailStore {
         }
 
         Item replace(Item current, ItemContent content, Instant date) {
+            mutable();
             Item item = new Item(current.id(), folder.id(), ++modSeq, date, content);
             byModSeq.remove(current.modSeq());
             items.put(item.id(), item);
@@ -603,6 +671,7 @@ public final class MemoryMailStore implements MailStore {
         }
 
         void remove(String itemId, long atModSeq, int tombstoneLimit) {
+            mutable();
             Item removed = items.remove(itemId);
             byModSeq.remove(removed.modSeq());
             if (tombstones == null) {

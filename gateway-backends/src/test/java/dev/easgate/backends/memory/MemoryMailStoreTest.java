@@ -56,6 +56,29 @@ class MemoryMailStoreTest implements MailStoreContract {
     }
 
     @Test
+    void usersSharingUntouchedSeededFoldersKeepTheirWritesApart() {
+        String one = newUser();
+        String other = newUser();
+        String inbox = store.folders(one).blockFirst().id();
+        long before = store.changesSince(other, inbox, 0).block().highestModSeq();
+
+        Item added = store.add(one, inbox, email("only for one")).block();
+        store.addOnce(one, "f2", "w1", email("draft of one")).block();
+        store.deliver(one, "Subject: hi\r\n\r\nhi".getBytes(StandardCharsets.US_ASCII)).block();
+        store.move(one, inbox, added.id(), "f3").block();
+
+        assertThat(store.changesSince(other, inbox, 0).block().changed()).isEmpty();
+        assertThat(store.changesSince(other, inbox, 0).block().highestModSeq()).isEqualTo(before);
+        assertThat(store.changesSince(other, "f2", 0).block().changed()).isEmpty();
+        assertThat(store.changesSince(other, "f3", 0).block().changed()).isEmpty();
+        assertThat(store.changesSince(one, inbox, 0).block().changed()).hasSize(1);
+        assertThat(store.changesSince(one, "f3", 0).block().changed()).hasSize(1);
+        assertThat(store.item(other, "f3", added.id()).block()).isNull();
+        // a new user after the writes is seeded as empty as ever
+        assertThat(store.changesSince(newUser(), inbox, 0).block().changed()).isEmpty();
+    }
+
+    @Test
     void foldersOfSpecialTypesCannotBeCreated() {
         assertFails(store.createFolder(newUser(), Folder.ROOT, "Inbox 2", FolderType.INBOX), Kind.INVALID);
     }
