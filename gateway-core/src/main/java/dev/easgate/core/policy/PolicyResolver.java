@@ -11,7 +11,10 @@ import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.http.FrontGuards;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -49,7 +52,10 @@ public final class PolicyResolver implements FrontGuards.CurrentPolicy {
     private final Memberships directory;
     private final String attribute;
     private final Cache<String, Facts> facts;
+    /** Kept only with policy sets (without them no check reads it), and only for devices seen lately. */
     private final Cache<DeviceKey, DevicePolicy> acknowledged;
+    /** Every set's fingerprint, one string each, shared by the devices' kept policies. */
+    private final Map<String, String> fingerprints;
 
     /**
      * @param directory the user's groups and attribute, or null when no LDAP mapping is configured
@@ -63,7 +69,11 @@ public final class PolicyResolver implements FrontGuards.CurrentPolicy {
         this.directory = directory;
         this.attribute = attribute == null ? "" : attribute;
         this.facts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(refresh).build();
-        this.acknowledged = Caffeine.newBuilder().maximumSize(100_000).build();
+        // longer than the longest heartbeat (3,540 s): a Pinging device keeps its entry
+        this.acknowledged = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(2))
+                .build();
+        this.fingerprints = sets.all().stream().map(PolicySet::fingerprint)
+                .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity(), (a, b) -> a));
     }
 
     /** Only the global policy: what a gateway without policy sets runs. */
@@ -146,13 +156,20 @@ public final class PolicyResolver implements FrontGuards.CurrentPolicy {
         }
         return state.value(device.key(), DevicePolicy.ACKNOWLEDGED).mapNotNull(DevicePolicy::decode)
                 .filter(stored -> stored.key() == device.policyKey())
-                .doOnNext(stored -> acknowledged.put(device.key(), stored));
+                .doOnNext(stored -> remember(device.key(), stored));
     }
 
     /** Records the policy a device acknowledged under its final key (Provision, before the key is stored). */
     public Mono<Void> recordAcknowledged(DeviceKey key, DevicePolicy policy) {
         return state.putValue(key, DevicePolicy.ACKNOWLEDGED, policy.encode())
-                .then(Mono.fromRunnable(() -> acknowledged.put(key, policy)));
+                .then(Mono.fromRunnable(() -> remember(key, policy)));
+    }
+
+    private void remember(DeviceKey key, DevicePolicy policy) {
+        if (sets.enabled()) {
+            String shared = fingerprints.get(policy.fingerprint());
+            acknowledged.put(key, shared == null ? policy : new DevicePolicy(policy.key(), shared));
+        }
     }
 
     /**

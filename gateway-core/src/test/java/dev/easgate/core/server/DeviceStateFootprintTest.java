@@ -2,6 +2,7 @@ package dev.easgate.core.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.easgate.core.heartbeat.HeartbeatHub;
 import dev.easgate.core.heartbeat.ParkingPhones;
 import dev.easgate.core.testing.GatewayTestServer;
@@ -9,6 +10,7 @@ import dev.easgate.core.testing.HeapHistogram;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +44,8 @@ class DeviceStateFootprintTest {
     private static final long BUDGET_BYTES_PER_DEVICE = 4_900;
     /** Bytes per device a further round of Pings may leave behind: nothing but the measuring noise. */
     private static final long BUDGET_BYTES_PER_ROUND = 250;
+    /** A file to write the node's live heap to at the end (hprof), to trace what holds the growth. */
+    private static final String DUMP_PROPERTY = "easgate.footprint.dump";
     private static final String PASSWORD = "footprint-secret";
     private static final Duration WAIT = Duration.ofSeconds(300);
 
@@ -58,6 +62,10 @@ class DeviceStateFootprintTest {
             pingRound(server, pings, DEVICES);
             pingRound(server, pings, DEVICES);
             HeapHistogram pinged = HeapHistogram.live();
+            String dump = System.getProperty(DUMP_PROPERTY, "");
+            if (!dump.isEmpty()) {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(dump, true);
+            }
 
             long perDevice = (setUp.totalBytes() - empty.totalBytes()) / DEVICES;
             long perRound = (pinged.totalBytes() - setUp.totalBytes()) / (2L * DEVICES);
