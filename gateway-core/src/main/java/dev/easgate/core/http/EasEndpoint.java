@@ -66,6 +66,9 @@ public final class EasEndpoint {
     private final WbxmlDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final GatewayMetrics metrics;
+    /** HTTP methods with a request metric label of their own (RFC 9110 section 9). */
+    private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "PUT", "DELETE", "CONNECT", "TRACE",
+            "PATCH");
     private final DeviceRecordCache recentDevices = new DeviceRecordCache(200_000);
     private final FrontGuards guards;
     private final ThrottledLogin logins;
@@ -128,7 +131,8 @@ public final class EasEndpoint {
             label = "OPTIONS";
             result = options(request, response);
         } else if (!HttpMethod.POST.equals(method)) {
-            label = method.name();
+            // a client may send any token as a method: only the standard ones get a metric label of their own
+            label = STANDARD_METHODS.contains(method.name()) ? method.name() : "other";
             response.header("Allow", "OPTIONS,POST");
             result = response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).send();
         } else {

@@ -1,6 +1,10 @@
 package dev.easgate.core.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +19,12 @@ import javax.management.ObjectName;
  * A class histogram of the live heap, taken after a full collection (the DiagnosticCommand behind {@code jcmd
  * GC.class_histogram} and {@code jmap -histo:live}), for the footprint tests: compare two of them to learn what a
  * number of devices, Pings or connections keeps, by class.
+ *
+ * <p>The rows are kept in a temporary file, not in the heap, and read only to compare: a histogram held in maps
+ * (a few thousand classes, each a map entry, a name and a count) would be in every later one, about 150 bytes
+ * per class, which a test would count as its devices' growth.
  */
-public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
+public record HeapHistogram(long totalBytes, Path rows) {
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
@@ -28,14 +36,7 @@ public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         long total = -1;
-        Map<String, long[]> byClass = new HashMap<>();
         for (String line : text.split("\n")) {
-            Matcher row = ROW.matcher(line);
-            if (row.find()) {
-                byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)),
-                        Long.parseLong(row.group(2))}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-                continue;
-            }
             Matcher sum = TOTAL.matcher(line);
             if (sum.find()) {
                 total = Long.parseLong(sum.group(2));
@@ -44,7 +45,31 @@ public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
         if (total < 0) {
             throw new IllegalStateException("no total in the class histogram:\n" + text);
         }
-        return new HeapHistogram(total, byClass);
+        try {
+            Path rows = Files.createTempFile("easgate-heap-", ".histo");
+            rows.toFile().deleteOnExit();
+            Files.writeString(rows, text);
+            return new HeapHistogram(total, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Instances and bytes by class name. */
+    public Map<String, long[]> byClass() {
+        Map<String, long[]> byClass = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(rows)) {
+                Matcher row = ROW.matcher(line);
+                if (row.find()) {
+                    byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)),
+                            Long.parseLong(row.group(2))}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byClass;
     }
 
     /**
@@ -59,10 +84,12 @@ public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
 
     /** Bytes per {@code per} grown since {@code before}, summed by the group {@code owner} puts each class in. */
     public String growthBy(HeapHistogram before, int per, Function<String, String> owner) {
+        Map<String, long[]> byClass = byClass();
+        Map<String, long[]> earlier = before.byClass();
         Map<String, Long> owners = new TreeMap<>();
         byClass.forEach((name, now) -> owners.merge(owner.apply(name),
-                now[1] - before.byClass.getOrDefault(name, new long[2])[1], Long::sum));
-        before.byClass.forEach((name, was) -> {
+                now[1] - earlier.getOrDefault(name, new long[2])[1], Long::sum));
+        earlier.forEach((name, was) -> {
             if (!byClass.containsKey(name)) {
                 owners.merge(owner.apply(name), -was[1], Long::sum);
             }
@@ -74,9 +101,10 @@ public record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
 
     /** The classes that grew most since {@code before}, as instances and bytes per {@code per}. */
     public String growthPerInstance(HeapHistogram before, int per, int rows) {
-        return byClass.entrySet().stream()
+        Map<String, long[]> earlier = before.byClass();
+        return byClass().entrySet().stream()
                 .map(e -> {
-                    long[] was = before.byClass.getOrDefault(e.getKey(), new long[2]);
+                    long[] was = earlier.getOrDefault(e.getKey(), new long[2]);
                     return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0],
                             e.getValue()[1] - was[1]});
                 })
