@@ -18,8 +18,10 @@ public final class ConnectionOptions {
     public static final ConfigOption MAX_CONNECTIONS = new ConfigOption("http.max-connections", "0",
             "client connections open at once on this node; at the limit the longest idle connection (no request in "
                     + "progress) is closed to admit a new one, and a new one is refused only when every connection "
-                    + "has a request in progress. 0: the file descriptors free at start less a quarter of them (at least "
-                    + "100) kept for backend connections and files, at most parked.max + request.max-concurrent");
+                    + "has a request in progress. 0: the file descriptors free at start less a reserve of 256 (event "
+                    + "loops, Redis, DAV, LDAP, logs, accepts not yet closed) plus, with backend=imap, imap.pool-max "
+                    + "and imap.threads (SMTP), the reserve at most half of the free ones; at most parked.max + "
+                    + "request.max-concurrent. With ulimit -n 20000 that is about 19,600");
 
     public static final List<ConfigOption> ALL = List.of(IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS);
 

@@ -22,15 +22,32 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
         }
     }
 
-    /** Reads the options; {@code http.max-connections=0} becomes {@link #automaticLimit(int)}. */
+    /**
+     * Descriptors the automatic limit keeps beyond the client connections and the backends' pools, whatever the
+     * backend: the event loops' epoll, event and timer descriptors, Redis (bus, state, its reconnects), DAV, LDAP and
+     * SMTP relay connections, log files rolling over, {@code /proc} reads for the metrics, a GC log or a flight
+     * recording, and the connections accepted and not yet closed again ({@link ConnectionGuard} pauses accepting
+     * while 32 evictions are in flight).
+     */
+    static final int RESERVE = 256;
+
+    /** Reads the options with no backend pool to keep room for (see {@link #from(GatewayConfig, int)}). */
     public static ConnectionPolicy from(GatewayConfig config) {
+        return from(config, 0);
+    }
+
+    /**
+     * Reads the options; {@code http.max-connections=0} becomes {@link #automaticLimit(int, int)}, keeping room for
+     * {@code backendConnections}, the most connections the node's backends open at once (IMAP pool, SMTP).
+     */
+    public static ConnectionPolicy from(GatewayConfig config, int backendConnections) {
         long max = config.number(ConnectionOptions.MAX_CONNECTIONS);
         if (max < 0 || max > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("http.max-connections must be 0 (automatic) or positive, got " + max);
         }
         int limit = max == 0
                 ? automaticLimit((int) Math.min(Integer.MAX_VALUE,
-                (long) config.parkedMax() + config.maxConcurrentRequests()))
+                (long) config.parkedMax() + config.maxConcurrentRequests()), backendConnections)
                 : (int) max;
         return new ConnectionPolicy(config.seconds(ConnectionOptions.IDLE_TIMEOUT),
                 config.seconds(ConnectionOptions.HEADER_TIMEOUT), config.seconds(ConnectionOptions.BODY_TIMEOUT),
@@ -39,18 +56,24 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
 
     /**
      * The file descriptors this process has free now (its open-file limit minus those already open: class path,
-     * logs, state files) less a reserve of a quarter of them, at least 100 (at most half), for what opens later:
-     * event loops, backend connections (IMAP, SMTP, Redis, DAV), and the connections accepted in one burst before the
-     * idle ones they displace are closed. At most {@code cap}: beyond the requests that can be in progress at once,
-     * more connections can only be idle ones.
+     * logs, the state store's database and journal) less a reserve: {@link #RESERVE} for what any node opens later
+     * plus {@code backendConnections}, at most half of the free ones (a tiny limit still serves clients). At most
+     * {@code cap}: beyond the requests that can be in progress at once, more connections can only be idle ones.
+     * A fixed reserve rather than a share: client connections are what a push gateway holds by the thousand, and
+     * everything else it opens is bounded by its configuration, not by the number of devices.
      */
-    static int automaticLimit(int cap) {
+    static int automaticLimit(int cap, int backendConnections) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0) {
             long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount();
-            long reserve = Math.min(free / 2, Math.max(free / 4, 100));
-            return (int) Math.max(1, Math.min(cap, free - reserve));
+            return limitFor(cap, free, backendConnections);
         }
         return Math.max(1, cap);
+    }
+
+    /** {@link #automaticLimit} for {@code free} descriptors. */
+    static int limitFor(int cap, long free, int backendConnections) {
+        long reserve = Math.min(free / 2, (long) RESERVE + Math.max(0, backendConnections));
+        return (int) Math.max(1, Math.min(cap, free - reserve));
     }
 }

@@ -173,7 +173,8 @@ public final class Gateway implements AutoCloseable {
                     new MetricsEndpoint(services.metrics(), config.metricsPublic(), operations.guards().proxies()),
                     new PushEndpoint(services.changeBus(), config.pushToken()), new HealthEndpoint(readiness),
                     operations.autodiscover(), operations.tls(),
-                    new ConnectionGuard(ConnectionPolicy.from(config), services.metrics()));
+                    new ConnectionGuard(ConnectionPolicy.from(config, ImapBackend.connectionsAtMost(config)),
+                            services.metrics()));
             // /readyz answers 503 until the probes have ended (at most the probe timeout after start)
             List<ProbeResult> failed = awaitProbes(probes, probeTimeout);
             if (!failed.isEmpty() && config.flag(StartupOptions.FAIL_FAST)) {

@@ -154,6 +154,18 @@ public final class ImapBackend {
     }
 
     /**
+     * The most connections this backend opens at once on a node, 0 for another backend: the IMAP pool
+     * ({@code imap.pool-max}, held watcher connections included) and one SMTP submission per blocking thread.
+     * The automatic {@code http.max-connections} keeps descriptors for them.
+     */
+    public static int connectionsAtMost(GatewayConfig config) {
+        if (!config.backend().equals("imap")) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (long) poolMax(config) + config.number(IMAP_THREADS));
+    }
+
+    /**
      * The change watcher for the users parked on this node (the hub's view), started: on by default, so a stock
      * IMAP server pushes; empty when {@code watcher.interval} is 0. The gateway closes it before the bus.
      */
