@@ -5,6 +5,7 @@ import dev.easgate.core.autodiscover.AutodiscoverOptions;
 import dev.easgate.core.command.search.DirectoryOptions;
 import dev.easgate.core.command.validatecert.ValidateCertOptions;
 import dev.easgate.core.connection.ConnectionOptions;
+import dev.easgate.core.lmtp.LmtpOptions;
 import dev.easgate.core.dav.DavOptions;
 import dev.easgate.core.health.HealthOptions;
 import dev.easgate.core.limits.LimitOptions;
@@ -88,6 +89,7 @@ public final class GatewayOptions {
             PARKED_MAX, DEVICES_MAX_PER_USER, SHUTDOWN_GRACE),
             LimitOptions.ALL,
             ConnectionOptions.ALL,
+            LmtpOptions.ALL,
             AdminOptions.ALL,
             TlsOptions.ALL,
             AutodiscoverOptions.ALL,

@@ -184,6 +184,7 @@ public final class Gateway implements AutoCloseable {
                     operations.tls() == null ? "http" : "https", server.host(), server.port(), EasEndpoint.PATH,
                     config.backend(), config.clustered() ? "redis" : "disk", registry.advertised());
             operations.startAdmin();
+            operations.startLmtp();
             readiness.markReady();
             return new Gateway(config, services, endpoint, server, operations, readiness);
         } catch (RuntimeException e) {
@@ -413,6 +414,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The memory backend's LMTP port ({@code memory.lmtp-port}), or -1 when it is off. */
+    public int lmtpPort() {
+        return operations.lmtpPort();
     }
 
     public GatewayConfig config() {

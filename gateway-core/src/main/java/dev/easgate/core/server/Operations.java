@@ -6,11 +6,14 @@ import dev.easgate.core.admin.BlockList;
 import dev.easgate.core.autodiscover.AutodiscoverEndpoint;
 import dev.easgate.core.autodiscover.AutodiscoverOptions;
 import dev.easgate.core.config.GatewayConfig;
+import dev.easgate.core.command.mail.LocalDelivery;
 import dev.easgate.core.http.FrontGuards;
 import dev.easgate.core.limits.ConcurrencyLimits;
 import dev.easgate.core.limits.LimitOptions;
 import dev.easgate.core.limits.LoginThrottle;
 import dev.easgate.core.limits.TrustedProxies;
+import dev.easgate.core.lmtp.LmtpOptions;
+import dev.easgate.core.lmtp.LmtpServer;
 import dev.easgate.core.logging.DeviceDebug;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,6 +36,7 @@ final class Operations implements AutoCloseable {
     private final DeviceDebug debug;
     private final Disposable blockRefresh;
     private volatile DisposableServer admin;
+    private volatile DisposableServer lmtp;
     private final AutodiscoverEndpoint autodiscover;
     private final dev.easgate.core.tls.ReloadingSslContext tls;
 
@@ -128,6 +132,36 @@ final class Operations implements AutoCloseable {
         warnIfExposed(config.text(AdminOptions.BIND), admin.address());
     }
 
+    /** Starts the memory backend's LMTP listener when memory.lmtp-port is set. */
+    void startLmtp() {
+        GatewayConfig config = services.config();
+        String port = config.text(LmtpOptions.PORT);
+        if (port.isEmpty()) {
+            return;
+        }
+        if (!config.backend().equals("memory")) {
+            throw new IllegalArgumentException("memory.lmtp-port is for the memory backend; with backend="
+                    + config.backend() + " the mail server receives the mail");
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("memory.lmtp-port must be a number, got '" + port + "'");
+        }
+        LocalDelivery delivery = new LocalDelivery(services.accounts(), services.mailStore());
+        lmtp = LmtpServer.start(config.text(LmtpOptions.BIND), number, "easgate." + config.memoryDomain(),
+                services.accounts(), delivery, config.maxRequestBytes());
+        LOG.info("LMTP listening on {}:{}: mail delivered there goes to the memory backend's Inboxes",
+                lmtp.host(), lmtp.port());
+    }
+
+    /** The LMTP listener's port, or -1 when it is off. */
+    int lmtpPort() {
+        DisposableServer server = lmtp;
+        return server == null ? -1 : server.port();
+    }
+
     /**
      * The admin API speaks plain HTTP: beyond loopback its bearer token and the users' device data cross the network
      * readable by anyone on the path, so the operator is told at start.
@@ -153,9 +187,10 @@ final class Operations implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
-        DisposableServer server = admin;
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(5));
+        for (DisposableServer server : new DisposableServer[] {lmtp, admin}) {
+            if (server != null) {
+                server.disposeNow(Duration.ofSeconds(5));
+            }
         }
     }
 }

@@ -46,7 +46,8 @@ public final class LocalDelivery implements OutgoingMail {
                 });
     }
 
-    private Mono<Void> toInbox(Account recipient, byte[] mime) {
+    /** Puts {@code mime} unread into the recipient's Inbox (NOT_FOUND in the Mono when there is none). */
+    public Mono<Void> toInbox(Account recipient, byte[] mime) {
         return mailStore.folders(recipient.user())
                 .filter(folder -> folder.type() == FolderType.INBOX)
                 .next()
