@@ -226,7 +226,8 @@ public final class BenchRun {
         }
         cluster.startNodes(options.nodes(), new LocalCluster.NodeSettings(options.gatewayJar(),
                 options.nodeJvmOptions(), options.password(), Math.min(options.heartbeatSeconds(), 5),
-                Math.max(100_000, options.devices() * 2), 100_000, options.nodeOptions()), started, options.out());
+                Math.max(100_000, options.devices() * 2), 100_000, options.changes().delivers(),
+                options.nodeOptions()), started, options.out());
         targets.addAll(cluster.urls());
         cluster.nodes().forEach(node -> gatewayPids.add(node.pid()));
         report.cluster(cluster);
@@ -261,8 +262,10 @@ public final class BenchRun {
         int perWorker = (options.devices() + workerCount - 1) / workerCount;
         String classPath = options.root().resolve("benchmarks/target/classes") + java.io.File.pathSeparator
                 + options.root().resolve("benchmarks/target/lib/*");
-        URI redis = options.redisUrl() != null ? options.redisUrl()
-                : URI.create(cluster.redisUrl().isEmpty() ? "redis://127.0.0.1:6379" : cluster.redisUrl());
+        // LMTP changes go to each user's node: its own listener, or the server given for it with --url
+        List<String> lmtp = !options.changes().delivers() ? List.of()
+                : options.startsNodes() ? cluster.nodes().stream().map(LocalCluster.Node::lmtp).toList()
+                : options.lmtpServers();
         for (int w = 0; w < workerCount; w++) {
             int first = w * perWorker;
             int count = Math.min(perWorker, options.devices() - first);
@@ -271,7 +274,7 @@ public final class BenchRun {
                     options.rate() * count / options.devices(), options.duration(),
                     options.inProcessWorkers() ? List.of() : Loopback.sourceAddresses(2 + w * options.sourcesPerWorker(),
                             options.sourcesPerWorker()),
-                    options.changes(), redis.getHost(), redis.getPort(), options.missTimeout(),
+                    options.changes(), lmtp, options.missTimeout(),
                     options.setupConcurrency(), 25, Duration.ofSeconds(30),
                     options.out().resolve("worker-" + w + ".result").toAbsolutePath(), options.deadline());
             WorkerState state = new WorkerState();

@@ -81,14 +81,15 @@ public final class EasBench implements Callable<Integer> {
 
     @Option(names = "--changes", paramLabel = "SOURCE",
             description = "wake: how changes are made: sync (a second device of the user sends it a mail; works "
-                    + "against any server) or redis (PUBLISH on the user's change channel) (default: "
-                    + "${DEFAULT-VALUE})")
+                    + "against any server), lmtp (mail delivered over LMTP to the user's store, as an MTA does: "
+                    + "started nodes listen for it in their memory backend; with --url give --lmtp) or redis (lmtp "
+                    + "with the started nodes on the Redis change bus, even one node) (default: ${DEFAULT-VALUE})")
     String changes = "sync";
 
-    @Option(names = "--redis-url", paramLabel = "URL",
-            description = "Redis for --changes=redis with --url (default: the Redis it started, else "
-                    + "redis://127.0.0.1:6379)")
-    URI redisUrl;
+    @Option(names = "--lmtp", paramLabel = "HOST:PORT", split = ",",
+            description = "with --url and --changes=lmtp: the LMTP server that delivers to the users of each --url, "
+                    + "in the same order (e.g. the Dovecot behind an IMAP-backed gateway)")
+    List<String> lmtp = new ArrayList<>();
 
     @Option(names = "--allow-remote", description = "allow --url hosts outside 127.0.0.0/8 and localhost")
     boolean allowRemote;
@@ -156,7 +157,15 @@ public final class EasBench implements Callable<Integer> {
         try {
             source = ChangeSource.of(changes);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, "--changes must be sync or redis");
+            throw new CommandLine.ParameterException(commandLine, "--changes must be sync, lmtp or redis");
+        }
+        if (!urls.isEmpty() && source == ChangeSource.REDIS) {
+            throw new CommandLine.ParameterException(commandLine, "--changes=redis starts the nodes on Redis; with "
+                    + "--url use --changes=lmtp (the server's own bus carries the event)");
+        }
+        if (!urls.isEmpty() && source == ChangeSource.LMTP && lmtp.size() != urls.size()) {
+            throw new CommandLine.ParameterException(commandLine, "--changes=lmtp with --url needs one --lmtp "
+                    + "HOST:PORT per --url");
         }
         if (devices < 1 || nodes < 1 || rate <= 0 || devicesPerWorker < 1 || sourcesPerWorker < 1
                 || setupConcurrency < 1) {
@@ -183,7 +192,7 @@ public final class EasBench implements Callable<Integer> {
         Duration hardLimit = deadline != null ? deadline
                 : BenchRun.setupLimit(devices).plus(duration).plus(missTimeout).plusMinutes(10);
         return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
-                password, mailDomain, outDir, heartbeat, source, redisUrl, allowRemote, List.copyOf(gatewayPids),
+                password, mailDomain, outDir, heartbeat, source, List.copyOf(lmtp), allowRemote, List.copyOf(gatewayPids),
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, JvmOptions.parse(nodeJvmOpts, root),
                 JvmOptions.parse(workerJvmOpts, root), java.util.stream.Stream.concat(java.util.stream.Stream.of("--memory.seed=" + seed),
                         nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o)).toList(),

@@ -10,7 +10,7 @@ import java.util.List;
 /** The settings of one run, as parsed from the command line (see {@link EasBench} for each one's meaning). */
 public record RunOptions(Scenario scenario, int devices, int nodes, double rate, Duration duration, List<URI> urls,
                          String userPrefix, String password, String mailDomain, Path out, int heartbeatSeconds,
-                         ChangeSource changes, URI redisUrl, boolean allowRemote, List<Long> gatewayPids,
+                         ChangeSource changes, List<String> lmtpServers, boolean allowRemote, List<Long> gatewayPids,
                          int devicesPerWorker, int sourcesPerWorker, int setupConcurrency, Duration missTimeout,
                          List<String> nodeJvmOptions, List<String> workerJvmOptions, List<String> nodeOptions,
                          Path gatewayJar, Path root, boolean inProcessWorkers, Duration settle,

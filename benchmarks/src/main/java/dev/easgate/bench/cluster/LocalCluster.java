@@ -16,13 +16,21 @@ import java.util.List;
  * {@link StartedProcesses}, which stops them.
  */
 public final class LocalCluster {
-    /** One gateway node: its process id and base URL. */
-    public record Node(int number, long pid, URI url, Process process) {
+    /** One gateway node: its process id, base URL and LMTP port (-1: none). */
+    public record Node(int number, long pid, URI url, Process process, int lmtpPort) {
+        /** The node's LMTP server as HOST:PORT. */
+        public String lmtp() {
+            return "127.0.0.1:" + lmtpPort;
+        }
     }
 
-    /** How to start the nodes. */
+    /**
+     * How to start the nodes.
+     *
+     * @param lmtp whether the node's memory backend accepts mail over LMTP ({@code memory.lmtp-port})
+     */
     public record NodeSettings(Path gatewayJar, List<String> jvmOptions, String password, int heartbeatMin,
-                               int parkedMax, int maxConcurrent, List<String> extraOptions) {
+                               int parkedMax, int maxConcurrent, boolean lmtp, List<String> extraOptions) {
     }
 
     private final List<Node> nodes = new ArrayList<>();
@@ -118,11 +126,17 @@ public final class LocalCluster {
                 // a single node keeps device state on disk: a fresh directory per run, beside its log
                 command.add("--data.dir=" + outDir.resolve("node-" + n + "-data").toAbsolutePath());
             }
+            int lmtpPort = -1;
+            if (settings.lmtp()) {
+                lmtpPort = freePort();
+                command.add("--memory.lmtp-port=" + lmtpPort);
+            }
             command.addAll(settings.extraOptions());
             Files.writeString(outDir.resolve("node-" + n + ".cmd"), String.join(" ", command) + "\n");
             Process process = started.add(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(outDir.resolve("node-" + n + ".log").toFile()).start());
-            nodes.add(new Node(n, process.pid(), URI.create("http://127.0.0.1:" + port), process));
+            nodes.add(new Node(n, process.pid(), URI.create("http://127.0.0.1:" + port), process,
+                    lmtpPort));
         }
         for (Node node : nodes) {
             awaitMetrics(node, Duration.ofSeconds(60));

@@ -204,7 +204,7 @@ public final class ImapPushBench implements Callable<Integer> {
                 nodeOptions.forEach(o -> options.add(o.startsWith("--") ? o : "--" + o));
                 nodeSettings.add(new LocalCluster.NodeSettings(root.resolve("gateway-core/target/gateway-core.jar"),
                         JvmOptions.parse(nodeJvmOpts, root), PASSWORD, 1, perNode * 2 + 100, perNode * 2 + 1000,
-                        options));
+                        false, options));
             }
             cluster.startNodes(nodeSettings, started, dir);
             gateways.addAll(cluster.nodes());

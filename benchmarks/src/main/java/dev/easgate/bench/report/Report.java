@@ -229,9 +229,6 @@ public final class Report {
             wake.put("late_wakes", total(results, "late_wakes"));
             wake.put("change_errors", total(results, "change_errors"));
             wake.put("skipped_no_parked_device", total(results, "skipped"));
-            if (results.stream().anyMatch(r -> r.getProperty("redis_unheard") != null)) {
-                wake.put("redis_publish_unheard", total(results, "redis_unheard"));
-            }
             wake.put("exactly_its_device", total(results, "misses") == 0 && total(results, "false_wakes") == 0
                     && changes > 0);
             wake.putAll(Percentiles.summary(corrected));

@@ -36,6 +36,8 @@ import reactor.core.publisher.Mono;
  */
 public final class Worker {
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    /** LMTP connections per server and generator: each delivers one message at a time (two round trips). */
+    static final int LMTP_CONNECTIONS = 4;
 
     private final WorkerSettings settings;
     private final BufferedReader commands;
@@ -69,7 +71,8 @@ public final class Worker {
     private volatile boolean storming;
     private volatile long stormAllSentNanos;
     private EasTransport transport;
-    private RedisPublisher redis;
+    /** With LMTP changes: a sender per LMTP server, by HOST:PORT. */
+    private final Map<String, LmtpSender> lmtp = new ConcurrentHashMap<>();
 
     public Worker(WorkerSettings settings, BufferedReader commands, PrintStream out) {
         this.settings = settings;
@@ -138,8 +141,10 @@ public final class Worker {
                 changers.add(new SimulatedDevice(i, identity.sibling("W"), transport, deviceSettings));
             }
         }
-        if (settings.scenario() == Scenario.WAKE && settings.changeSource() == ChangeSource.REDIS) {
-            redis = new RedisPublisher(settings.redisHost(), settings.redisPort());
+        if (settings.scenario() == Scenario.WAKE && settings.changeSource().delivers()) {
+            for (String server : settings.lmtpServers()) {
+                lmtp.computeIfAbsent(server, s -> new LmtpSender(s, LMTP_CONNECTIONS));
+            }
         }
     }
 
@@ -228,13 +233,10 @@ public final class Worker {
 
     private void makeChange(int index, long sequence) {
         SimulatedDevice device = devices.get(index);
-        if (settings.changeSource() == ChangeSource.REDIS) {
-            try {
-                redis.publish(RedisPublisher.changeChannel(device.identity().user()),
-                        RedisPublisher.folderChanged(device.inboxId(), System.currentTimeMillis()));
-            } catch (IOException e) {
-                changeFailed(index, "PUBLISH: " + e.getMessage());
-            }
+        if (settings.changeSource().delivers()) {
+            String user = device.identity().user();
+            lmtp.get(settings.lmtpOf(user)).deliver(device.identity().address(), "eas-bench change " + sequence,
+                    reason -> changeFailed(index, reason));
             return;
         }
         changers.get(index).sendMailToSelf("eas-bench change " + sequence)
@@ -444,9 +446,6 @@ public final class Worker {
         result.setProperty("storm_resent", Long.toString(stormResent.get()));
         result.setProperty("storm_parked_before", Long.toString(stormSent));
         result.setProperty("storm_all_sent_nanos", Long.toString(stormAllSentNanos));
-        if (redis != null) {
-            result.setProperty("redis_unheard", Long.toString(redis.unheard()));
-        }
         result.setProperty("histogram.corrected", encode(latency.corrected()));
         result.setProperty("histogram.uncorrected", encode(latency.uncorrected()));
         List<Map.Entry<String, LongAdder>> reasons = new ArrayList<>(errorReasons.entrySet());
@@ -460,13 +459,7 @@ public final class Worker {
         } catch (IOException e) {
             out.println("cannot write " + settings.resultFile() + ": " + e);
         }
-        try {
-            if (redis != null) {
-                redis.close();
-            }
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        lmtp.values().forEach(LmtpSender::close);
         transport.close();
         out.println("RESULT " + settings.resultFile());
     }

@@ -16,11 +16,12 @@ import java.util.Map;
  * @param firstDevice global index of this worker's first device (devices are numbered across workers)
  * @param rate changes (wake) or operations (sync) per second for this worker
  * @param sourceAddresses local addresses the worker binds its sockets to
+ * @param lmtpServers with LMTP changes: the LMTP server (HOST:PORT) of each of {@code servers}, in the same order
  */
 public record WorkerSettings(Scenario scenario, List<URI> servers, int firstDevice, int devices, String userPrefix,
                              String password, String mailDomain, int heartbeatSeconds, double rate,
                              Duration duration, List<String> sourceAddresses, ChangeSource changeSource,
-                             String redisHost, int redisPort, Duration missTimeout, int setupConcurrency,
+                             List<String> lmtpServers, Duration missTimeout, int setupConcurrency,
                              int windowSize, Duration requestTimeout, Path resultFile, Duration deadline) {
 
     /** The user of global device {@code index}: the prefix and a zero-padded number. */
@@ -43,6 +44,11 @@ public record WorkerSettings(Scenario scenario, List<URI> servers, int firstDevi
         return servers.get(nodeOf(user, servers.size()));
     }
 
+    /** The LMTP server that delivers to a user's mailbox: the one of the user's node. */
+    public String lmtpOf(String user) {
+        return lmtpServers.get(nodeOf(user, servers.size()));
+    }
+
     public static int nodeOf(String user, int nodes) {
         return Math.floorMod(user.hashCode(), nodes);
     }
@@ -61,8 +67,7 @@ public record WorkerSettings(Scenario scenario, List<URI> servers, int firstDevi
         values.put("duration-ms", Long.toString(duration.toMillis()));
         values.put("sources", String.join(",", sourceAddresses));
         values.put("change-source", changeSource.id());
-        values.put("redis-host", redisHost);
-        values.put("redis-port", Integer.toString(redisPort));
+        values.put("lmtp", String.join(",", lmtpServers));
         values.put("miss-timeout-ms", Long.toString(missTimeout.toMillis()));
         values.put("setup-concurrency", Integer.toString(setupConcurrency));
         values.put("window-size", Integer.toString(windowSize));
@@ -89,7 +94,8 @@ public record WorkerSettings(Scenario scenario, List<URI> servers, int firstDevi
                 v.get("password"), v.get("mail-domain"), Integer.parseInt(v.get("heartbeat")),
                 Double.parseDouble(v.get("rate")), Duration.ofMillis(Long.parseLong(v.get("duration-ms"))),
                 v.get("sources").isEmpty() ? List.of() : List.of(v.get("sources").split(",")),
-                ChangeSource.of(v.get("change-source")), v.get("redis-host"), Integer.parseInt(v.get("redis-port")),
+                ChangeSource.of(v.get("change-source")),
+                v.get("lmtp").isEmpty() ? List.of() : List.of(v.get("lmtp").split(",")),
                 Duration.ofMillis(Long.parseLong(v.get("miss-timeout-ms"))),
                 Integer.parseInt(v.get("setup-concurrency")), Integer.parseInt(v.get("window-size")),
                 Duration.ofMillis(Long.parseLong(v.get("request-timeout-ms"))), Path.of(v.get("result")),

@@ -21,7 +21,7 @@ class EasBenchArgumentsTest {
     void theDocumentedCommandLine() {
         RunOptions options = parse("wake", "--devices", "18000", "--nodes", "3", "--rate", "1000", "--duration",
                 "90s", "--url", "http://127.0.0.1:8080,http://localhost:8081", "--user-prefix", "p", "--password",
-                "s", "--out", "/tmp/bench-out", "--changes", "redis");
+                "s", "--out", "/tmp/bench-out", "--changes", "lmtp", "--lmtp", "127.0.0.1:2424,localhost:2425");
         assertThat(options.scenario()).isEqualTo(Scenario.WAKE);
         assertThat(options.devices()).isEqualTo(18000);
         assertThat(options.nodes()).isEqualTo(3);
@@ -33,9 +33,20 @@ class EasBenchArgumentsTest {
         assertThat(options.userPrefix()).isEqualTo("p");
         assertThat(options.password()).isEqualTo("s");
         assertThat(options.out()).isEqualTo(Path.of("/tmp/bench-out"));
-        assertThat(options.changes()).isEqualTo(ChangeSource.REDIS);
+        assertThat(options.changes()).isEqualTo(ChangeSource.LMTP);
+        assertThat(options.lmtpServers()).containsExactly("127.0.0.1:2424", "localhost:2425");
         assertThat(options.workers()).isEqualTo(2); // 9000 devices per generator process by default
         assertThat(options.deadline()).isGreaterThan(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void lmtpChangesAgainstAServerNeedItsLmtpAndRedisChangesNeedStartedNodes() {
+        assertThatThrownBy(() -> parse("wake", "--url", "http://127.0.0.1:8080", "--changes", "lmtp"))
+                .hasMessageContaining("--lmtp");
+        assertThatThrownBy(() -> parse("wake", "--url", "http://127.0.0.1:8080", "--changes", "redis"))
+                .hasMessageContaining("--changes=lmtp");
+        assertThat(parse("wake", "--changes", "redis").changes().delivers()).isTrue();
+        assertThat(parse("wake").changes().delivers()).isFalse();
     }
 
     @Test
@@ -71,7 +82,7 @@ class EasBenchArgumentsTest {
     @Test
     void remoteTargetsNeedAllowRemote() {
         assertThatThrownBy(() -> parse("idle", "--url", "http://10.1.2.3:8080"))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--allow-remote");
+                .hasMessageContaining("--allow-remote");
         assertThat(parse("idle", "--url", "http://10.1.2.3:8080", "--allow-remote").urls()).hasSize(1);
     }
 

@@ -2,6 +2,7 @@ package dev.easgate.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easgate.bench.cluster.LocalCluster;
 import dev.easgate.core.config.GatewayConfig;
 import dev.easgate.core.server.Gateway;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole simulator against a real gateway started in this JVM (the packaged jar does not exist yet when tests
- * run): 20 devices do the first sync and park, hold 3 s; then 10 changes each wake exactly their device.
+ * run): 20 devices do the first sync and park, hold 3 s; then 10 changes each wake exactly their device, made by a
+ * second device's SendMail and then by mail delivered over LMTP.
  */
-@Timeout(60)
+@Timeout(120)
 class EndToEndTest {
     private static Gateway gateway;
 
@@ -30,9 +32,10 @@ class EndToEndTest {
     Path out;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         gateway = Gateway.start(GatewayConfig.from(Map.of("port", "0", "memory.password", "e2e-secret",
-                "heartbeat.min", "1", "shutdown.grace", "0", "data.dir", data.toString())));
+                "heartbeat.min", "1", "shutdown.grace", "0", "data.dir", data.toString(),
+                "memory.lmtp-port", Integer.toString(LocalCluster.freePort()))));
     }
 
     @AfterAll
@@ -74,5 +77,19 @@ class EndToEndTest {
         assertThat(figures.get("p50_ms")).isNotNull();
         assertThat(figures.get("max_ms")).isNotNull();
         assertThat(out.resolve("wake").resolve("wake.hgrm")).exists();
+
+        Map<String, Object> delivered = run("wake", "--devices", "20", "--rate", "10", "--duration", "1s", "--url",
+                url, "--changes", "lmtp", "--lmtp", "127.0.0.1:" + gateway.lmtpPort(), "--password", "e2e-secret",
+                "--user-prefix", "lmtp", "--out", out.resolve("lmtp").toString(), "--settle", "0s",
+                "--in-process-workers", "--miss-timeout", "5s");
+        assertThat(delivered.get("errors")).isEqualTo(0L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byMail = (Map<String, Object>) delivered.get("wake");
+        assertThat(byMail.get("change_source")).isEqualTo("lmtp");
+        assertThat(byMail.get("changes")).isEqualTo(10L);
+        assertThat(byMail.get("change_errors")).isEqualTo(0L);
+        assertThat(byMail.get("woken")).isEqualTo(10L);
+        assertThat(byMail.get("misses")).isEqualTo(0L);
+        assertThat(byMail.get("false_wakes")).isEqualTo(0L);
     }
 }
