@@ -1,5 +1,6 @@
 package dev.easgate.core.content;
 
+import dev.easgate.backends.mail.MailStreams;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
@@ -50,6 +51,10 @@ public record ParsedEmail(String from, String to, String cc, String replyTo, Str
      */
     public record Attachment(int partIndex, String displayName, String contentType, long size, String contentId,
                              boolean inline) {
+    }
+
+    static {
+        MailStreams.useAngus(); // before the first message is parsed: no class path scan per message
     }
 
     private static final Session SESSION = Session.getInstance(utf8Headers());

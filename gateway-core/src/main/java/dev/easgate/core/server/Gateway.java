@@ -13,6 +13,7 @@ import dev.easgate.backends.imip.InvitationReader;
 import dev.easgate.backends.memory.MemoryAccounts;
 import dev.easgate.backends.memory.DemoMailbox;
 import dev.easgate.backends.memory.MailboxSeeder;
+import dev.easgate.backends.mail.MailStreams;
 import dev.easgate.backends.memory.MemoryBackend;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
@@ -96,6 +97,11 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    static {
+        // every MIME message parsed or composed by a node (Sync, SendMail, IMAP) skips Jakarta Mail's class path scan
+        MailStreams.useAngus();
+    }
 
     private final GatewayConfig config;
     private final Services services;
