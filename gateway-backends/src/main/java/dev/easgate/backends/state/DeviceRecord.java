@@ -1,5 +1,6 @@
 package dev.easgate.backends.state;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,6 +25,8 @@ public record DeviceRecord(DeviceKey key, String deviceType, String userAgent, S
                            String model, String os, String friendlyName,
                            long policyKey, long pendingPolicyKey, WipeState wipe,
                            Instant firstSeen, Instant lastSync, Instant lastPing) {
+    /** How finely last Sync and last Ping are kept. */
+    public static final Duration ACTIVITY_STEP = Duration.ofMinutes(1);
 
     /** Remote wipe (MS-ASPROV 3.1.5.2): requested by an admin, sent on Provision, acknowledged by the device. */
     public enum WipeState {
@@ -74,6 +77,15 @@ public record DeviceRecord(DeviceKey key, String deviceType, String userAgent, S
     public DeviceRecord withWipe(WipeState state) {
         return new DeviceRecord(key, deviceType, userAgent, protocolVersion, model, os, friendlyName, policyKey,
                 pendingPolicyKey, state, firstSeen, lastSync, lastPing);
+    }
+
+    /**
+     * Whether a last-Sync or last-Ping time {@code at} is worth writing over the kept one: they are kept to the
+     * minute (for the admin listing), so a device that Pings and Syncs every few seconds costs the state store one
+     * write a minute for them instead of one per request.
+     */
+    public static boolean activityWorthWriting(Instant kept, Instant at) {
+        return kept == null || at.isBefore(kept) || !at.isBefore(kept.plus(ACTIVITY_STEP));
     }
 
     public DeviceRecord withLastSync(Instant at) {

@@ -4,6 +4,7 @@ import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.backends.state.StateStoreUnavailableException;
 import dev.easgate.core.command.CommandHandler;
@@ -121,9 +122,12 @@ public final class PingHandler implements CommandHandler {
                     request.query().deviceId(), ping.folders().size(), maxFolders);
             return ok(ping(6).child("MaxFolders", maxFolders));
         }
+        Mono<Void> touch = DeviceRecord.activityWorthWriting(request.device().lastPing(), request.receivedAt())
+                ? state.device(request.deviceKey()).defaultIfEmpty(request.device())
+                        .flatMap(device -> state.putDevice(device.withLastPing(request.receivedAt())))
+                : Mono.empty();
         Mono<Void> remember = state.putValue(request.deviceKey(), PingRequest.VALUE, ping.encode())
-                .then(state.device(request.deviceKey()).defaultIfEmpty(request.device())
-                        .flatMap(device -> state.putDevice(device.withLastPing(request.receivedAt()))))
+                .then(touch)
                 // during a state store outage the Ping still parks; only the bookkeeping is lost
                 .onErrorResume(StateStoreUnavailableException.class, e -> {
                     LOG.warn("Ping of user={} device={} not recorded: {}", request.user(),

@@ -3,6 +3,7 @@ package dev.easgate.core.command.sync;
 import dev.easgate.backends.mail.Folder;
 import dev.easgate.backends.mail.MailStore;
 import dev.easgate.backends.state.DeviceKey;
+import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.StateStore;
 import dev.easgate.core.command.CommandHandler;
 import dev.easgate.core.command.CommandRequest;
@@ -317,6 +318,9 @@ public final class SyncHandler implements CommandHandler {
     }
 
     private Mono<Void> touchDevice(CommandRequest command) {
+        if (!DeviceRecord.activityWorthWriting(command.device().lastSync(), command.receivedAt())) {
+            return Mono.empty();
+        }
         return state.device(command.deviceKey())
                 .defaultIfEmpty(command.device())
                 .flatMap(device -> state.putDevice(device.withLastSync(command.receivedAt())));
