@@ -6,12 +6,18 @@ import dev.easgate.backends.bus.ParkedPoller;
 import dev.easgate.backends.bus.ParkedUsers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Push from any IMAP server, with no server plugin: for the users with a parked device on this node (the heartbeat
@@ -29,8 +35,21 @@ import reactor.core.publisher.Mono;
  * user parked, or the kept answer's fingerprint when that check reused one, see
  * {@link ImapMailStore#parkedChangesSince}), so a change between that check and the first poll is not lost. The
  * baselines of users no longer parked are dropped every round.
+ *
+ * <p>On a server that announces IDLE (RFC 2177), a held user's connection waits between two uses in IDLE in their
+ * most important watched folder ({@link ImapMailStore#idleMailbox}: the Inbox when watched), with one selector for
+ * all ({@link ImapConnections#idleWith}): a change there is seen within about a second, the connection EXAMINEs the
+ * folder and its fingerprint is taken as a poll's would be (so the same event, and the same rule on the device's
+ * own writes). That folder is then left out of the user's polls; their other watched folders are still polled every
+ * interval (one STATUS each, which ends and restarts the IDLE). A Dovecot with {@code imap_hibernate_timeout} moves
+ * an idle connection in IDLE to its {@code imap-hibernate} process, a few KB instead of an {@code imap} process,
+ * as long as nothing is sent on it: keepalives are read without an answer. RFC 5465 NOTIFY could report the other
+ * folders during the IDLE, but Dovecot 2.3 does not hibernate a connection with NOTIFY active.
  */
 public final class ImapChangeWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapChangeWatcher.class);
+    /** How long after a write of the user through this node a change the watcher saw waits to be published. */
+    static final Duration WRITE_SETTLE = Duration.ofSeconds(2);
     /**
      * The watcher's bounds.
      *
@@ -63,6 +82,28 @@ public final class ImapChangeWatcher implements AutoCloseable {
         this.held = new HeldConnections(settings.heldConnections());
         store.keepWatermarks();
         store.connections().keepLast(held::holds);
+        store.idleWith(new ImapConnections.Idling() {
+            @Override
+            public Optional<String> mailbox(String user) {
+                if (!held.holds(user)) {
+                    return Optional.empty();
+                }
+                Set<String> folders = parked.parkedFolders(user);
+                return folders.isEmpty() ? Optional.empty() : store.idleMailbox(user, folders);
+            }
+
+            @Override
+            public void examined(String user, String mailbox, MailboxInfo info) {
+                // once the user's writes in progress settled: one of them may be the change seen
+                Mono.defer(() -> Mono.delay(store.untilWritesSettle(user, WRITE_SETTLE), Schedulers.parallel()))
+                        .repeat(() -> !store.untilWritesSettle(user, WRITE_SETTLE).isZero())
+                        .then(store.examined(user, mailbox, info.uidvalidity, info.highestmodseq))
+                        .flatMap(folderId -> bus.publish(new BusEvent.FolderChanged(user, folderId, false,
+                                System.currentTimeMillis())))
+                        .subscribe(null, e -> LOG.warn("imap watcher: publishing a change failed: {}",
+                                e.toString()));
+            }
+        });
         this.heldPoller = new ParkedPoller("imap watcher", view(true), settings.interval(), settings.maxFolders(),
                 this::check)
                 .onRound(() -> {
@@ -80,9 +121,18 @@ public final class ImapChangeWatcher implements AutoCloseable {
         return !parked.parkedFolders(user).isEmpty();
     }
 
-    /** Gives free places to parked users, first come (both rounds call it; cheap). */
+    /**
+     * Gives free places to parked users, first come (both rounds call it; cheap); a held user's idle connection
+     * IDLEs from now on, not only after its next use.
+     */
     private void admit() {
-        held.admit(List.copyOf(parked.parkedUsers()), this::isParked);
+        List<String> users = List.copyOf(parked.parkedUsers());
+        held.admit(users, this::isParked);
+        for (String user : users) {
+            if (held.holds(user)) {
+                store.connections().idleSoon(user);
+            }
+        }
     }
 
     /** The parked users with (or without) a held connection: what each of the two rounds polls. */
@@ -143,8 +193,23 @@ public final class ImapChangeWatcher implements AutoCloseable {
         return store.connections().logins();
     }
 
+    /** IDLE commands started on held connections since the start. */
+    public long idleStarts() {
+        return store.connections().idleStarts();
+    }
+
+    /** Held connections in IDLE now. */
+    public int idling() {
+        return store.connections().idling();
+    }
+
     private Mono<Integer> check(String user, Set<String> folderIds, int allowed) {
-        return store.pollModSeqs(user, folderIds, allowed)
+        // the folder a held connection IDLEs in reports its own changes
+        Collection<String> asked = store.notIdled(user, folderIds);
+        if (asked.isEmpty()) {
+            return Mono.just(0);
+        }
+        return store.pollModSeqs(user, asked, allowed)
                 // runs on the blocking scheduler's thread that ran the poll: a user without a held place does not
                 // keep a connection (one server process) until the next poll
                 .doFinally(signal -> {
@@ -153,16 +218,32 @@ public final class ImapChangeWatcher implements AutoCloseable {
                     }
                 })
                 .flatMap(polled -> {
-                    List<BusEvent> events = new ArrayList<>();
-                    long now = System.currentTimeMillis();
+                    List<BusEvent.FolderChanged> events = new ArrayList<>();
                     if (polled.hierarchy()) {
-                        events.add(new BusEvent.FolderChanged(user, null, true, now));
+                        events.add(new BusEvent.FolderChanged(user, null, true, 0));
                     }
                     for (String folderId : polled.moved()) {
-                        events.add(new BusEvent.FolderChanged(user, folderId, false, now));
+                        events.add(new BusEvent.FolderChanged(user, folderId, false, 0));
                     }
-                    return Flux.fromIterable(events).concatMap(bus::publish).then(Mono.just(polled.asked()));
+                    return Flux.fromIterable(events).concatMap(event -> settled(user, event))
+                            .then(Mono.just(polled.asked()));
                 });
+    }
+
+    /**
+     * Publishes a change once the user's writes through this node have settled ({@link ImapMailStore#untilWritesSettle}):
+     * what IDLE sees at once may be the device's own write, whose Sync has not yet recorded it in the device's
+     * state; published then, the writer's parked Ping would take its own write for news.
+     */
+    private Mono<Void> settled(String user, BusEvent.FolderChanged event) {
+        return Mono.defer(() -> {
+            Duration wait = store.untilWritesSettle(user, WRITE_SETTLE);
+            if (wait.isZero()) {
+                return bus.publish(new BusEvent.FolderChanged(event.user(), event.folderId(), event.hierarchy(),
+                        System.currentTimeMillis()));
+            }
+            return Mono.delay(wait, Schedulers.parallel()).then(settled(user, event));
+        });
     }
 
     @Override

@@ -13,13 +13,16 @@ import dev.easgate.backends.mail.FolderChanges;
 import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.mail.MailStoreException.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -27,7 +30,9 @@ import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.MODSEQ;
 import org.eclipse.angus.mail.imap.protocol.Status;
+import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.imap.protocol.UIDSet;
 
 /**
@@ -53,6 +58,10 @@ final class ImapChanges {
     private volatile boolean keepWatermarks;
     /** By user: the last small answer per folder, and the user's writes through this store. */
     private final Map<String, Answers> answers = new ConcurrentHashMap<>();
+    /** By user: writes through this store in progress, and when the last one ended (System.nanoTime). */
+    private final Map<String, Writes> writes = new ConcurrentHashMap<>();
+    /** By user: the writes through this node the watcher has not yet weighed ({@link #foreign}). */
+    private final Map<String, OwnWrites> ownWrites = new ConcurrentHashMap<>();
     private final LongAdder statusCommands = new LongAdder();
     private final LongAdder parkedChecks = new LongAdder();
     private final LongAdder fingerprintLooks = new LongAdder();
@@ -226,12 +235,45 @@ final class ImapChanges {
         kept.byFolder.put(folderId, List.of(answer, caughtUp));
     }
 
+    /** A write of the user through this store begins. */
+    void writing(String user) {
+        writes.computeIfAbsent(user, u -> new Writes()).inFlight.incrementAndGet();
+    }
+
     /** A write of the user went through this store: the answers kept for the user are not reused. */
     void wrote(String user) {
         Answers kept = answers.get(user);
         if (kept != null) {
             kept.writes.incrementAndGet();
         }
+        Writes clock = writes.get(user);
+        if (clock != null) {
+            clock.lastEnd = System.nanoTime();
+            clock.inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * How long a change the watcher saw should wait before it is published: while a write of the user through this
+     * store is in progress, or until {@code settle} after the last one ended. The writer's request records what it
+     * wrote in its device's state only after the store answered; an event that overtook that (IDLE sees a write at
+     * once) would make the writer's own parked Ping count its own write as new.
+     */
+    Duration untilWritesSettle(String user, Duration settle) {
+        Writes clock = writes.get(user);
+        if (clock == null) {
+            return Duration.ZERO;
+        }
+        if (clock.inFlight.get() > 0) {
+            return settle;
+        }
+        long left = settle.toNanos() - (System.nanoTime() - clock.lastEnd);
+        return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
+    }
+
+    private static final class Writes {
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile long lastEnd;
     }
 
     /**
@@ -281,6 +323,152 @@ final class ImapChanges {
         });
     }
 
+    /**
+     * The watched folder a held connection of the user IDLEs in (RFC 2177 watches the selected mailbox only): the
+     * Inbox when it is among them, where new mail lands and what matters most for a phone, else the first of them in
+     * the folder list; none when the folder list is not cached (the first poll lists).
+     */
+    Optional<String> idleMailbox(String user, Collection<String> folderIds) {
+        Optional<FolderList> list = folders.cached(user);
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Entry> inbox = list.get().byName("INBOX").filter(e -> folderIds.contains(e.id()));
+        if (inbox.isPresent()) {
+            return Optional.of(inbox.get().imapName());
+        }
+        return list.get().entries().stream().filter(e -> folderIds.contains(e.id())).map(Entry::imapName)
+                .findFirst();
+    }
+
+    /**
+     * What EXAMINE saw of a mailbox before an IDLE (re)started in it, taken as a poll's STATUS would be: the
+     * folder's id when its fingerprint moved since this node last saw it, empty otherwise (also for a folder seen
+     * for the first time, only recorded, and without CONDSTORE).
+     */
+    Optional<Moved> examined(String user, String mailbox, long uidValidity, long highestModSeq) {
+        Optional<Entry> entry = folders.cached(user).flatMap(list -> list.byName(mailbox));
+        if (entry.isEmpty() || highestModSeq < 0) {
+            return Optional.empty();
+        }
+        keepWatermarks();
+        Fingerprint now = new Fingerprint(uidValidity, highestModSeq);
+        Fingerprint before = watermarks.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(entry.get().id(),
+                now);
+        return before != null && !before.equals(now) ? Optional.of(new Moved(entry.get().id(), before, now))
+                : Optional.empty();
+    }
+
+    /** A folder whose fingerprint moved from {@code before} to {@code now}. */
+    record Moved(String folderId, Fingerprint before, Fingerprint now) {
+    }
+
+    /**
+     * Whether anything but this node's own recorded writes of the user ({@link #recordOwn}) changed the folder
+     * between the two fingerprints: true at once when none is recorded for it (no command), else one
+     * {@code UID FETCH 1:* (UID MODSEQ) (CHANGEDSINCE m VANISHED)} (RFC 7162 3.1.4, 3.2.6) whose every message must
+     * carry the MODSEQ an own write gave it, every vanished UID an own delete or move. The records up to
+     * {@code now} are dropped either way. A device's own write is then nothing to wake its parked Ping for.
+     */
+    boolean foreign(String user, Moved moved) {
+        OwnWrites own = ownWrites.get(user);
+        Map<Long, Long> changed = own == null ? null : own.changed.remove(moved.folderId());
+        Set<Long> gone = own == null ? null : own.vanished.remove(moved.folderId());
+        if ((changed == null || changed.isEmpty()) && (gone == null || gone.isEmpty())) {
+            return true;
+        }
+        if (moved.before().uidValidity() != moved.now().uidValidity()) {
+            return true;
+        }
+        Optional<Entry> entry = folders.cached(user).flatMap(list -> list.byId(moved.folderId()));
+        if (entry.isEmpty()) {
+            return true;
+        }
+        Map<Long, Long> mine = changed == null ? Map.of() : changed;
+        Set<Long> mineGone = gone == null ? Set.of() : gone;
+        return connections.run(user, p -> {
+            if (!p.hasCapability("QRESYNC")) {
+                return true;
+            }
+            if (!p.isEnabled("QRESYNC")) {
+                p.enable("QRESYNC");
+            }
+            return ImapCommands.inMailbox(p, entry.get().imapName(), false, (q, info) -> {
+                if (info.uidvalidity != moved.now().uidValidity()) {
+                    return true;
+                }
+                for (Response r : send(q, "UID FETCH 1:* (UID MODSEQ) (CHANGEDSINCE "
+                        + moved.before().highestModSeq() + " VANISHED)", null)) {
+                    if (r instanceof FetchResponse f) {
+                        UID uid = f.getItem(UID.class);
+                        MODSEQ ms = f.getItem(MODSEQ.class);
+                        if (uid == null || ms == null || !Long.valueOf(ms.modseq).equals(mine.get(uid.uid))) {
+                            return true;
+                        }
+                    } else if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("VANISHED")) {
+                        String rest = ir.getRest().strip();
+                        if (rest.startsWith("(EARLIER)")) {
+                            rest = rest.substring("(EARLIER)".length()).strip();
+                        }
+                        for (UIDSet set : UIDSet.parseUIDSets(rest)) {
+                            for (long uid = set.start; uid <= set.end; uid++) {
+                                if (!mineGone.contains(uid)) {
+                                    return true;
+                                }
+                            }
+                        }
+                    }
+                }
+                return false;
+            });
+        });
+    }
+
+    /**
+     * Records a write of the user through this node: the message {@code itemId} now carries {@code modSeq} (as
+     * handed out, {@link ImapIds#encode}), or is gone ({@code modSeq} negative). At most {@link #OWN_MAX} per
+     * folder (beyond that the folder's changes count as foreign).
+     */
+    void recordOwn(String user, String folderId, String itemId, long modSeq) {
+        Optional<ImapIds.ItemRef> ref = ImapIds.ItemRef.parse(itemId, folderId);
+        if (ref.isEmpty()) {
+            return;
+        }
+        OwnWrites own = ownWrites.computeIfAbsent(user, u -> new OwnWrites());
+        if (modSeq < 0) {
+            Set<Long> gone = own.vanished.computeIfAbsent(folderId, f -> ConcurrentHashMap.newKeySet());
+            if (gone.size() < OWN_MAX) {
+                gone.add(ref.get().uid());
+            } else {
+                own.vanished.put(folderId, Set.of(-1L)); // too many: not explainable
+            }
+        } else {
+            Map<Long, Long> changed = own.changed.computeIfAbsent(folderId, f -> new ConcurrentHashMap<>());
+            if (changed.size() < OWN_MAX) {
+                changed.put(ref.get().uid(), modSeq & MODSEQ_MASK);
+            } else {
+                changed.put(-1L, -1L);
+            }
+        }
+    }
+
+    static final int OWN_MAX = 256;
+
+    private static final class OwnWrites {
+        final Map<String, Map<Long, Long>> changed = new ConcurrentHashMap<>();
+        final Map<String, Set<Long>> vanished = new ConcurrentHashMap<>();
+    }
+
+    /** The given folder ids without the one a connection of the user is in IDLE in now (it needs no STATUS). */
+    Collection<String> notIdled(String user, Collection<String> folderIds) {
+        Optional<String> mailbox = connections.idlingIn(user);
+        if (mailbox.isEmpty()) {
+            return folderIds;
+        }
+        Optional<String> idled = folders.cached(user).flatMap(list -> list.byName(mailbox.get())).map(Entry::id);
+        return idled.isEmpty() ? folderIds : folderIds.stream().filter(id -> !id.equals(idled.get())).toList();
+    }
+
     /** From now on the first look at a folder after a user parks records its watermark (the watcher calls it). */
     void keepWatermarks() {
         keepWatermarks = true;
@@ -289,6 +477,8 @@ final class ImapChanges {
     /** Drops the watermarks of users no longer watched (they are taken anew when the user parks again). */
     void retainWatermarks(Predicate<String> watched) {
         watermarks.keySet().removeIf(user -> !watched.test(user));
+        writes.entrySet().removeIf(e -> !watched.test(e.getKey()) && e.getValue().inFlight.get() <= 0);
+        ownWrites.keySet().removeIf(user -> !watched.test(user));
     }
 
     /** STATUS commands the fallback polls sent. */

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +26,7 @@ import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +37,30 @@ import org.slf4j.LoggerFactory;
  * progress at once: when many requests need a login together (phones parking again after a restart, their password
  * checks due), a server that takes logins slowly serves them in turn, instead of queueing them all until each one
  * outlasts the timeout and none succeeds. Blocking: call only on the gateway's bounded blocking scheduler.
+ *
+ * <p>With {@link #idleWith} (the change watcher), a connection given back to the pool of a user the watcher names
+ * waits in IDLE (RFC 2177) in the mailbox it names, watched by one selector for all ({@link ImapIdle}): a change
+ * there ends the IDLE, the connection EXAMINEs the mailbox again and {@link Idling#examined reports} it, then IDLEs
+ * again. The next lease ends the IDLE first (DONE), so an idling connection is an ordinary idle one to everyone
+ * else and counts against the same bounds.
  */
 public final class ImapConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImapConnections.class);
     private static final long WAIT_MILLIS = 30_000;
     /** Logins in progress at once on a node unless told otherwise. */
     public static final int DEFAULT_LOGIN_CONCURRENCY = 16;
+
+    /** What a connection waiting in the pool of a user does: IDLE in a mailbox, see {@link #idleWith}. */
+    public interface Idling {
+        /** The mailbox to IDLE in for the user now, or empty for none; cheap (asked at every give back). */
+        Optional<String> mailbox(String user);
+
+        /**
+         * The mailbox as EXAMINE found it just before an IDLE (re)started in it: at the first IDLE of a connection
+         * and after each change the IDLE reported. Runs on the blocking executor.
+         */
+        void examined(String user, String mailbox, MailboxInfo info);
+    }
 
     /** Work on one connection's protocol (outside any selected mailbox when it starts). */
     @FunctionalInterface
@@ -61,6 +82,12 @@ public final class ImapConnections implements AutoCloseable {
     private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Predicate<String> keptLast = user -> false;
+    private volatile Idling idling;
+    private volatile Executor executor;
+    private volatile ImapIdle idler;
+    private final LongAdder idleStarts = new LongAdder();
+    /** The server does not announce IDLE: no connection tries again. */
+    private volatile boolean idleUnsupported;
 
     public ImapConnections(MailServerUrl server, ImapCredentials credentials, int perUser, int max, Duration idle,
                            Duration timeout) {
@@ -98,6 +125,65 @@ public final class ImapConnections implements AutoCloseable {
     }
 
     /**
+     * From now on a connection given back to the pool of a user {@code idling} names waits in IDLE in the mailbox
+     * it names (when the server announces IDLE); {@code executor} is the bounded blocking scheduler, which reads
+     * and ends the IDLEs. New connections use socket channels (Angus Mail's {@code usesocketchannels}), which a
+     * selector needs.
+     */
+    public synchronized void idleWith(Idling idling, Executor executor) {
+        if (this.idler == null) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            this.idler = new ImapIdle(executor);
+        }
+        this.idling = Objects.requireNonNull(idling, "idling");
+    }
+
+    /**
+     * Lets an idle connection of the user IDLE now, when the watcher names a mailbox for them and none of theirs is
+     * in IDLE (a user just given a held place); never logs in.
+     */
+    public void idleSoon(String user) {
+        UserPool pool = pools.get(user);
+        if (pool == null || idleUnsupported) {
+            return;
+        }
+        synchronized (pool) {
+            if (pool.idle.isEmpty() || pool.idle.stream().anyMatch(c -> c.idle != null)) {
+                return;
+            }
+        }
+        idleLater(pool);
+    }
+
+    /** The mailbox a connection of the user is in IDLE in now, if one is. */
+    public Optional<String> idlingIn(String user) {
+        UserPool pool = pools.get(user);
+        if (pool == null) {
+            return Optional.empty();
+        }
+        synchronized (pool) {
+            for (Connection connection : pool.idle) {
+                ImapIdle.Session session = connection.idle;
+                if (session != null && session.open()) {
+                    return Optional.of(session.mailbox);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Connections in IDLE now. */
+    public int idling() {
+        ImapIdle current = idler;
+        return current == null ? 0 : current.size();
+    }
+
+    /** IDLE commands started since the start (first ones and renewals after a change). */
+    public long idleStarts() {
+        return idleStarts.sum();
+    }
+
+    /**
      * Closes (LOGOUT) the user's connections not leased now, at once rather than after the idle time: the change
      * watcher's way of not holding a connection between two polls of a user. Returns how many were closed.
      */
@@ -111,7 +197,7 @@ public final class ImapConnections implements AutoCloseable {
             Connection connection;
             while ((connection = pool.idle.poll()) != null) {
                 pool.count--;
-                discardCounted(connection.store);
+                discardCounted(connection);
                 closed++;
             }
             pool.notifyAll(); // the empty pool itself goes with the next evictIdle
@@ -125,13 +211,13 @@ public final class ImapConnections implements AutoCloseable {
      * session's view (an IMAP server may fix a session's view of the shared namespaces when it first lists them).
      */
     public void renew(String user) {
-        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
+        UserPool pool = pools.computeIfAbsent(user, UserPool::new);
         synchronized (pool) {
             pool.generation++;
             Connection connection;
             while ((connection = pool.idle.poll()) != null) {
                 pool.count--;
-                discardCounted(connection.store);
+                discardCounted(connection);
             }
             pool.notifyAll();
         }
@@ -141,8 +227,12 @@ public final class ImapConnections implements AutoCloseable {
     public <T> T run(String user, Work<T> work) {
         ImapCredentials.Login login = credentials.login(user).orElseThrow(() -> new MailStoreException(
                 Kind.UNAVAILABLE, "no IMAP login known for user " + user + " (not logged in since the start)"));
-        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
-        return runOn(pool, lease(user, pool, login), work);
+        UserPool pool = pools.computeIfAbsent(user, UserPool::new);
+        Connection connection = lease(user, pool, login);
+        if (!settled(pool, connection)) {
+            connection = lease(user, pool, login); // its IDLE showed it lost: it is gone, log in anew
+        }
+        return runOn(pool, connection, work);
     }
 
     /**
@@ -164,7 +254,32 @@ public final class ImapConnections implements AutoCloseable {
             }
             pool.idle.poll();
         }
+        if (!settled(pool, connection)) {
+            return Optional.empty();
+        }
         return Optional.of(runOn(pool, connection, work));
+    }
+
+    /**
+     * Ends the IDLE of a connection just leased, if it was in one; false when that showed the connection lost (it
+     * is dropped: the caller leases again).
+     */
+    private boolean settled(UserPool pool, Connection connection) {
+        ImapIdle.Session session = connection.idle;
+        if (session == null) {
+            return true;
+        }
+        connection.idle = null;
+        if (idler.take(session)) {
+            return true;
+        }
+        idler.close(session);
+        synchronized (pool) {
+            pool.count--;
+            discardCounted(connection);
+            pool.notifyAll();
+        }
+        return false;
     }
 
     private <T> T runOn(UserPool pool, Connection connection, Work<T> work) {
@@ -212,7 +327,7 @@ public final class ImapConnections implements AutoCloseable {
             throw new MailStoreException(Kind.UNAVAILABLE, "IMAP server " + server + " unreachable: " + e, e);
         }
         open.incrementAndGet();
-        UserPool pool = pools.computeIfAbsent(user, u -> new UserPool());
+        UserPool pool = pools.computeIfAbsent(user, UserPool::new);
         synchronized (pool) {
             if (pool.count < perUser) {
                 pool.count++;
@@ -220,7 +335,7 @@ public final class ImapConnections implements AutoCloseable {
                 return true;
             }
         }
-        discardCounted(store);
+        discardCounted(new Connection(store, login, 0));
         return true;
     }
 
@@ -237,7 +352,7 @@ public final class ImapConnections implements AutoCloseable {
                         return connection;
                     }
                     pool.count--; // the password changed, or the connection was retired: log in anew
-                    discardCounted(connection.store);
+                    discardCounted(connection);
                     continue;
                 }
                 if (pool.count < perUser) {
@@ -311,15 +426,156 @@ public final class ImapConnections implements AutoCloseable {
     }
 
     private void giveBack(UserPool pool, Connection connection, boolean reusable) {
+        boolean back;
         synchronized (pool) {
-            if (reusable && !closed && connection.generation == pool.generation) {
+            back = reusable && !closed && connection.generation == pool.generation;
+            if (back) {
                 connection.lastUsed = System.nanoTime();
                 pool.idle.push(connection);
             } else {
                 pool.count--;
-                discardCounted(connection.store);
+                discardCounted(connection);
             }
             pool.notifyAll();
+        }
+        if (back) {
+            idleLater(pool);
+        }
+    }
+
+    /** When the watcher names a mailbox for the user, lets an idle connection of theirs IDLE in it (soon). */
+    private void idleLater(UserPool pool) {
+        Idling current = idling;
+        if (current == null || closed || idleUnsupported || current.mailbox(pool.user).isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> startIdle(pool));
+        } catch (RejectedExecutionException e) {
+            // shutting down: the connection waits as it is
+        }
+    }
+
+    /**
+     * On the executor: takes an idle connection of the user (unless one of theirs is in IDLE already), EXAMINEs
+     * the watcher's mailbox and starts IDLE there; a server without IDLE (or a connection without a socket channel)
+     * leaves the connection as it was.
+     */
+    private void startIdle(UserPool pool) {
+        Idling current = idling;
+        Optional<String> wanted = current == null ? Optional.empty() : current.mailbox(pool.user);
+        Optional<ImapCredentials.Login> login = credentials.login(pool.user);
+        if (wanted.isEmpty() || login.isEmpty()) {
+            return;
+        }
+        String mailbox = wanted.get();
+        Connection connection;
+        synchronized (pool) {
+            connection = pool.idle.peek();
+            if (closed || connection == null || connection.idle != null || !connection.login.equals(login.get())
+                    || connection.generation != pool.generation
+                    || pool.idle.stream().anyMatch(c -> c.idle != null)) {
+                return;
+            }
+            pool.idle.poll();
+        }
+        MailboxInfo[] examined = new MailboxInfo[1];
+        ImapIdle.Session session = null;
+        boolean healthy = false;
+        try {
+            IMAPFolder root = (IMAPFolder) connection.store.getDefaultFolder();
+            session = (ImapIdle.Session) root.doCommand(p -> {
+                if (!p.hasCapability("IDLE")) {
+                    idleUnsupported = true; // RFC 2177 is an extension: the STATUS polls go on
+                    return null;
+                }
+                if (p.getChannel() == null) {
+                    return null;
+                }
+                // HIGHESTMODSEQ in the EXAMINE answer (RFC 7162 3.1.2.1), as the changes' own looks enable it
+                if (p.hasCapability("QRESYNC") && !p.isEnabled("QRESYNC")) {
+                    p.enable("QRESYNC");
+                } else if (!p.hasCapability("QRESYNC") && p.hasCapability("CONDSTORE")
+                        && !p.isEnabled("CONDSTORE")) {
+                    p.enable("CONDSTORE");
+                }
+                examined[0] = p.examine(mailbox);
+                p.idleStart();
+                idleStarts.increment();
+                return new ImapIdle.Session(p, p.getChannel(), mailbox, new Owner(pool, connection));
+            });
+            healthy = true;
+        } catch (MessagingException e) {
+            healthy = !(e.getCause() instanceof ConnectionException);
+            LOG.debug("no IDLE for a connection: {}", e.toString());
+        } catch (RuntimeException e) {
+            LOG.debug("no IDLE for a connection: {}", e.toString());
+        }
+        boolean back;
+        synchronized (pool) {
+            back = healthy && !closed && connection.generation == pool.generation;
+            if (back) {
+                connection.idle = session;
+                connection.lastUsed = System.nanoTime();
+                pool.idle.push(connection);
+            } else {
+                pool.count--;
+                if (session != null) {
+                    idler.close(session);
+                }
+                discardCounted(connection);
+            }
+            pool.notifyAll();
+        }
+        if (back && session != null) {
+            idler.watch(session);
+        }
+        // after the connection is back: the event it may publish brings a Sync, which should find it
+        if (back && examined[0] != null && current != null) {
+            current.examined(pool.user, mailbox, examined[0]);
+        }
+    }
+
+    /** What a connection's IDLE reports to: its pool. */
+    private final class Owner implements ImapIdle.Owner {
+        private final UserPool pool;
+        private final Connection connection;
+
+        Owner(UserPool pool, Connection connection) {
+            this.pool = pool;
+            this.connection = connection;
+        }
+
+        @Override
+        public void changed(ImapIdle.Session session) {
+            boolean mine;
+            synchronized (pool) {
+                mine = connection.idle == session && pool.idle.remove(connection);
+            }
+            if (!mine) {
+                idler.release(session); // leased meanwhile: the lease ends the IDLE, its give back IDLEs again
+                return;
+            }
+            connection.idle = null;
+            // the IDLE reported a change (or is due): end it; the give back EXAMINEs, reports and IDLEs again
+            giveBack(pool, connection, idler.endOwned(session));
+        }
+
+        @Override
+        public void dead(ImapIdle.Session session) {
+            boolean mine;
+            synchronized (pool) {
+                mine = connection.idle == session && pool.idle.remove(connection);
+            }
+            idler.close(session);
+            if (mine) {
+                connection.idle = null;
+                synchronized (pool) {
+                    pool.count--;
+                    discardCounted(connection);
+                    pool.notifyAll();
+                }
+            }
         }
     }
 
@@ -350,6 +606,9 @@ public final class ImapConnections implements AutoCloseable {
         props.setProperty(p + "connectionpoolsize", "1");
         props.setProperty(p + "connectionpooltimeout", Long.toString(Math.max(1000, idle.toMillis())));
         props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
+        if (idler != null) {
+            props.setProperty(p + "usesocketchannels", "true"); // for the IDLE selector
+        }
         Session session = Session.getInstance(props);
         IMAPStore store = (IMAPStore) session.getStore(server.mailProtocol());
         store.connect(server.host(), server.port(), login.name(), login.password());
@@ -365,10 +624,13 @@ public final class ImapConnections implements AutoCloseable {
             synchronized (pool) {
                 for (Iterator<Connection> c = pool.idle.iterator(); c.hasNext(); ) {
                     Connection connection = c.next();
+                    if (connection.idle != null && idlingWanted(pool.user)) {
+                        continue; // the watcher's IDLE: used by the server's notices, not by commands
+                    }
                     if (now - connection.lastUsed > idle.toNanos()) {
                         c.remove();
                         pool.count--;
-                        discardCounted(connection.store);
+                        discardCounted(connection);
                     }
                 }
                 if (pool.count == 0) {
@@ -415,14 +677,24 @@ public final class ImapConnections implements AutoCloseable {
             synchronized (oldestPool) {
                 if (oldestPool.idle.remove(oldest)) {
                     oldestPool.count--;
-                    discardCounted(oldest.store);
+                    discardCounted(oldest);
                 }
             }
         }
     }
 
-    private void discardCounted(IMAPStore store) {
-        discard(store);
+    private boolean idlingWanted(String user) {
+        Idling current = idling;
+        return current != null && current.mailbox(user).isPresent();
+    }
+
+    private void discardCounted(Connection connection) {
+        ImapIdle.Session session = connection.idle;
+        if (session != null) {
+            connection.idle = null;
+            this.idler.close(session); // no LOGOUT in the middle of an IDLE: the socket is dropped
+        }
+        discard(connection.store);
         open.decrementAndGet();
         nodeSlots.release();
     }
@@ -443,18 +715,27 @@ public final class ImapConnections implements AutoCloseable {
                 Connection connection;
                 while ((connection = pool.idle.poll()) != null) {
                     pool.count--;
-                    discardCounted(connection.store);
+                    discardCounted(connection);
                 }
                 pool.notifyAll();
             }
         }
+        ImapIdle current = idler;
+        if (current != null) {
+            current.close();
+        }
     }
 
     private static final class UserPool {
+        final String user;
         final ArrayDeque<Connection> idle = new ArrayDeque<>();
         int count;
         /** Raised by {@link #renew}: connections of an earlier generation are not reused. */
         long generation;
+
+        UserPool(String user) {
+            this.user = user;
+        }
     }
 
     private static final class Connection {
@@ -462,6 +743,8 @@ public final class ImapConnections implements AutoCloseable {
         final ImapCredentials.Login login;
         final long generation;
         long lastUsed = System.nanoTime();
+        /** Its IDLE while it waits in the pool, or null. */
+        volatile ImapIdle.Session idle;
 
         Connection(IMAPStore store, ImapCredentials.Login login, long generation) {
             this.store = store;

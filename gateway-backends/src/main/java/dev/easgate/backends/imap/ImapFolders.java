@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,6 +160,11 @@ final class ImapFolders {
     FolderList anyAge(String user) {
         FolderList cached = cache.get(user);
         return cached != null ? cached : list(user, false);
+    }
+
+    /** The cached list of any age, if there is one (never a LIST). */
+    Optional<FolderList> cached(String user) {
+        return Optional.ofNullable(cache.get(user));
     }
 
     /** Drops the user's cached list (a folder was renamed or deleted meanwhile): the next look lists anew. */

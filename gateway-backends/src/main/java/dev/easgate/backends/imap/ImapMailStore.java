@@ -9,6 +9,7 @@ import dev.easgate.backends.mail.ItemContent;
 import dev.easgate.backends.mail.ItemVersion;
 import dev.easgate.backends.mail.MailSearch;
 import dev.easgate.backends.mail.MailStore;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -124,22 +125,23 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Item> add(String user, String folderId, ItemContent content) {
-        return written(user, () -> items.add(user, folderId, content));
+        return written(user, () -> own(user, items.add(user, folderId, content)));
     }
 
     @Override
     public Mono<Item> addOnce(String user, String folderId, String writeId, ItemContent content) {
-        return written(user, () -> items.addOnce(user, folderId, writeId, content));
+        return written(user, () -> own(user, items.addOnce(user, folderId, writeId, content)));
     }
 
     @Override
     public Mono<Item> change(String user, String folderId, String itemId, ItemContent content) {
-        return written(user, () -> items.change(user, folderId, itemId, content));
+        return written(user, () -> own(user, items.change(user, folderId, itemId, content)));
     }
 
     @Override
     public Mono<Void> delete(String user, String folderId, String itemId) {
         return written(user, () -> {
+            changes.recordOwn(user, folderId, itemId, -1);
             items.delete(user, folderId, itemId);
             return Boolean.TRUE;
         }).then();
@@ -147,7 +149,18 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
 
     @Override
     public Mono<Item> move(String user, String fromFolderId, String itemId, String toFolderId) {
-        return written(user, () -> items.move(user, fromFolderId, itemId, toFolderId));
+        return written(user, () -> {
+            changes.recordOwn(user, fromFolderId, itemId, -1);
+            return own(user, items.move(user, fromFolderId, itemId, toFolderId));
+        });
+    }
+
+    /** Records the written message's new version, so the watcher can tell the user's own writes from others'. */
+    private Item own(String user, Item item) {
+        if (item != null) {
+            changes.recordOwn(user, item.folderId(), item.id(), item.modSeq());
+        }
+        return item;
     }
 
     // ---- attachments and search -----------------------------------------------------------------------------------
@@ -172,6 +185,41 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     public Mono<Polled> pollModSeqs(String user, Collection<String> folderIds, int maxFolders) {
         changes.keepWatermarks();
         return call(() -> changes.poll(user, folderIds, maxFolders));
+    }
+
+    /**
+     * Lets the connections waiting in the pool IDLE ({@link ImapConnections#idleWith}), read and ended on this
+     * store's blocking scheduler.
+     */
+    public void idleWith(ImapConnections.Idling idling) {
+        connections.idleWith(idling, task -> scheduler.schedule(task));
+    }
+
+    /** See {@link ImapChanges#idleMailbox}. */
+    public Optional<String> idleMailbox(String user, Collection<String> folderIds) {
+        return changes.idleMailbox(user, folderIds);
+    }
+
+    /**
+     * What EXAMINE saw of a mailbox before an IDLE (re)started in it ({@link ImapChanges#examined}): the folder's id
+     * when it changed by anything but this node's own writes of the user since it was last seen
+     * ({@link ImapChanges#foreign}, asked once the writes in progress settled), else nothing.
+     */
+    public Mono<String> examined(String user, String mailbox, long uidValidity, long highestModSeq) {
+        return Mono.justOrEmpty(changes.examined(user, mailbox, uidValidity, highestModSeq))
+                .flatMap(moved -> call(() -> changes.foreign(user, moved))
+                        .onErrorReturn(true) // cannot tell: wake rather than miss
+                        .filter(Boolean::booleanValue).map(yes -> moved.folderId()));
+    }
+
+    /** See {@link ImapChanges#untilWritesSettle}. */
+    public Duration untilWritesSettle(String user, Duration settle) {
+        return changes.untilWritesSettle(user, settle);
+    }
+
+    /** See {@link ImapChanges#notIdled}. */
+    public Collection<String> notIdled(String user, Collection<String> folderIds) {
+        return changes.notIdled(user, folderIds);
     }
 
     /** From now on the first look at a folder after a user parks records its watermark (the watcher calls it). */
@@ -228,6 +276,7 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
     /** A write of the user's items: the answers kept for parked checks are not reused after it, even a failed one. */
     private <T> Mono<T> written(String user, Callable<T> work) {
         return call(() -> {
+            changes.writing(user);
             try {
                 return work.call();
             } finally {

@@ -58,33 +58,50 @@ public final class DovecotProcess implements AutoCloseable {
      * @param acl       the acl and imap_acl plugins (RFC 4314) with the other users' namespace {@code shared/<owner>/}
      *                  (its sharing list in {@code acl_shared_dict}) and a public namespace {@code Public/} (see
      *                  {@link #share} and {@link #createPublic})
+     * @param settings  lines (or blocks) added at the end of the configuration as they are
      */
-    public record Options(String pushUrl, String pushToken, Sieve sieve, boolean acl) {
+    public record Options(String pushUrl, String pushToken, Sieve sieve, boolean acl, List<String> settings) {
         public static final Options DEFAULT = new Options(null, null);
         /** Shared and public folders with ACLs, no push. */
         public static final Options ACL = DEFAULT.withAcl();
 
+        public Options {
+            settings = List.copyOf(settings);
+        }
+
         public Options(String pushUrl, String pushToken) {
-            this(pushUrl, pushToken, Sieve.OFF, false);
+            this(pushUrl, pushToken, Sieve.OFF, false, List.of());
         }
 
         public Options(String pushUrl, String pushToken, Sieve sieve) {
-            this(pushUrl, pushToken, sieve, false);
+            this(pushUrl, pushToken, sieve, false, List.of());
+        }
+
+        /**
+         * These options with IMAP hibernation (Dovecot's {@code imap_hibernate_timeout}): a connection in IDLE for
+         * that long moves to the {@code imap-hibernate} process; the {@code imap-master} socket is opened to it so
+         * that it can hand the connection back, as Dovecot's documentation asks.
+         */
+        public Options withHibernation(String timeout) {
+            List<String> more = new ArrayList<>(settings);
+            more.add("imap_hibernate_timeout = " + timeout);
+            more.add("service imap {\n  unix_listener imap-master {\n    user = $default_internal_user\n  }\n}");
+            return new Options(pushUrl, pushToken, sieve, acl, more);
         }
 
         /** These options with Sieve and ManageSieve on. */
         public Options withSieve() {
-            return new Options(pushUrl, pushToken, Sieve.ON, acl);
+            return new Options(pushUrl, pushToken, Sieve.ON, acl, settings);
         }
 
         /** The same with TLS on (a self-signed {@link #tlsCertificate()} for 127.0.0.1): ManageSieve offers STARTTLS. */
         public Options withSieveStartTls() {
-            return new Options(pushUrl, pushToken, Sieve.STARTTLS, acl);
+            return new Options(pushUrl, pushToken, Sieve.STARTTLS, acl, settings);
         }
 
         /** These options with shared and public folders (the acl plugins). */
         public Options withAcl() {
-            return new Options(pushUrl, pushToken, sieve, true);
+            return new Options(pushUrl, pushToken, sieve, true, settings);
         }
     }
 
@@ -246,6 +263,38 @@ public final class DovecotProcess implements AutoCloseable {
         return messages;
     }
 
+    /**
+     * The titles of the Dovecot processes serving {@code user}'s IMAP connections now ({@code doveadm who}), e.g.
+     * {@code dovecot/imap} or {@code dovecot/imap-hibernate}.
+     */
+    public List<String> imapProcessesOf(String user) {
+        List<String> titles = new ArrayList<>();
+        try {
+            Process who = new ProcessBuilder("/usr/bin/doveadm", "-c", dir.resolve("dovecot.conf").toString(), "who",
+                    user).redirectErrorStream(true).start();
+            String out = new String(who.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            who.waitFor(10, TimeUnit.SECONDS);
+            for (String line : out.split("\n")) {
+                int open = line.indexOf('(');
+                int close = line.indexOf(')', open + 1);
+                if (!line.startsWith(user + " ") || open < 0 || close < 0) {
+                    continue;
+                }
+                for (String pid : line.substring(open + 1, close).trim().split("\\s+")) {
+                    Path cmdline = Path.of("/proc", pid, "cmdline");
+                    if (Files.exists(cmdline)) {
+                        titles.add(Files.readString(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').strip());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("doveadm who: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return titles;
+    }
+
     /** Dovecot's log so far (for failure messages). */
     public String log() {
         try {
@@ -369,6 +418,9 @@ public final class DovecotProcess implements AutoCloseable {
         }
         if (options.acl()) {
             appendAcl(conf, mail, options.pushUrl() == null);
+        }
+        for (String setting : options.settings()) {
+            conf.append(setting).append('\n');
         }
         Files.writeString(dir.resolve("dovecot.conf"), conf.toString());
     }
