@@ -75,6 +75,18 @@ final class DovecotServer {
     }
 
     /**
+     * README's settings for IMAP hibernation: a connection in IDLE for {@code timeout} moves from its {@code imap}
+     * process to {@code imap-hibernate}, which hands it back through the {@code imap-master} socket (opened to it).
+     */
+    static List<String> hibernation(String timeout) {
+        if (!timeout.matches("[0-9]+ ?[a-z]*")) {
+            throw new IllegalArgumentException("--dovecot-hibernate: a Dovecot time such as 30s, got " + timeout);
+        }
+        return List.of("imap_hibernate_timeout = " + timeout,
+                "service imap {\n  unix_listener imap-master {\n    user = $default_internal_user\n  }\n}");
+    }
+
+    /**
      * Writes the configuration and users and starts Dovecot; {@code pushScript} and {@code pushUrl} may be null (no
      * push plugin: a stock server); {@code settings} are added at the end of the configuration as they are.
      */

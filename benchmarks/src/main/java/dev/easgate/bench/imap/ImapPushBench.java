@@ -92,6 +92,11 @@ public final class ImapPushBench implements Callable<Integer> {
             + "configuration as it is, e.g. 'service imap { process_limit = 12000 }'")
     List<String> dovecotSettings = new ArrayList<>();
 
+    @Option(names = "--dovecot-hibernate", paramLabel = "TIME", description = "Dovecot's imap_hibernate_timeout "
+            + "(e.g. 30s) with the imap-master socket opened to imap-hibernate, as README's Dovecot guide gives: a held "
+            + "connection idle in IDLE that long moves to the imap-hibernate process")
+    String dovecotHibernate;
+
     @Option(names = "--push", description = "install the shipped Dovecot Lua push script (webhook to the node)")
     boolean push;
 
@@ -171,6 +176,9 @@ public final class ImapPushBench implements Callable<Integer> {
             List<String> settings = new ArrayList<>();
             if (dovecotLarge) {
                 settings.addAll(DovecotServer.large(devices));
+            }
+            if (dovecotHibernate != null) {
+                settings.addAll(DovecotServer.hibernation(dovecotHibernate));
             }
             settings.addAll(dovecotSettings);
             report.put("dovecot_settings", settings);
