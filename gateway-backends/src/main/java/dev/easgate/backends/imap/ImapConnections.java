@@ -148,7 +148,7 @@ public final class ImapConnections implements AutoCloseable {
             return;
         }
         synchronized (pool) {
-            if (pool.idle.isEmpty() || pool.idle.stream().anyMatch(c -> c.idle != null)) {
+            if (pool.idle.isEmpty() || pool.idle.stream().anyMatch(c -> c.idle != null || c.noIdle)) {
                 return;
             }
         }
@@ -472,7 +472,8 @@ public final class ImapConnections implements AutoCloseable {
         Connection connection;
         synchronized (pool) {
             connection = pool.idle.peek();
-            if (closed || connection == null || connection.idle != null || !connection.login.equals(login.get())
+            if (closed || connection == null || connection.idle != null || connection.noIdle
+                    || !connection.login.equals(login.get())
                     || connection.generation != pool.generation
                     || pool.idle.stream().anyMatch(c -> c.idle != null)) {
                 return;
@@ -499,8 +500,13 @@ public final class ImapConnections implements AutoCloseable {
                         && !p.isEnabled("CONDSTORE")) {
                     p.enable("CONDSTORE");
                 }
-                examined[0] = p.examine(mailbox);
-                p.idleStart();
+                try {
+                    examined[0] = p.examine(mailbox);
+                    p.idleStart();
+                } catch (ProtocolException e) {
+                    ImapCommands.unselect(p); // back to no mailbox selected, as every lease expects
+                    throw e;
+                }
                 idleStarts.increment();
                 return new ImapIdle.Session(p, p.getChannel(), mailbox, new Owner(pool, connection));
             });
@@ -510,6 +516,9 @@ public final class ImapConnections implements AutoCloseable {
             LOG.debug("no IDLE for a connection: {}", e.toString());
         } catch (RuntimeException e) {
             LOG.debug("no IDLE for a connection: {}", e.toString());
+        }
+        if (session == null) {
+            connection.noIdle = true; // refused, or no socket channel: not asked again on this connection
         }
         boolean back;
         synchronized (pool) {
@@ -745,6 +754,8 @@ public final class ImapConnections implements AutoCloseable {
         long lastUsed = System.nanoTime();
         /** Its IDLE while it waits in the pool, or null. */
         volatile ImapIdle.Session idle;
+        /** IDLE failed or cannot run on it (no socket channel): the next connection of the user may. */
+        volatile boolean noIdle;
 
         Connection(IMAPStore store, ImapCredentials.Login login, long generation) {
             this.store = store;

@@ -77,6 +77,25 @@ public final class DovecotProcess implements AutoCloseable {
             this(pushUrl, pushToken, sieve, false, List.of());
         }
 
+        /** These options with a line (or block) added at the end of the configuration. */
+        public Options withSetting(String setting) {
+            List<String> more = new ArrayList<>(settings);
+            more.add(setting);
+            return new Options(pushUrl, pushToken, sieve, acl, more);
+        }
+
+        /**
+         * These options with Dovecot 2.3's capabilities after login but IDLE (RFC 2177), as a server without it
+         * announces them ({@code imap_capability}; Dovecot would still take the command).
+         */
+        public Options withoutIdle() {
+            return withSetting("imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY"
+                    + " THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT"
+                    + " CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT"
+                    + " SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SPECIAL-USE STATUS=SIZE SAVEDATE"
+                    + " LITERAL+ NOTIFY");
+        }
+
         /**
          * These options with IMAP hibernation (Dovecot's {@code imap_hibernate_timeout}): a connection in IDLE for
          * that long moves to the {@code imap-hibernate} process; the {@code imap-master} socket is opened to it so

@@ -1,6 +1,7 @@
 package dev.easgate.core.server;
 
 import static dev.easgate.wbxml.WbxmlElement.el;
+import static dev.easgate.core.server.ImapWatcherGatewayTest.syncedInbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easgate.backends.imap.DovecotProcess;
@@ -9,7 +10,6 @@ import dev.easgate.core.testing.Closing;
 import dev.easgate.core.testing.EasTestClient;
 import dev.easgate.core.testing.EasTestClient.Response;
 import dev.easgate.core.testing.GatewayTestServer;
-import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,7 +56,7 @@ class ImapIdleHibernationGatewayTest {
                 el(CodePage.PING, "Ping").child("HeartbeatInterval", 120)
                         .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
                         .build()));
-        ImapWatcherGatewayTest.awaitIdling(watcher, 1);
+        ImapIdleGatewayTest.awaitIdling(watcher, 1);
         // Dovecot hibernates the connection one second into its IDLE: the user's only IMAP connection is then
         // served by the imap-hibernate process, no imap process is left for it
         List<String> processes = List.of();
@@ -84,34 +84,7 @@ class ImapIdleHibernationGatewayTest {
         assertThat(wakeMillis).isLessThan(3000);
         assertThat(watcher.statusCommands()).as("no poll: only the IDLE explains the wake").isZero();
         // the connection survived its hibernation: IDLE again on it, no new login for the wake
-        ImapWatcherGatewayTest.awaitIdling(watcher, 1);
+        ImapIdleGatewayTest.awaitIdling(watcher, 1);
         assertThat(watcher.openConnections()).isEqualTo(1);
-    }
-
-    /** Provisions, lists folders and syncs the Inbox once; returns the Inbox id. */
-    private static String syncedInbox(EasTestClient phone) {
-        assertThat(phone.provision().status()).isEqualTo(200);
-        WbxmlElement folders = phone.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
-                .child("SyncKey", "0").build()).body();
-        String inbox = null;
-        for (WbxmlElement add : folders.child("Changes").children("Add")) {
-            if (add.childText("Type").equals("2")) {
-                inbox = add.childText("ServerId");
-            }
-        }
-        assertThat(inbox).isNotNull();
-        String key = phone.post("Sync", sync(inbox, "0")).body().child("Collections").child("Collection")
-                .childText("SyncKey");
-        phone.post("Sync", sync(inbox, key));
-        return inbox;
-    }
-
-    private static WbxmlElement sync(String collectionId, String key) {
-        return el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs.child("Collection", c -> {
-            c.child("SyncKey", key).child("CollectionId", collectionId);
-            if (!key.equals("0")) {
-                c.child("GetChanges", "1").child("WindowSize", 50);
-            }
-        })).build();
     }
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Push from a real Dovecot without any push plugin (no push-notification plugin, no push.token): the change watcher,
- * on by default, wakes a parked Ping through {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} polls; users without a parked device are
+ * Push from a real Dovecot without any push plugin (no push-notification plugin, no push.token) nor IDLE: the change
+ * watcher, on by default, wakes a parked Ping through {@code STATUS (UIDVALIDITY HIGHESTMODSEQ)} polls; users without a parked device are
  * never polled; the watcher keeps at most {@code watcher.connections} connections between polls and paces the logins
  * of the rest.
  */
@@ -36,7 +36,8 @@ class ImapWatcherGatewayTest {
 
     @BeforeAll
     static void start() {
-        dovecot = DovecotProcess.start(); // no push-notification plugin
+        // no push-notification plugin, and no IDLE announced: the STATUS polls (ImapIdleGatewayTest: with IDLE)
+        dovecot = DovecotProcess.start(DovecotProcess.Options.DEFAULT.withoutIdle());
         server = gateway(Map.of("watcher.interval", "1"));
     }
 
@@ -57,7 +58,7 @@ class ImapWatcherGatewayTest {
         return watcher(server);
     }
 
-    private static ImapChangeWatcher watcher(GatewayTestServer gateway) {
+    static ImapChangeWatcher watcher(GatewayTestServer gateway) {
         return gateway.gateway().services().resources().stream().filter(ImapChangeWatcher.class::isInstance)
                 .map(ImapChangeWatcher.class::cast).findFirst().orElseThrow();
     }
@@ -66,14 +67,14 @@ class ImapWatcherGatewayTest {
         return ping(phone, inbox, 300);
     }
 
-    private static CompletableFuture<Response> ping(EasTestClient phone, String inbox, int heartbeatSeconds) {
+    static CompletableFuture<Response> ping(EasTestClient phone, String inbox, int heartbeatSeconds) {
         return CompletableFuture.supplyAsync(() -> phone.post("Ping",
                 el(CodePage.PING, "Ping").child("HeartbeatInterval", heartbeatSeconds)
                         .child("Folders", f -> f.child("Folder", x -> x.child("Id", inbox).child("Class", "Email")))
                         .build()));
     }
 
-    private static void awaitParked(GatewayTestServer gateway, int count) throws InterruptedException {
+    static void awaitParked(GatewayTestServer gateway, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (gateway.gateway().services().heartbeat().parked() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -205,96 +206,8 @@ class ImapWatcherGatewayTest {
         assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
     }
 
-    /**
-     * With IDLE (Dovecot announces it): the held connection waits in IDLE in the Inbox, so a delivery wakes the
-     * parked Ping within a second although the rounds are 10 minutes apart (no STATUS at all); the device's own
-     * write, seen by the same IDLE, does not wake its Ping; another device's write does.
-     */
-    @Test
-    void withIdleADeliveryWakesAParkedPingAtOnceAndOnlyAnotherDevicesWriteDoes() throws Exception {
-        try (GatewayTestServer idle = gateway(Map.of("watcher.interval", "600"))) {
-            String user = dovecot.nextUser();
-            dovecot.deliver(user, mail("already there"));
-            EasTestClient phone = idle.client(user, DovecotProcess.PASSWORD, "IDLEPHONE1").protocolVersion("14.1");
-            EasTestClient tablet = idle.client(user, DovecotProcess.PASSWORD, "IDLETABLET1")
-                    .protocolVersion("14.1");
-            String inbox = syncedInbox(phone);
-            syncedInbox(tablet);
-            ImapChangeWatcher watcher = watcher(idle);
-
-            CompletableFuture<Response> ping = ping(phone, inbox, 60);
-            awaitParked(idle, 1);
-            awaitIdling(watcher, 1);
-            Thread.sleep(200);
-            assertThat(ping).isNotDone();
-            long delivered = System.nanoTime();
-            dovecot.deliver(user, mail("seen by IDLE"));
-            Response woken = ping.get(10, TimeUnit.SECONDS);
-            long wakeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - delivered);
-            assertThat(woken.text("Status")).isEqualTo("2");
-            assertThat(woken.body().child("Folders").childText("Folder")).isEqualTo(inbox);
-            assertThat(wakeMillis).isLessThan(3000);
-            assertThat(watcher.statusCommands()).as("no poll: the first round's check is 5 minutes away").isZero();
-
-            // the phone catches up, parks again and marks a message read itself: its Ping runs to the end
-            String[] phoneView = syncedTo(phone, inbox);
-            long started = System.nanoTime();
-            CompletableFuture<Response> own = ping(phone, inbox, 3);
-            awaitParked(idle, 1);
-            awaitIdling(watcher, 1);
-            WbxmlElement written = phone.syncCollection(phoneView[0], inbox, c -> c.child("Change", ch -> ch
-                    .child("ServerId", phoneView[1]).child("ApplicationData", d -> d.child("Email:Read", "1"))));
-            assertThat(written.childText("Status")).isEqualTo("1");
-            assertThat(own.get(10, TimeUnit.SECONDS).text("Status")).as("the device's own write").isEqualTo("1");
-            assertThat(System.nanoTime() - started).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(2500));
-
-            // another device's write wakes it
-            String[] tabletView = syncedTo(tablet, inbox);
-            CompletableFuture<Response> other = ping(phone, inbox, 60);
-            awaitParked(idle, 1);
-            awaitIdling(watcher, 1);
-            tablet.syncCollection(tabletView[0], inbox, c -> c.child("Change", ch -> ch
-                    .child("ServerId", tabletView[1]).child("ApplicationData", d -> d.child("Email:Read", "0"))));
-            Response byTablet = other.get(5, TimeUnit.SECONDS);
-            assertThat(byTablet.text("Status")).isEqualTo("2");
-            assertThat(watcher.idleStarts()).isGreaterThanOrEqualTo(3);
-        }
-    }
-
-    static void awaitIdling(ImapChangeWatcher watcher, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (watcher.idling() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(watcher.idling()).as("connections in IDLE").isEqualTo(count);
-    }
-
-    /** Syncs the folder to its end; returns the key and the first message's id. */
-    private static String[] syncedTo(EasTestClient phone, String folderId) {
-        WbxmlElement first = collection(phone.post("Sync", sync(folderId, "0")));
-        String key = first.childText("SyncKey");
-        String id = null;
-        for (int round = 0; round < 10; round++) {
-            Response answer = phone.post("Sync", sync(folderId, key));
-            if (answer.body() == null) {
-                break;
-            }
-            WbxmlElement collection = collection(answer);
-            key = collection.childText("SyncKey");
-            WbxmlElement commands = collection.child("Commands");
-            if (id == null && commands != null && commands.child("Add") != null) {
-                id = commands.child("Add").childText("ServerId");
-            }
-            if (collection.child("MoreAvailable") == null) {
-                break;
-            }
-        }
-        assertThat(id).isNotNull();
-        return new String[] {key, id};
-    }
-
     /** Provisions, lists folders and syncs the Inbox once; returns the Inbox id. */
-    private static String syncedInbox(EasTestClient phone) {
+    static String syncedInbox(EasTestClient phone) {
         assertThat(phone.provision().status()).isEqualTo(200);
         WbxmlElement folders = phone.post("FolderSync", el(CodePage.FOLDER_HIERARCHY, "FolderSync")
                 .child("SyncKey", "0").build()).body();
@@ -310,7 +223,7 @@ class ImapWatcherGatewayTest {
         return inbox;
     }
 
-    private static WbxmlElement sync(String collectionId, String key) {
+    static WbxmlElement sync(String collectionId, String key) {
         return el(CodePage.AIR_SYNC, "Sync").child("Collections", cs -> cs.child("Collection", c -> {
             c.child("SyncKey", key).child("CollectionId", collectionId);
             if (!key.equals("0")) {
@@ -319,11 +232,11 @@ class ImapWatcherGatewayTest {
         })).build();
     }
 
-    private static WbxmlElement collection(Response sync) {
+    static WbxmlElement collection(Response sync) {
         return sync.body().child("Collections").child("Collection");
     }
 
-    private static byte[] mail(String subject) {
+    static byte[] mail(String subject) {
         return ("From: Carol <carol@example.org>\r\nTo: someone@example.test\r\nSubject: " + subject
                 + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.org>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n\r\nPolled, not pushed.\r\n")
@@ -355,6 +268,7 @@ class ImapWatcherGatewayTest {
         }
         assertThat(watcher.statusCommands()).isPositive(); // polled, with nothing new: no wake
         assertThat(ping).isNotDone();
+        assertThat(watcher.idleStarts()).as("a server without IDLE: STATUS polls only").isZero();
 
         long delivered = System.nanoTime();
         dovecot.deliver(parkedUser, mail("polled"));
