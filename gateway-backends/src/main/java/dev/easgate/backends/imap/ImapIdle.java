@@ -203,7 +203,8 @@ final class ImapIdle implements AutoCloseable {
         long nextScan = System.currentTimeMillis() + SCAN_MILLIS;
         while (!closed) {
             try {
-                selector.select(SCAN_MILLIS);
+                // a session put back for a key not yet flushed is registered at the next turn, soon, not in 30 s
+                selector.select(toRegister.isEmpty() ? SCAN_MILLIS : 20);
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
                     it.remove();
