@@ -8,11 +8,9 @@ import dev.easgate.core.testing.HeapHistogram;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
 import dev.easgate.wbxml.codepage.CodePage;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -145,23 +143,7 @@ class ParkedPingFootprintTest {
     /** The phones' process; closing it closes their connections and waits until the node has let them go. */
     private record Phones(GatewayTestServer server, Process process) implements AutoCloseable {
         static Phones start(GatewayTestServer server, Path requests) throws IOException, URISyntaxException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classes = Path.of(ParkingPhones.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-            Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", classes, ParkingPhones.class.getName(), "127.0.0.1",
-                    Integer.toString(server.gateway().port()), requests.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            Phones phones = new Phones(server, process);
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.equals("sent " + PHONES)) {
-                phones.close();
-                throw new AssertionError("the phones did not send their Pings: " + line);
-            }
-            return phones;
+            return new Phones(server, ParkingPhones.start(server.gateway().port(), requests, PHONES));
         }
 
         @Override

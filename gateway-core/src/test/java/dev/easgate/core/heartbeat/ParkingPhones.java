@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,28 @@ import java.util.List;
  */
 public final class ParkingPhones {
     private ParkingPhones() {
+    }
+
+    /**
+     * Starts the phones' process against the node's loopback port with the requests of the file, and returns it once
+     * it has written all {@code count} of them (destroyed, with an error, when it does not).
+     */
+    public static Process start(int port, Path requests, int count) throws IOException, URISyntaxException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classes = Path.of(ParkingPhones.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classes, ParkingPhones.class.getName(), "127.0.0.1", Integer.toString(port),
+                requests.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        if (line == null || !line.equals("sent " + count)) {
+            process.destroyForcibly();
+            throw new AssertionError("the phones did not send their Pings: " + line);
+        }
+        return process;
     }
 
     public static void main(String[] args) throws IOException {

@@ -133,21 +133,8 @@ class DeviceStateFootprintTest {
     /** Parks every Ping of the file, then closes their connections: each Ping ends, its device stays set up. */
     private static void pingRound(GatewayTestServer server, Path pings, int count) throws Exception {
         HeartbeatHub hub = server.gateway().services().heartbeat();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classes = Path.of(ParkingPhones.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classes, ParkingPhones.class.getName(), "127.0.0.1",
-                Integer.toString(server.gateway().port()), pings.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process process = ParkingPhones.start(server.gateway().port(), pings, count);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.equals("sent " + count)) {
-                throw new AssertionError("the phones did not send their Pings: " + line);
-            }
             await(() -> hub.parked() == count, () -> hub.parked() + " of " + count + " parked");
             OutputStream in = process.getOutputStream();
             in.write("close\n".getBytes(StandardCharsets.US_ASCII));
