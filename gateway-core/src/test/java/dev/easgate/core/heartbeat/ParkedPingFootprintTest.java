@@ -58,14 +58,14 @@ class ParkedPingFootprintTest {
             writePings(server, requests);
             // a first round sets up what stays after the Pings end: device records, last Pings, pools and caches
             round(server, requests).close();
-            HeapHistogram before = HeapHistogram.live();
+            HeapHistogram before = HeapHistogram.liveWithoutClosedConnections(PHONES / 100, Duration.ofSeconds(30));
             HeapHistogram parked;
             try (Phones phones = round(server, requests)) {
                 parked = HeapHistogram.live();
             }
             // the same node once the Pings have ended, again: what the JVM grew or let go meanwhile (other tests'
             // leftovers, caches, compiled code) cancels out against the mean of the two
-            HeapHistogram after = HeapHistogram.live();
+            HeapHistogram after = HeapHistogram.liveWithoutClosedConnections(PHONES / 100, Duration.ofSeconds(30));
             long perPing = (parked.totalBytes() - (before.totalBytes() + after.totalBytes()) / 2) / PHONES;
             long drift = (after.totalBytes() - before.totalBytes()) / PHONES;
             String growth = parked.growthPerInstance(before, PHONES, 40);

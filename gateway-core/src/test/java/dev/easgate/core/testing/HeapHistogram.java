@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,6 +28,10 @@ import javax.management.ObjectName;
  */
 public record HeapHistogram(long totalBytes, Path rows) {
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    /** Accepted client connections, on either transport Netty may pick (not the listening channels). */
+    private static final Predicate<String> CLIENT_CHANNEL =
+            name -> name.equals("io.netty.channel.epoll.EpollSocketChannel")
+                    || name.equals("io.netty.channel.socket.nio.NioSocketChannel");
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
     public static HeapHistogram live() throws JMException {
@@ -53,6 +59,36 @@ public record HeapHistogram(long totalBytes, Path rows) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The live heap once the connections the node closed are gone from it: a closed channel is deregistered from
+     * its event loop and a cancelled heartbeat leaves the timer wheel a little after the close is counted, so a
+     * histogram taken at once can still hold some of them (and everything they reach). Takes histograms until no
+     * more than {@code atMost} client channels remain, for up to {@code wait}; the last one otherwise, whose
+     * comparison then shows what still holds them.
+     */
+    public static HeapHistogram liveWithoutClosedConnections(long atMost, Duration wait)
+            throws JMException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        HeapHistogram histogram = live();
+        int taken = 1;
+        while (histogram.instances(CLIENT_CHANNEL) > atMost && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            histogram = live();
+            taken++;
+        }
+        if (taken > 1) {
+            System.out.printf("heap histogram: %d client channels left after %d histograms%n",
+                    histogram.instances(CLIENT_CHANNEL), taken);
+        }
+        return histogram;
+    }
+
+    /** Instances of the classes {@code classes} matches. */
+    public long instances(Predicate<String> classes) {
+        return byClass().entrySet().stream().filter(e -> classes.test(e.getKey()))
+                .mapToLong(e -> e.getValue()[0]).sum();
     }
 
     /** Instances and bytes by class name. */
