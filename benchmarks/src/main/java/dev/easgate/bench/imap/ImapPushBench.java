@@ -17,6 +17,7 @@ import dev.easgate.bench.report.SystemFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -269,6 +270,13 @@ public final class ImapPushBench implements Callable<Integer> {
                 Thread.sleep(100);
             }
             delivering.put("misses", pending.size());
+            // who missed and when the mail came (wall clock), to find them in the node's and Dovecot's logs
+            List<String> missed = new ArrayList<>();
+            long nowNanos = System.nanoTime();
+            long nowMillis = System.currentTimeMillis();
+            pending.forEach((index, at) -> missed.add(user(userPrefix, index) + " at "
+                    + Instant.ofEpochMilli(nowMillis - (nowNanos - at) / 1_000_000)));
+            delivering.put("missed", missed);
             delivering.put("false_wakes", falseWakes.get());
             delivering.put("wake", Percentiles.summary(wakes));
             report.put("deliveries", delivering);
@@ -492,6 +500,9 @@ public final class ImapPushBench implements Callable<Integer> {
         out.append("wake after delivery: ").append(d.get("wake")).append(", delivered ").append(d.get("delivered"))
                 .append(", misses ").append(d.get("misses")).append(", false wakes ").append(d.get("false_wakes"))
                 .append('\n');
+        if (!((List<?>) d.get("missed")).isEmpty()) {
+            out.append("missed: ").append(d.get("missed")).append('\n');
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> memory = (Map<String, Object>) report.get("dovecot_memory");
         out.append("Dovecot memory after the quiet window: ").append(memory.get("processes")).append(" processes, PSS ")
