@@ -4,6 +4,7 @@ import dev.easgate.backends.bus.BusEvent;
 import dev.easgate.backends.bus.ChangeBus;
 import dev.easgate.backends.bus.ParkedPoller;
 import dev.easgate.backends.bus.ParkedUsers;
+import dev.easgate.backends.logging.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,10 +58,14 @@ public final class ImapChangeWatcher implements AutoCloseable {
      * @param maxFolders      most folders polled per round on this node
      * @param heldConnections most parked users whose connection stays open between polls, on this node
      * @param loginsPerSecond most polls per second that need a login (users beyond the held ones); 0: no limit
+     * @param idleRenewal     age at which a held connection's IDLE is ended and started again (DONE, IDLE): at most
+     *                        RFC 2177's 29 minutes; also how late a change a hibernating Dovecot held back is seen
      */
-    public record Settings(Duration interval, int maxFolders, int heldConnections, double loginsPerSecond) {
+    public record Settings(Duration interval, int maxFolders, int heldConnections, double loginsPerSecond,
+                           Duration idleRenewal) {
         public Settings {
             Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(idleRenewal, "idleRenewal");
             if (maxFolders < 1 || heldConnections < 0 || loginsPerSecond < 0) {
                 throw new IllegalArgumentException("watcher bounds: max folders must be positive, held connections"
                         + " and logins per second not negative");
@@ -98,12 +103,15 @@ public final class ImapChangeWatcher implements AutoCloseable {
                 Mono.defer(() -> Mono.delay(store.untilWritesSettle(user, WRITE_SETTLE), Schedulers.parallel()))
                         .repeat(() -> !store.untilWritesSettle(user, WRITE_SETTLE).isZero())
                         .then(store.examined(user, mailbox, info.uidvalidity, info.highestmodseq))
+                        .doOnSuccess(folderId -> LOG.debug("imap watcher: EXAMINE of user={} before IDLE, HIGHESTMODSEQ"
+                                + " {}: {}", LogText.escape(user), info.highestmodseq,
+                                folderId == null ? "nothing to publish" : "publishing a change"))
                         .flatMap(folderId -> bus.publish(new BusEvent.FolderChanged(user, folderId, false,
                                 System.currentTimeMillis())))
                         .subscribe(null, e -> LOG.warn("imap watcher: publishing a change failed: {}",
                                 e.toString()));
             }
-        });
+        }, settings.idleRenewal());
         this.heldPoller = new ParkedPoller("imap watcher", view(true), settings.interval(), settings.maxFolders(),
                 this::check)
                 .onRound(() -> {
@@ -198,6 +206,11 @@ public final class ImapChangeWatcher implements AutoCloseable {
         return store.connections().idleStarts();
     }
 
+    /** IDLEs renewed in place (DONE, IDLE) since the start. */
+    public long idleRenewals() {
+        return store.connections().idleRenewals();
+    }
+
     /** Held connections in IDLE now. */
     public int idling() {
         return store.connections().idling();
@@ -218,6 +231,10 @@ public final class ImapChangeWatcher implements AutoCloseable {
                     }
                 })
                 .flatMap(polled -> {
+                    if (!polled.moved().isEmpty() || polled.hierarchy()) {
+                        LOG.debug("imap watcher: the poll of user={} saw {} folder(s) move", LogText.escape(user),
+                                polled.moved().size());
+                    }
                     List<BusEvent.FolderChanged> events = new ArrayList<>();
                     if (polled.hierarchy()) {
                         events.add(new BusEvent.FolderChanged(user, null, true, 0));

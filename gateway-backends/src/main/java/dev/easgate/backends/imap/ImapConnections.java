@@ -1,5 +1,6 @@
 package dev.easgate.backends.imap;
 
+import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.mail.MailStoreException;
 import dev.easgate.backends.mail.MailStoreException.Kind;
 import jakarta.mail.AuthenticationFailedException;
@@ -131,9 +132,17 @@ public final class ImapConnections implements AutoCloseable {
      * selector needs.
      */
     public synchronized void idleWith(Idling idling, Executor executor) {
+        idleWith(idling, executor, ImapIdle.RENEW);
+    }
+
+    /**
+     * The same, an IDLE being renewed (DONE, IDLE) once it is {@code renew} old: at most RFC 2177's 29 minutes, and
+     * the bound on how late a change a hibernating Dovecot held back is seen (see {@link ImapIdle}).
+     */
+    public synchronized void idleWith(Idling idling, Executor executor, Duration renew) {
         if (this.idler == null) {
             this.executor = Objects.requireNonNull(executor, "executor");
-            this.idler = new ImapIdle(executor);
+            this.idler = new ImapIdle(executor, renew);
         }
         this.idling = Objects.requireNonNull(idling, "idling");
     }
@@ -176,6 +185,12 @@ public final class ImapConnections implements AutoCloseable {
     public int idling() {
         ImapIdle current = idler;
         return current == null ? 0 : current.size();
+    }
+
+    /** IDLEs renewed in place (DONE, IDLE) since the start. */
+    public long idleRenewals() {
+        ImapIdle current = idler;
+        return current == null ? 0 : current.renewals();
     }
 
     /** IDLE commands started since the start (first ones and renewals after a change). */
@@ -508,7 +523,11 @@ public final class ImapConnections implements AutoCloseable {
                     throw e;
                 }
                 idleStarts.increment();
-                return new ImapIdle.Session(p, p.getChannel(), mailbox, new Owner(pool, connection));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("IDLE of user={} started in {}: EXISTS {}, HIGHESTMODSEQ {}", LogText.escape(pool.user),
+                            LogText.escape(mailbox), examined[0].total, examined[0].highestmodseq);
+                }
+                return new ImapIdle.Session(p, p.getChannel(), pool.user, mailbox, new Owner(pool, connection));
             });
             healthy = true;
         } catch (MessagingException e) {
@@ -561,6 +580,8 @@ public final class ImapConnections implements AutoCloseable {
             synchronized (pool) {
                 mine = connection.idle == session && pool.idle.remove(connection);
             }
+            LOG.debug("IDLE of user={} reported a change{}", LogText.escape(pool.user),
+                    mine ? "" : " while leased (the lease ends it)");
             if (!mine) {
                 idler.release(session); // leased meanwhile: the lease ends the IDLE, its give back IDLEs again
                 return;
@@ -576,6 +597,7 @@ public final class ImapConnections implements AutoCloseable {
             synchronized (pool) {
                 mine = connection.idle == session && pool.idle.remove(connection);
             }
+            LOG.debug("IDLE of user={} lost its connection", LogText.escape(pool.user));
             idler.close(session);
             if (mine) {
                 connection.idle = null;

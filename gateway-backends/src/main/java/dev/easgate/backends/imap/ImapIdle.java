@@ -1,5 +1,6 @@
 package dev.easgate.backends.imap;
 
+import dev.easgate.backends.logging.LogText;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
@@ -27,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * connection. When one has something to read, the selector hands it to the blocking executor (the bounded IMAP
  * scheduler), which reads it: a keepalive ({@code * OK Still here}) puts it back under watch without a word to the
  * server (so a Dovecot that moved the connection to its {@code imap-hibernate} process keeps it there); a change
- * of the mailbox ({@code EXISTS}, {@code EXPUNGE}, {@code FETCH}, {@code VANISHED}), the end of the IDLE, or the age
- * past {@link #RENEW} (RFC 2177: re-issue IDLE at least every 29 minutes) goes to {@link Owner#changed}; a lost
- * connection to {@link Owner#dead}.
+ * of the mailbox ({@code EXISTS}, {@code EXPUNGE}, {@code FETCH}, {@code VANISHED}) or the end of the IDLE goes to
+ * {@link Owner#changed}; a lost connection to {@link Owner#dead}.
+ *
+ * <p>An IDLE older than the renewal time (RFC 2177: re-issue IDLE at least every 29 minutes) is renewed on the spot,
+ * DONE then IDLE, two lines: a change reported in between goes to {@link Owner#changed}. The renewal also bounds
+ * how late a change Dovecot 2.3 held back is seen: a hibernating Dovecot drops the notification of a change that
+ * came in the last half second before the connection moved to {@code imap-hibernate} (its 500 ms notify delay is
+ * cancelled with the {@code imap} process; the new watch only sees later changes), and reports it only when the
+ * connection next leaves {@code imap-hibernate}: the next change, or the DONE of a renewal or of a lease.
  *
  * <p>A connection in IDLE is read and written by one party at a time: the selector while it is registered, the
  * executor while it reads, the one who {@link #take takes} it back for other commands (it ends the IDLE with DONE).
@@ -38,8 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapIdle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImapIdle.class);
-    /** IDLE is re-issued after this long: under RFC 2177's 29 minutes, with room for a busy scheduler. */
-    static final Duration RENEW = Duration.ofMinutes(25);
+    /** IDLE is re-issued after this long unless told otherwise: under RFC 2177's 29 minutes, with room to spare. */
+    public static final Duration RENEW = Duration.ofMinutes(25);
     private static final long SCAN_MILLIS = 30_000;
 
     /** Who a session reports to (runs on the executor; the session is theirs while the call runs). */
@@ -57,17 +64,21 @@ final class ImapIdle implements AutoCloseable {
     static final class Session {
         final IMAPProtocol protocol;
         final SocketChannel channel;
+        /** Whose connection it is (for the DEBUG log of the state machine). */
+        final String user;
         final String mailbox;
         final Owner owner;
-        final long startedNanos = System.nanoTime();
+        /** When its current IDLE started (renewals start a new one on the same session). */
+        private volatile long startedNanos = System.nanoTime();
         private State state = State.QUEUED;
         private SelectionKey key;
         /** The server sent the IDLE's tagged answer already: no DONE to send. */
         private boolean ended;
 
-        Session(IMAPProtocol protocol, SocketChannel channel, String mailbox, Owner owner) {
+        Session(IMAPProtocol protocol, SocketChannel channel, String user, String mailbox, Owner owner) {
             this.protocol = protocol;
             this.channel = channel;
+            this.user = user;
             this.mailbox = mailbox;
             this.owner = owner;
         }
@@ -78,6 +89,9 @@ final class ImapIdle implements AutoCloseable {
     }
 
     private final Executor executor;
+    private final long renewNanos;
+    private final long scanMillis;
+    private final LongAdder renewals = new LongAdder();
     private final Selector selector;
     private final Queue<Session> toRegister = new ConcurrentLinkedQueue<>();
     private final Set<Session> watched = ConcurrentHashMap.newKeySet();
@@ -86,7 +100,18 @@ final class ImapIdle implements AutoCloseable {
     private volatile boolean closed;
 
     ImapIdle(Executor executor) {
+        this(executor, RENEW);
+    }
+
+    /** {@code renew}: how old an IDLE may get before it is ended and started again (at most RFC 2177's 29 min). */
+    ImapIdle(Executor executor, Duration renew) {
+        if (renew.isNegative() || renew.isZero() || renew.compareTo(Duration.ofMinutes(29)) > 0) {
+            throw new IllegalArgumentException("IDLE renewal must be positive and at most 29 minutes (RFC 2177)");
+        }
         this.executor = executor;
+        this.renewNanos = renew.toNanos();
+        // old IDLEs are looked for a few times per renewal time, at most every 30 s
+        this.scanMillis = Math.max(100, Math.min(SCAN_MILLIS, renew.toMillis() / 4));
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -107,6 +132,11 @@ final class ImapIdle implements AutoCloseable {
     /** Sessions watched now (registered, queued or being read). */
     int size() {
         return watched.size();
+    }
+
+    /** IDLEs renewed (DONE, IDLE) since the start. */
+    long renewals() {
+        return renewals.sum();
     }
 
     /** Responses read from connections in IDLE (changes and keepalives). */
@@ -200,11 +230,11 @@ final class ImapIdle implements AutoCloseable {
     }
 
     private void loop() {
-        long nextScan = System.currentTimeMillis() + SCAN_MILLIS;
+        long nextScan = System.currentTimeMillis() + scanMillis;
         while (!closed) {
             try {
                 // a session put back for a key not yet flushed is registered at the next turn, soon, not in 30 s
-                selector.select(toRegister.isEmpty() ? SCAN_MILLIS : 20);
+                selector.select(toRegister.isEmpty() ? Math.max(1, nextScan - System.currentTimeMillis()) : 20);
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
                     it.remove();
@@ -219,7 +249,7 @@ final class ImapIdle implements AutoCloseable {
                     dispatch(() -> read(session), session);
                 }
                 if (System.currentTimeMillis() >= nextScan) {
-                    nextScan = System.currentTimeMillis() + SCAN_MILLIS;
+                    nextScan = System.currentTimeMillis() + scanMillis;
                     renewOld();
                 }
                 registerQueued();
@@ -272,7 +302,7 @@ final class ImapIdle implements AutoCloseable {
     private void renewOld() {
         long now = System.nanoTime();
         for (Session session : watched) {
-            if (now - session.startedNanos < RENEW.toNanos()) {
+            if (now - session.startedNanos < renewNanos) {
                 continue;
             }
             synchronized (session) {
@@ -282,7 +312,7 @@ final class ImapIdle implements AutoCloseable {
                 cancel(session);
                 session.state = State.READING;
             }
-            dispatch(() -> session.owner.changed(session), session);
+            dispatch(() -> renew(session), session);
         }
     }
 
@@ -303,6 +333,10 @@ final class ImapIdle implements AutoCloseable {
             do {
                 Response r = p.readIdleResponse();
                 notices.increment();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("IDLE of user={} read: {}", LogText.escape(session.user),
+                            r == null ? "end of stream" : LogText.escape(r.toString()));
+                }
                 if (r == null || r.isBYE()) {
                     session.owner.dead(session);
                     return;
@@ -316,13 +350,13 @@ final class ImapIdle implements AutoCloseable {
                         // a NO or BAD answer ends it too
                     }
                     change = true;
-                } else if (r instanceof IMAPResponse ir && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE")
-                        || ir.keyEquals("FETCH") || ir.keyEquals("VANISHED"))) {
+                } else if (isChange(r)) {
                     change = true;
                 }
                 // else a keepalive or RECENT (it comes with EXISTS): nothing to do
             } while (!session.ended && p.hasResponse());
         } catch (IOException | RuntimeException e) {
+            LOG.debug("IDLE of user={} lost: {}", LogText.escape(session.user), e.toString());
             session.owner.dead(session);
             return;
         }
@@ -331,6 +365,58 @@ final class ImapIdle implements AutoCloseable {
         } else {
             release(session);
         }
+    }
+
+    /**
+     * On the executor, the session being read: ends the IDLE (DONE) and starts it again (IDLE) on the same
+     * connection, in the same mailbox. A Dovecot that hibernated the connection hands it back to an {@code imap}
+     * process for the DONE, which reports any change it held back before the tagged answer: then the owner looks as
+     * after any change. A refused IDLE goes to the owner too (its look starts a new one or gives up).
+     */
+    private void renew(Session session) {
+        IMAPProtocol p = session.protocol;
+        boolean change = false;
+        try {
+            session.channel.configureBlocking(true);
+            p.idleAbort();
+            Response r;
+            do {
+                r = p.readIdleResponse();
+                if (r == null || r.isBYE()) {
+                    LOG.debug("IDLE of user={} lost at its renewal", LogText.escape(session.user));
+                    session.owner.dead(session);
+                    return;
+                }
+                change |= isChange(r);
+            } while (p.processIdleResponse(r));
+            session.ended = true;
+            if (!change) {
+                p.idleStart();
+                session.ended = false;
+                session.startedNanos = System.nanoTime();
+            }
+        } catch (ProtocolException e) {
+            // a NO or BAD to DONE or to the new IDLE: no IDLE runs now, the owner's look starts one or gives up
+            LOG.debug("IDLE of user={} not renewed: {}", LogText.escape(session.user), e.toString());
+            session.ended = true;
+            change = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("IDLE of user={} lost at its renewal: {}", LogText.escape(session.user), e.toString());
+            session.owner.dead(session);
+            return;
+        }
+        renewals.increment();
+        LOG.debug("IDLE of user={} renewed{}", LogText.escape(session.user), change ? ": a change was held back" : "");
+        if (change) {
+            session.owner.changed(session);
+        } else {
+            release(session);
+        }
+    }
+
+    private static boolean isChange(Response r) {
+        return r instanceof IMAPResponse ir && ir.isUnTagged() && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE")
+                || ir.keyEquals("FETCH") || ir.keyEquals("VANISHED"));
     }
 
     @Override

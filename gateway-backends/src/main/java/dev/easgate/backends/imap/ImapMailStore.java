@@ -192,7 +192,12 @@ public final class ImapMailStore implements MailStore, AttachmentSource, MailSea
      * store's blocking scheduler.
      */
     public void idleWith(ImapConnections.Idling idling) {
-        connections.idleWith(idling, task -> scheduler.schedule(task));
+        idleWith(idling, ImapIdle.RENEW);
+    }
+
+    /** The same, each IDLE renewed (DONE, IDLE) once it is {@code renew} old. */
+    public void idleWith(ImapConnections.Idling idling, Duration renew) {
+        connections.idleWith(idling, task -> scheduler.schedule(task), renew);
     }
 
     /** See {@link ImapChanges#idleMailbox}. */

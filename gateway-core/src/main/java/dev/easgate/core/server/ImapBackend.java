@@ -78,11 +78,17 @@ public final class ImapBackend {
             "with backend=imap: most checks per second that need an IMAP login (users beyond "
                     + "watcher.connections), on this node: with more such users than that allows per interval, "
                     + "their round lasts longer than watcher.interval; 0: no limit");
+    public static final ConfigOption WATCHER_IDLE_RENEWAL = new ConfigOption("watcher.idle-renewal", "1500",
+            "with backend=imap: seconds after which a held connection's IDLE is ended and started again (DONE, IDLE; "
+                    + "RFC 2177: at most 29 minutes, 1740). A hibernating Dovecot 2.3 holds back a change that came "
+                    + "in the last half second before it hibernated the connection until the connection next wakes: "
+                    + "this bounds how late such a change is seen, at one DONE and IDLE per held user per renewal "
+                    + "(README, Push from a stock IMAP server)");
 
     public static final List<ConfigOption> ALL = List.of(IMAP_URL, IMAP_DOMAIN, IMAP_POOL_PER_USER, IMAP_POOL_MAX,
             IMAP_LOGIN_CONCURRENCY, IMAP_IDLE, IMAP_TIMEOUT, IMAP_THREADS, IMAP_MASTER_USER, IMAP_MASTER_PASSWORD, AUTH_CACHE, SESSION,
             SMTP_URL, SMTP_USER, SMTP_PASSWORD, WATCHER_INTERVAL, WATCHER_MAX_FOLDERS, WATCHER_CONNECTIONS,
-            WATCHER_LOGINS);
+            WATCHER_LOGINS, WATCHER_IDLE_RENEWAL);
 
     /** Connections beyond the held places with {@code imap.pool-max=auto}: Syncs, logins, the login round. */
     static final int POOL_ROOM = 100;
@@ -177,7 +183,7 @@ public final class ImapBackend {
         }
         return Optional.of(new ImapChangeWatcher(store, bus, parked, new ImapChangeWatcher.Settings(interval,
                 (int) config.number(WATCHER_MAX_FOLDERS), (int) config.number(WATCHER_CONNECTIONS),
-                config.number(WATCHER_LOGINS))).start());
+                config.number(WATCHER_LOGINS), config.seconds(WATCHER_IDLE_RENEWAL))).start());
     }
 
     /** The node's bus, closing the backend after itself. */
