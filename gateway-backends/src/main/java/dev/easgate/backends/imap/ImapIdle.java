@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class ImapIdle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImapIdle.class);
     /** IDLE is re-issued after this long unless told otherwise: under RFC 2177's 29 minutes, with room to spare. */
-    public static final Duration RENEW = Duration.ofMinutes(25);
+    static final Duration RENEW = Duration.ofMinutes(25);
     private static final long SCAN_MILLIS = 30_000;
 
     /** Who a session reports to (runs on the executor; the session is theirs while the call runs). */
