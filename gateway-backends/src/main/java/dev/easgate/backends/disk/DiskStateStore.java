@@ -18,7 +18,9 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,8 +48,9 @@ import reactor.core.scheduler.Schedulers;
  * compare-and-set. WAL journal: readers never wait for the writer, a commit appends to the log.
  *
  * <p>Every call is blocking JDBC and runs on the store's own bounded scheduler ({@value #THREADS} threads, at most
- * {@value #QUEUE} calls waiting, beyond which a call fails as unavailable rather than queueing without bound), each
- * with one of {@value #THREADS} connections; results are handed on to Reactor's parallel scheduler, so what the
+ * {@value #QUEUE} calls waiting, beyond which a call fails as unavailable rather than queueing without bound; its
+ * hand-off takes no lock, see {@link StoreThreads}), each with one of {@value #THREADS} connections, which keep
+ * their prepared statements from call to call; results are handed on to Reactor's parallel scheduler, so what the
  * caller does next never holds up the store's threads. Writes go through one more connection, one batch at a time
  * (SQLite has one writer anyway): the writes waiting when a batch starts, up to {@value #BATCH}, are committed in
  * one transaction (group commit: one fsync for all of them), each in a savepoint of its own so that it is atomic
@@ -115,11 +118,12 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     private final Path file;
     private final Durability durability;
     /** The readers' connections, one per scheduler thread. */
-    private final BlockingQueue<Connection> connections;
+    private final BlockingQueue<Session> connections;
     /** The one connection that writes, used by whichever thread holds {@link #writeLock}. */
-    private final Connection writer;
+    private final Session writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>(QUEUE);
+    private final StoreThreads threads;
     private final Scheduler scheduler;
     /** Transactions committed by the writer, for the cost measurement (writes per fsync). */
     private final AtomicLong commits = new AtomicLong();
@@ -127,9 +131,10 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     private DiskStateStore(Path file, Durability durability, Connection writer, List<Connection> readers) {
         this.file = file;
         this.durability = durability;
-        this.writer = writer;
-        this.connections = new ArrayBlockingQueue<>(readers.size(), false, readers);
-        this.scheduler = Schedulers.newBoundedElastic(THREADS, QUEUE, "easgate-state-disk");
+        this.writer = new Session(writer);
+        this.connections = new ArrayBlockingQueue<>(readers.size(), false, readers.stream().map(Session::new).toList());
+        this.threads = new StoreThreads(THREADS, QUEUE, "easgate-state-disk");
+        this.scheduler = Schedulers.fromExecutorService(threads, "easgate-state-disk");
     }
 
     /**
@@ -180,8 +185,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<DeviceRecord> device(DeviceKey key) {
-        return read(connection -> {
-            byte[] record = single(connection, "SELECT record FROM device" + DEVICE_WHERE, key);
+        return read(session -> {
+            byte[] record = single(session, "SELECT record FROM device" + DEVICE_WHERE, key);
             return record == null ? null : StateCodec.device(record);
         });
     }
@@ -189,22 +194,21 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     @Override
     public Mono<Void> putDevice(DeviceRecord device) {
         byte[] record = StateCodec.device(device);
-        return write(connection -> update(connection, "INSERT INTO device (user_name, device_id, record)"
+        return write(session -> update(session, "INSERT INTO device (user_name, device_id, record)"
                 + " VALUES (?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE SET record = excluded.record",
                 device.key().user(), device.key().deviceId(), record)).then();
     }
 
     @Override
     public Flux<DeviceRecord> devices(String user) {
-        return read(connection -> {
+        return read(session -> {
             List<DeviceRecord> records = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT record FROM device WHERE user_name = ? ORDER BY device_id")) {
-                statement.setString(1, user);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        records.add(StateCodec.device(rows.getBytes(1)));
-                    }
+            PreparedStatement statement = session.prepare(
+                    "SELECT record FROM device WHERE user_name = ? ORDER BY device_id");
+            statement.setString(1, user);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    records.add(StateCodec.device(rows.getBytes(1)));
                 }
             }
             return records;
@@ -213,9 +217,9 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<Void> removeDevice(DeviceKey key) {
-        return write(connection -> {
+        return write(session -> {
             for (String table : List.of("device", "hierarchy", "collection", "device_value")) {
-                update(connection, "DELETE FROM " + table + DEVICE_WHERE, key.user(), key.deviceId());
+                update(session, "DELETE FROM " + table + DEVICE_WHERE, key.user(), key.deviceId());
             }
             return 0;
         }).then();
@@ -225,8 +229,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<HierarchyState> hierarchy(DeviceKey key) {
-        return read(connection -> {
-            byte[] state = single(connection, "SELECT state FROM hierarchy" + DEVICE_WHERE, key);
+        return read(session -> {
+            byte[] state = single(session, "SELECT state FROM hierarchy" + DEVICE_WHERE, key);
             return state == null ? null : StateCodec.hierarchy(state);
         });
     }
@@ -235,12 +239,12 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public Mono<Boolean> replaceHierarchy(DeviceKey key, String expectedKey, HierarchyState next) {
         byte[] state = StateCodec.hierarchy(next);
         if (expectedKey == null) {
-            return write(connection -> update(connection, "INSERT INTO hierarchy (user_name, device_id, sync_key,"
+            return write(session -> update(session, "INSERT INTO hierarchy (user_name, device_id, sync_key,"
                     + " state) VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE"
                     + " SET sync_key = excluded.sync_key, state = excluded.state",
                     key.user(), key.deviceId(), next.syncKey(), state) == 1);
         }
-        return write(connection -> update(connection, "UPDATE hierarchy SET sync_key = ?, state = ?"
+        return write(session -> update(session, "UPDATE hierarchy SET sync_key = ?, state = ?"
                 + DEVICE_WHERE + " AND sync_key = ?", next.syncKey(), state, key.user(), key.deviceId(),
                 expectedKey) == 1);
     }
@@ -249,14 +253,10 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<CollectionState> collection(DeviceKey key, String collectionId) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT state FROM collection" + DEVICE_WHERE + " AND collection_id = ?")) {
-                bind(statement, key.user(), key.deviceId(), collectionId);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? StateCodec.collection(rows.getBytes(1)) : null;
-                }
-            }
+        return read(session -> {
+            byte[] state = single(session, "SELECT state FROM collection" + DEVICE_WHERE + " AND collection_id = ?",
+                    key.user(), key.deviceId(), collectionId);
+            return state == null ? null : StateCodec.collection(state);
         });
     }
 
@@ -265,28 +265,28 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
                                            CollectionState next) {
         byte[] state = StateCodec.collection(next);
         if (expectedKey == null) {
-            return write(connection -> update(connection, "INSERT INTO collection (user_name, device_id,"
+            return write(session -> update(session, "INSERT INTO collection (user_name, device_id,"
                     + " collection_id, sync_key, state) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT (user_name, device_id, collection_id) DO UPDATE"
                     + " SET sync_key = excluded.sync_key, state = excluded.state",
                     key.user(), key.deviceId(), collectionId, next.syncKey(), state) == 1);
         }
-        return write(connection -> update(connection, "UPDATE collection SET sync_key = ?, state = ?"
+        return write(session -> update(session, "UPDATE collection SET sync_key = ?, state = ?"
                 + DEVICE_WHERE + " AND collection_id = ? AND sync_key = ?", next.syncKey(), state, key.user(),
                 key.deviceId(), collectionId, expectedKey) == 1);
     }
 
     @Override
     public Mono<Void> removeCollection(DeviceKey key, String collectionId) {
-        return write(connection -> update(connection, "DELETE FROM collection" + DEVICE_WHERE
+        return write(session -> update(session, "DELETE FROM collection" + DEVICE_WHERE
                 + " AND collection_id = ?", key.user(), key.deviceId(), collectionId)).then();
     }
 
     @Override
     public Mono<Void> resetSyncState(DeviceKey key) {
-        return write(connection -> {
-            update(connection, "DELETE FROM hierarchy" + DEVICE_WHERE, key.user(), key.deviceId());
-            return update(connection, "DELETE FROM collection" + DEVICE_WHERE, key.user(), key.deviceId());
+        return write(session -> {
+            update(session, "DELETE FROM hierarchy" + DEVICE_WHERE, key.user(), key.deviceId());
+            return update(session, "DELETE FROM collection" + DEVICE_WHERE, key.user(), key.deviceId());
         }).then();
     }
 
@@ -294,55 +294,41 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Mono<byte[]> value(DeviceKey key, String name) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT value FROM device_value" + DEVICE_WHERE + " AND name = ?")) {
-                bind(statement, key.user(), key.deviceId(), name);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? rows.getBytes(1) : null;
-                }
-            }
-        });
+        return read(session -> single(session, "SELECT value FROM device_value" + DEVICE_WHERE + " AND name = ?",
+                key.user(), key.deviceId(), name));
     }
 
     @Override
     public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
         byte[] stored = value.clone(); // the caller may change its array before the call runs
-        return write(connection -> update(connection, "INSERT INTO device_value (user_name, device_id, name, value)"
+        return write(session -> update(session, "INSERT INTO device_value (user_name, device_id, name, value)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id, name) DO UPDATE SET value = excluded.value",
                 key.user(), key.deviceId(), name, stored)).then();
     }
 
     @Override
     public Mono<Void> removeValue(DeviceKey key, String name) {
-        return write(connection -> update(connection, "DELETE FROM device_value" + DEVICE_WHERE + " AND name = ?",
+        return write(session -> update(session, "DELETE FROM device_value" + DEVICE_WHERE + " AND name = ?",
                 key.user(), key.deviceId(), name)).then();
     }
 
     @Override
     public Mono<byte[]> userValue(String user, String name) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT value FROM user_value WHERE user_name = ? AND name = ?")) {
-                bind(statement, user, name);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? rows.getBytes(1) : null;
-                }
-            }
-        });
+        return read(session -> single(session, "SELECT value FROM user_value WHERE user_name = ? AND name = ?",
+                user, name));
     }
 
     @Override
     public Mono<Void> putUserValue(String user, String name, byte[] value) {
         byte[] stored = value.clone();
-        return write(connection -> update(connection, "INSERT INTO user_value (user_name, name, value)"
+        return write(session -> update(session, "INSERT INTO user_value (user_name, name, value)"
                 + " VALUES (?, ?, ?) ON CONFLICT (user_name, name) DO UPDATE SET value = excluded.value",
                 user, name, stored)).then();
     }
 
     @Override
     public Mono<Void> removeUserValue(String user, String name) {
-        return write(connection -> update(connection, "DELETE FROM user_value WHERE user_name = ? AND name = ?",
+        return write(session -> update(session, "DELETE FROM user_value WHERE user_name = ? AND name = ?",
                 user, name)).then();
     }
 
@@ -352,25 +338,31 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
      */
     @Override
     public void close() {
+        threads.shutdown();
         try {
-            scheduler.disposeGracefully().block(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("state store calls still running at close: {}", e.toString());
-            scheduler.dispose();
+            if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("state store calls still running at close");
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            threads.shutdownNow();
         }
         List<Connection> all = new ArrayList<>(THREADS);
         for (int i = 0; i < THREADS; i++) {
             try {
-                Connection connection = connections.poll(5, TimeUnit.SECONDS);
-                if (connection != null) {
-                    all.add(connection);
+                Session session = connections.poll(5, TimeUnit.SECONDS);
+                if (session != null) {
+                    session.forget();
+                    all.add(session.connection);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        all.add(writer);
+        writer.forget();
+        all.add(writer.connection);
         closeAll(all);
     }
 
@@ -382,7 +374,43 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     // ---- running calls ------------------------------------------------------------------------------------------
 
     private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Session session) throws SQLException;
+    }
+
+    /**
+     * A connection with the statements it prepared, kept for its next calls: parsing the same few statements for
+     * every call cost more CPU than running them. Used by one thread at a time (a reader taken from the queue, the
+     * writer under its lock); a failed call drops its statements, so a statement is never reused in a bad state.
+     */
+    private static final class Session {
+        final Connection connection;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+        Session(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The statement for {@code sql}, prepared once; not to be closed by the caller. */
+        PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement statement = statements.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                statements.put(sql, statement);
+            }
+            return statement;
+        }
+
+        /** Closes the prepared statements (after a failure, or before the connection closes). */
+        void forget() {
+            for (PreparedStatement statement : statements.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing a state store statement failed: {}", e.toString());
+                }
+            }
+            statements.clear();
+        }
     }
 
     /** Runs {@code work} on the store's scheduler with a connection of its own, outside any transaction. */
@@ -439,19 +467,21 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     private void commit(List<PendingWrite<?>> batch) {
         List<Runnable> completions = new ArrayList<>(batch.size());
+        Connection connection = writer.connection;
         try {
-            writer.setAutoCommit(false);
+            connection.setAutoCommit(false);
             try {
                 for (PendingWrite<?> pending : batch) {
                     completions.add(pending.runIn(writer));
                 }
-                writer.commit();
+                connection.commit();
                 commits.incrementAndGet();
             } catch (SQLException | RuntimeException e) {
-                rollback(writer);
+                rollback(connection);
+                writer.forget();
                 throw e;
             } finally {
-                writer.setAutoCommit(true);
+                connection.setAutoCommit(true);
             }
         } catch (SQLException | RuntimeException e) {
             for (PendingWrite<?> pending : batch) {
@@ -472,13 +502,15 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
         }
 
         /** Runs in a savepoint: a failure undoes this write only. Returns what to tell after the commit. */
-        Runnable runIn(Connection connection) throws SQLException {
+        Runnable runIn(Session session) throws SQLException {
+            Connection connection = session.connection;
             Savepoint savepoint = connection.setSavepoint();
             try {
-                T value = work.run(connection);
+                T value = work.run(session);
                 connection.releaseSavepoint(savepoint);
                 return () -> result.complete(value);
             } catch (SQLException | RuntimeException e) {
+                session.forget();
                 connection.rollback(savepoint);
                 connection.releaseSavepoint(savepoint);
                 return () -> result.completeExceptionally(e);
@@ -488,11 +520,14 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     private <T> T withConnection(Work<T> work) throws SQLException, InterruptedException {
         // never waits long: the scheduler runs at most THREADS calls at once, each holding one connection
-        Connection connection = connections.take();
+        Session session = connections.take();
         try {
-            return work.run(connection);
+            return work.run(session);
+        } catch (SQLException | RuntimeException e) {
+            session.forget();
+            throw e;
         } finally {
-            connections.add(connection);
+            connections.add(session);
         }
     }
 
@@ -512,20 +547,23 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
     // ---- SQL helpers --------------------------------------------------------------------------------------------
 
-    private static byte[] single(Connection connection, String sql, DeviceKey key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, key.user(), key.deviceId());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getBytes(1) : null;
-            }
+    private static byte[] single(Session session, String sql, DeviceKey key) throws SQLException {
+        return single(session, sql, key.user(), key.deviceId());
+    }
+
+    /** The first column of the first row, or null. */
+    private static byte[] single(Session session, String sql, String... parameters) throws SQLException {
+        PreparedStatement statement = session.prepare(sql);
+        bind(statement, (Object[]) parameters);
+        try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? rows.getBytes(1) : null;
         }
     }
 
-    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
-            return statement.executeUpdate();
-        }
+    private static int update(Session session, String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = session.prepare(sql);
+        bind(statement, parameters);
+        return statement.executeUpdate();
     }
 
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
