@@ -152,12 +152,18 @@ public final class BenchRun {
             phase = options.scenario().id();
             long runStart = System.nanoTime();
             long parkedBefore = parkedNow();
+            long cpuBefore = cpuTicksTotal();
+            long allocatedBefore = allocatedTotal();
             workers.forEach(w -> w.handle.send("RUN"));
             if (options.scenario() == Scenario.STORM) {
                 followStorm(report, runStart, parkedBefore);
             }
             awaitAll(w -> w.done, runLimit(), options.scenario().id());
             report.phaseSeconds((System.nanoTime() - runStart) / 1e9);
+            long cpuAfter = cpuTicksTotal();
+            long allocatedAfter = allocatedTotal();
+            report.nodeCost(cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 100.0,
+                    allocatedBefore < 0 || allocatedAfter < 0 ? -1 : allocatedAfter - allocatedBefore);
             if (options.scenario().parks()) {
                 report.atEnd(parkedNow(), rssTotal(), heapTotal());
             }
@@ -369,6 +375,32 @@ public final class BenchRun {
             total += rss;
         }
         return gatewayPids.isEmpty() ? -1 : total;
+    }
+
+    /** The nodes' CPU time (user + system) in clock ticks of 10 ms, -1 when not all of them are local. */
+    private long cpuTicksTotal() {
+        long total = 0;
+        for (long pid : gatewayPids) {
+            long ticks = ProcessMemory.cpuTicks(pid);
+            if (ticks < 0) {
+                return -1;
+            }
+            total += ticks;
+        }
+        return gatewayPids.isEmpty() || gatewayPids.size() != targets.size() ? -1 : total;
+    }
+
+    /** Heap bytes the nodes allocated since they started (their /metrics), -1 when one does not say. */
+    private long allocatedTotal() {
+        long total = 0;
+        for (URI target : targets) {
+            long allocated = GatewayMetrics.scrape(target).allocatedBytes();
+            if (allocated < 0) {
+                return -1;
+            }
+            total += allocated;
+        }
+        return total;
     }
 
     private long heapTotal() {

@@ -13,9 +13,9 @@ import java.time.Duration;
 public final class GatewayMetrics {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** One scrape. */
-    public record Snapshot(long heapUsedBytes, long parkedPings) {
-        public static final Snapshot ABSENT = new Snapshot(-1, -1);
+    /** One scrape; {@code allocatedBytes} is what the node's threads allocated since it started (-1: unknown). */
+    public record Snapshot(long heapUsedBytes, long parkedPings, long allocatedBytes) {
+        public static final Snapshot ABSENT = new Snapshot(-1, -1, -1);
 
         public boolean present() {
             return parkedPings >= 0;
@@ -38,11 +38,15 @@ public final class GatewayMetrics {
         }
     }
 
-    /** Sums {@code jvm_memory_used_bytes{area="heap"}} and reads {@code easgate_parked_requests{command="Ping"}}. */
+    /**
+     * Sums {@code jvm_memory_used_bytes{area="heap"}}, reads {@code easgate_parked_requests{command="Ping"}} and
+     * {@code easgate_jvm_allocated_bytes_total}.
+     */
     public static Snapshot parse(String text) {
         double heap = 0;
         boolean heapSeen = false;
         double parked = -1;
+        double allocated = -1;
         for (String line : text.split("\n")) {
             if (line.startsWith("#")) {
                 continue;
@@ -52,13 +56,16 @@ public final class GatewayMetrics {
                 heapSeen = true;
             } else if (line.startsWith("easgate_parked_requests{") && line.contains("command=\"Ping\"")) {
                 parked = value(line);
+            } else if (line.startsWith("easgate_jvm_allocated_bytes_total")) {
+                allocated = value(line);
             }
         }
-        return new Snapshot(heapSeen ? (long) heap : -1, (long) parked);
+        return new Snapshot(heapSeen ? (long) heap : -1, (long) parked, (long) allocated);
     }
 
     private static double value(String line) {
-        String[] parts = line.substring(line.lastIndexOf('}') + 1).strip().split("\\s+");
+        int labels = line.lastIndexOf('}');
+        String[] parts = line.substring(labels >= 0 ? labels + 1 : line.indexOf(' ')).strip().split("\\s+");
         return Double.parseDouble(parts[0]);
     }
 }

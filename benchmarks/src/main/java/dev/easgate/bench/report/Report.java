@@ -40,6 +40,8 @@ public final class Report {
     private long baselineRss = -1;
     private long baselineHeap = -1;
     private double phaseSeconds;
+    private double nodeCpuSeconds = -1;
+    private long nodeAllocatedBytes = -1;
 
     public Report(RunOptions options) {
         this.options = options;
@@ -173,6 +175,15 @@ public final class Report {
         phaseSeconds = seconds;
     }
 
+    /**
+     * What the nodes spent during the scenario's phase (RUN to the workers' DONE): CPU seconds from /proc and heap
+     * bytes allocated from their /metrics; -1 when unknown (a foreign or remote server).
+     */
+    public void nodeCost(double cpuSeconds, long allocatedBytes) {
+        nodeCpuSeconds = cpuSeconds;
+        nodeAllocatedBytes = allocatedBytes;
+    }
+
     public void storm(long parkedBefore, long parkedAfter, long minimumDuring, double seconds, boolean complete) {
         Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("seconds", complete ? round3(seconds) : null);
@@ -231,6 +242,12 @@ public final class Report {
             wake.put("skipped_no_parked_device", total(results, "skipped"));
             wake.put("exactly_its_device", total(results, "misses") == 0 && total(results, "false_wakes") == 0
                     && changes > 0);
+            // the change, its wake, the woken device's Sync and its next Ping, plus what idle parked Pings cost
+            wake.put("node_cpu_seconds", nodeCpuSeconds < 0 ? null : round3(nodeCpuSeconds));
+            wake.put("node_cpu_ms_per_change", nodeCpuSeconds < 0 || changes == 0 ? null
+                    : round3(nodeCpuSeconds * 1000 / changes));
+            wake.put("node_allocated_kb_per_change", nodeAllocatedBytes < 0 || changes == 0 ? null
+                    : round3(nodeAllocatedBytes / 1024.0 / changes));
             wake.putAll(Percentiles.summary(corrected));
             wake.put("uncorrected", Percentiles.summary(uncorrected));
             root.put("wake", wake);

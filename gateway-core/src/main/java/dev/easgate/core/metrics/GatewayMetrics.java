@@ -1,6 +1,8 @@
 package dev.easgate.core.metrics;
 
+import com.sun.management.ThreadMXBean;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -9,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -33,6 +36,15 @@ public final class GatewayMetrics {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        if (ManagementFactory.getThreadMXBean() instanceof ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            // exact between two scrapes, unlike the GC's estimate: what a request or a change costs in garbage
+            FunctionCounter.builder("easgate.jvm.allocated", threads,
+                            ThreadMXBean::getTotalThreadAllocatedBytes)
+                    .description("heap bytes allocated by all threads since the JVM started")
+                    .baseUnit("bytes")
+                    .register(registry);
+        }
         wakeLatency = Timer.builder("easgate.wake.latency")
                 .description("from a change's publication on the bus to the wake of the parked request it concerns")
                 .publishPercentileHistogram()
