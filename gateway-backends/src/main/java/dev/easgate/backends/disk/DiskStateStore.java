@@ -54,7 +54,8 @@ import reactor.core.scheduler.Schedulers;
  * caller does next never holds up the store's threads. Writes go through one more connection, one batch at a time
  * (SQLite has one writer anyway): the writes waiting when a batch starts, up to {@value #BATCH}, are committed in
  * one transaction (group commit: one fsync for all of them), each in a savepoint of its own so that it is atomic
- * and fails alone. A sync key replacement is an {@code UPDATE ... WHERE sync_key = ?} whose row count says whether
+ * and fails alone. A value or device record written as it is already stored changes no page, so its commit
+ * appends nothing to the log and syncs nothing (a Ping repeating the device's last one costs no fsync). A sync key replacement is an {@code UPDATE ... WHERE sync_key = ?} whose row count says whether
  * it won, so of two racing requests exactly one advances a key; removing a device or resetting its sync state
  * deletes from several tables atomically. A write has completed (and, with {@link Durability#FULL}, reached the
  * disk) when its {@code Mono} completes, so an answer that follows it never gets ahead of the stored state.
@@ -195,7 +196,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public Mono<Void> putDevice(DeviceRecord device) {
         byte[] record = StateCodec.device(device);
         return write(session -> update(session, "INSERT INTO device (user_name, device_id, record)"
-                + " VALUES (?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE SET record = excluded.record",
+                + " VALUES (?, ?, ?) ON CONFLICT (user_name, device_id) DO UPDATE SET record = excluded.record"
+                + " WHERE device.record IS NOT excluded.record",
                 device.key().user(), device.key().deviceId(), record)).then();
     }
 
@@ -302,7 +304,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public Mono<Void> putValue(DeviceKey key, String name, byte[] value) {
         byte[] stored = value.clone(); // the caller may change its array before the call runs
         return write(session -> update(session, "INSERT INTO device_value (user_name, device_id, name, value)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id, name) DO UPDATE SET value = excluded.value",
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (user_name, device_id, name) DO UPDATE SET value = excluded.value"
+                + " WHERE device_value.value IS NOT excluded.value",
                 key.user(), key.deviceId(), name, stored)).then();
     }
 
@@ -322,7 +325,8 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
     public Mono<Void> putUserValue(String user, String name, byte[] value) {
         byte[] stored = value.clone();
         return write(session -> update(session, "INSERT INTO user_value (user_name, name, value)"
-                + " VALUES (?, ?, ?) ON CONFLICT (user_name, name) DO UPDATE SET value = excluded.value",
+                + " VALUES (?, ?, ?) ON CONFLICT (user_name, name) DO UPDATE SET value = excluded.value"
+                + " WHERE user_value.value IS NOT excluded.value",
                 user, name, stored)).then();
     }
 
@@ -471,8 +475,13 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try {
-                for (PendingWrite<?> pending : batch) {
-                    completions.add(pending.runIn(writer));
+                if (batch.size() == 1) {
+                    // alone in its transaction, which makes it atomic: no savepoint to set and release
+                    completions.add(batch.get(0).runAlone(writer));
+                } else {
+                    for (PendingWrite<?> pending : batch) {
+                        completions.add(pending.runIn(writer));
+                    }
                 }
                 connection.commit();
                 commits.incrementAndGet();
@@ -499,6 +508,12 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
 
         PendingWrite(Work<T> work) {
             this.work = work;
+        }
+
+        /** Runs as the transaction's only write: a failure fails the transaction. Returns what to tell after it. */
+        Runnable runAlone(Session session) throws SQLException {
+            T value = work.run(session);
+            return () -> result.complete(value);
         }
 
         /** Runs in a savepoint: a failure undoes this write only. Returns what to tell after the commit. */

@@ -144,6 +144,35 @@ class DiskStateStoreTest implements StateStoreContract {
     }
 
     @Test
+    void aWriteOfWhatIsStoredAlreadyAppendsNothingToTheLog() throws Exception {
+        DeviceKey key = new DeviceKey("alice", "PHONE1");
+        DeviceRecord device = DeviceRecord.first(key, "SmartPhone", "UA/1", "16.1", Instant.parse("2026-01-02T03:04:05Z"));
+        Path wal = dir.resolve("data").resolve(DiskStateStore.FILE + "-wal");
+        store.putValue(key, "ping", utf8("<Ping>1</Ping>")).block();
+        store.putDevice(device).block();
+        store.putUserValue("alice", "policy", utf8("strict")).block();
+        long logged = Files.size(wal);
+
+        // the same bytes again, e.g. a Ping repeating the device's last one: no page changes, nothing to sync
+        store.putValue(key, "ping", utf8("<Ping>1</Ping>")).block();
+        store.putDevice(device).block();
+        store.putUserValue("alice", "policy", utf8("strict")).block();
+        assertThat(Files.size(wal)).isEqualTo(logged);
+
+        store.putValue(key, "ping", utf8("<Ping>2</Ping>")).block();
+        assertThat(Files.size(wal)).isGreaterThan(logged);
+        logged = Files.size(wal);
+        store.putDevice(device.withLastSync(Instant.parse("2026-01-03T00:00:00Z"))).block();
+        assertThat(Files.size(wal)).isGreaterThan(logged);
+        logged = Files.size(wal);
+        store.putUserValue("alice", "policy", utf8("lax")).block();
+        assertThat(Files.size(wal)).isGreaterThan(logged);
+        assertThat(store.value(key, "ping").block()).isEqualTo(utf8("<Ping>2</Ping>"));
+        assertThat(store.device(key).block().lastSync()).isEqualTo(Instant.parse("2026-01-03T00:00:00Z"));
+        assertThat(store.userValue("alice", "policy").block()).isEqualTo(utf8("lax"));
+    }
+
+    @Test
     void aClosedStoreFailsCallsAsUnavailable() {
         DiskStateStore closed = DiskStateStore.open(dir.resolve("closed"), DiskStateStore.Durability.FULL);
         closed.close();
