@@ -54,10 +54,11 @@ import reactor.core.scheduler.Schedulers;
  * caller does next never holds up the store's threads. Writes go through one more connection, one batch at a time
  * (SQLite has one writer anyway): the writes waiting when a batch starts, up to {@value #BATCH}, are committed in
  * one transaction (group commit: one fsync for all of them), each in a savepoint of its own so that it is atomic
- * and fails alone. A value or device record written as it is already stored changes no page, so its commit
- * appends nothing to the log and syncs nothing (a Ping repeating the device's last one costs no fsync). A sync key replacement is an {@code UPDATE ... WHERE sync_key = ?} whose row count says whether
- * it won, so of two racing requests exactly one advances a key; removing a device or resetting its sync state
- * deletes from several tables atomically. A write has completed (and, with {@link Durability#FULL}, reached the
+ * and fails alone (a write alone in its batch needs none). A value or device record written as it is stored
+ * already changes no page, so its commit appends nothing to the log and syncs nothing (a Ping repeating the
+ * device's last one costs no fsync). A sync key replacement is an {@code UPDATE ... WHERE sync_key = ?} whose row
+ * count says whether it won, so of two racing requests exactly one advances a key; removing a device or resetting
+ * its sync state deletes from several tables atomically. A write has completed (and, with {@link Durability#FULL}, reached the
  * disk) when its {@code Mono} completes, so an answer that follows it never gets ahead of the stored state.
  *
  * <p>Failures of the database (disk full, I/O error, a corrupt page) fail the call with

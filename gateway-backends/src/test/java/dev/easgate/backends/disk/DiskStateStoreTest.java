@@ -146,7 +146,8 @@ class DiskStateStoreTest implements StateStoreContract {
     @Test
     void aWriteOfWhatIsStoredAlreadyAppendsNothingToTheLog() throws Exception {
         DeviceKey key = new DeviceKey("alice", "PHONE1");
-        DeviceRecord device = DeviceRecord.first(key, "SmartPhone", "UA/1", "16.1", Instant.parse("2026-01-02T03:04:05Z"));
+        DeviceRecord device = DeviceRecord.first(key, "SmartPhone", "UA/1", "16.1",
+                Instant.parse("2026-01-02T03:04:05Z"));
         Path wal = dir.resolve("data").resolve(DiskStateStore.FILE + "-wal");
         store.putValue(key, "ping", utf8("<Ping>1</Ping>")).block();
         store.putDevice(device).block();

@@ -262,11 +262,12 @@ public final class EasEndpoint {
         String command = query.command().wireName();
         Exchange exchange = new Exchange(detachable(request), parkedConnections, inFlight);
         Mono<Void> pipeline = Mono.defer(() -> logins.login(credentials, address, query.deviceId()))
-                .flatMap(account -> account.isPresent()
+                .flatMap(account -> account.isEmpty() ? unauthorized(response, credentials, command, address)
+                        : account.get().user().equals(credentials.user())
                         ? admitted(request, response, query, negotiated, account.get(), exchange)
-                                .contextWrite(c -> account.get().user().equals(credentials.user()) ? c
-                                        : RequestMdc.with(c, account.get().user(), query.deviceId(), command))
-                        : unauthorized(response, credentials, command, address))
+                        // each contextWrite restores the thread-locals at every signal: only when the name changed
+                        : admitted(request, response, query, negotiated, account.get(), exchange)
+                                .contextWrite(c -> RequestMdc.with(c, account.get().user(), query.deviceId(), command)))
                 .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
                 // the command's own failures are answered inside admitted(); a store error here is the login's
                 .onErrorResume(MailStoreException.class, e -> loginUnavailable(response, credentials, command, e))

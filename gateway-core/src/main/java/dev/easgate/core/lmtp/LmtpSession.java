@@ -127,7 +127,7 @@ final class LmtpSession {
         if (recipients.isEmpty()) {
             return Mono.just("503 5.5.1 no valid recipients");
         }
-        data = new ByteArrayOutputStream(4096);
+        data = new ByteArrayOutputStream(1024); // most mail is a few hundred bytes to a few KB: grown as it comes
         tooLarge = false;
         // a delivery agent records the envelope sender (RFC 5321 section 4.4)
         appendLine("Return-Path: <" + sender + ">");
