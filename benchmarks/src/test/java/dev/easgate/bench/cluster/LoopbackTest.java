@@ -33,9 +33,15 @@ class LoopbackTest {
                 jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 9.0E7
                 easgate_parked_requests{command="Ping"} 18000.0
                 easgate_parked_requests{command="Sync"} 3.0
+                # TYPE easgate_jvm_allocated_bytes_total counter
+                easgate_jvm_allocated_bytes_total 1.23456789E9
                 """);
         assertThat(snapshot.heapUsedBytes()).isEqualTo(20_000_000L);
         assertThat(snapshot.parkedPings()).isEqualTo(18_000L);
+        assertThat(snapshot.allocatedBytes()).isEqualTo(1_234_567_890L);
+        assertThat(GatewayMetrics.parse("other 1").allocatedBytes()).isEqualTo(-1L);
+        assertThat(ProcessMemory.cpuTicks(ProcessHandle.current().pid())).isNotNegative();
+        assertThat(ProcessMemory.cpuTicks(-1)).isEqualTo(-1L);
         assertThat(GatewayMetrics.parse("other 1").present()).isFalse();
         assertThat(ProcessMemory.parseKilobytes("   123456 kB")).isEqualTo(123456L);
         assertThat(ProcessMemory.rssBytes(ProcessHandle.current().pid())).isPositive();

@@ -48,6 +48,7 @@ class ReportTest {
         report.baseline(100_000_000L, 20_000_000L, List.of());
         report.fullyParked(200, 102_000_000L, 21_000_000L, List.of());
         report.phaseSeconds(1.0);
+        report.nodeCost(0.5, 200L * 150 * 1024);
         report.workers(List.of(workerResult(100, 100, 0, 0), workerResult(100, 99, 1, 0)),
                 List.of(new Report.Sample(0, 0, 0, 100_000_000L, 1), new Report.Sample(1, 200, 0, 101_000_000L, 2),
                         new Report.Sample(2, 200, 200, 102_000_000L, 2)));
@@ -67,6 +68,8 @@ class ReportTest {
         assertThat(wake.get("changes")).isEqualTo(200L);
         assertThat(wake.get("exactly_its_device")).isEqualTo(false);
         assertThat((double) wake.get("max_ms")).isBetween(99.0, 101.0);
+        assertThat(wake.get("node_cpu_ms_per_change")).isEqualTo(2.5);
+        assertThat(wake.get("node_allocated_kb_per_change")).isEqualTo(150.0);
 
         String text = Files.readString(dir.resolve("report.json"));
         assertThat(text).contains("\"scenario\": \"wake\"", "\"p99_ms\": ", "\"false_wakes\": 0",

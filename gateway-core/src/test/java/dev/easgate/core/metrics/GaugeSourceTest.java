@@ -37,6 +37,19 @@ class GaugeSourceTest {
         assertThat(value(metrics.scrape(), "easgate_changebus_connected{kind=\"redis\"}")).isEqualTo(0.0);
     }
 
+    @Test
+    void allocatedBytesCountWhatThreadsAllocateBetweenTwoScrapes() {
+        GatewayMetrics metrics = new GatewayMetrics();
+        double before = value(metrics.scrape(), "easgate_jvm_allocated_bytes_total");
+        byte[][] kept = new byte[64][];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = new byte[64 * 1024]; // 4 MiB in all
+        }
+        double after = value(metrics.scrape(), "easgate_jvm_allocated_bytes_total");
+        assertThat(kept[63]).hasSize(64 * 1024);
+        assertThat(after - before).isGreaterThanOrEqualTo(4.0 * 1024 * 1024);
+    }
+
     /** Runs the collector until an object only weakly reachable is gone (a full collection happened). */
     static void collectFully() {
         for (int round = 0; round < 3; round++) {
