@@ -10,8 +10,9 @@ import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -39,12 +39,15 @@ public final class HeartbeatHub implements ParkedUsers {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatHub.class);
 
     private final ChangeBus bus;
-    private final ConcurrentHashMap<DeviceKey, Park> parked = new ConcurrentHashMap<>();
+    /**
+     * The parks of each user parked here, newest first, chained through {@link Park#next}: one map entry per parked
+     * user is all the hub keeps beside the parks (no map by device, no table of watched folders; both are found by
+     * walking the user's few parks). A chain is changed and read only inside the map's compute for its user.
+     */
+    private final ConcurrentHashMap<String, Park> users = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger parkedCount = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> parkedByCommand = new ConcurrentHashMap<>();
-    /** Per parked user: how many of their parks watch each folder. Changed only inside the map's compute. */
-    private final ConcurrentHashMap<String, Map<String, Integer>> parkedUsers = new ConcurrentHashMap<>();
     private final WakeObserver observer;
     /** The heartbeats of every park: one wheel, not a scheduled task each. */
     private final Timer timer;
@@ -88,32 +91,50 @@ public final class HeartbeatHub implements ParkedUsers {
 
     @Override
     public Set<String> parkedUsers() {
-        return Collections.unmodifiableSet(parkedUsers.keySet());
+        return Collections.unmodifiableSet(users.keySet());
     }
 
     @Override
     public Set<String> parkedFolders(String user) {
-        AtomicReference<Set<String>> copy = new AtomicReference<>(Set.of());
-        parkedUsers.computeIfPresent(user, (u, folders) -> {
-            copy.set(Set.copyOf(folders.keySet()));
-            return folders;
+        Set<String> folders = new HashSet<>();
+        users.computeIfPresent(user, (u, head) -> {
+            for (Park park = head; park != null; park = park.next) {
+                folders.addAll(park.folderIds);
+            }
+            return head;
         });
-        return copy.get();
+        return Set.copyOf(folders);
     }
 
-    private void watch(String user, Set<String> folderIds) {
-        parkedUsers.compute(user, (u, folders) -> {
-            // most users watch a folder or two: a table of two, not sixteen
-            Map<String, Integer> value = folders == null ? new HashMap<>(2) : folders;
-            folderIds.forEach(id -> value.merge(id, 1, Integer::sum));
-            return value;
+    /** Adds {@code park} to its user's chain; returns the same device's park it supersedes, or null. */
+    private Park link(Park park) {
+        Park[] superseded = new Park[1];
+        users.compute(park.device.user(), (u, head) -> {
+            for (Park other = head; other != null; other = other.next) {
+                if (other.device.deviceId().equals(park.device.deviceId())) {
+                    superseded[0] = other; // ended (and unlinked) by the caller, outside this compute
+                    break;
+                }
+            }
+            park.next = head;
+            return park;
         });
+        return superseded[0];
     }
 
-    private void unwatch(String user, Set<String> folderIds) {
-        parkedUsers.computeIfPresent(user, (u, folders) -> {
-            folderIds.forEach(id -> folders.computeIfPresent(id, (f, n) -> n <= 1 ? null : n - 1));
-            return folders.isEmpty() ? null : folders;
+    /** Takes {@code park} out of its user's chain; the user's entry goes with their last park. */
+    private void unlink(Park park) {
+        users.computeIfPresent(park.device.user(), (u, head) -> {
+            if (head == park) {
+                return park.next;
+            }
+            for (Park previous = head; previous.next != null; previous = previous.next) {
+                if (previous.next == park) {
+                    previous.next = park.next;
+                    break;
+                }
+            }
+            return head;
         });
     }
 
@@ -155,14 +176,13 @@ public final class HeartbeatHub implements ParkedUsers {
         }
         AtomicInteger byCommand = parkedByCommand.computeIfAbsent(request.command(), c -> new AtomicInteger());
         Park park = new Park(request.device(), request.folderIds(), byCommand, signal, listener);
-        Park previous = parked.put(request.device(), park);
-        if (previous != null) {
-            previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
-        }
         parkedCount.incrementAndGet();
         signal.parked();
         byCommand.incrementAndGet();
-        watch(request.device().user(), request.folderIds());
+        Park previous = link(park);
+        if (previous != null) {
+            previous.end(ParkOutcome.of(ParkOutcome.Reason.SUPERSEDED));
+        }
         park.timeout(timer.newTimeout(park, request.heartbeat().toMillis(), TimeUnit.MILLISECONDS));
         Mono<Set<String>> check = request.checkStore();
         bus.listen(request.device().user(), park).subscribe(registration -> {
@@ -191,12 +211,21 @@ public final class HeartbeatHub implements ParkedUsers {
     /** Ends every parked request with {@link ParkOutcome.Reason#DRAINED}; later parks end at once. */
     public void drain() {
         draining.set(true);
-        parked.values().forEach(park -> park.end(ParkOutcome.of(ParkOutcome.Reason.DRAINED)));
+        List<Park> all = new ArrayList<>();
+        for (String user : users.keySet()) {
+            users.computeIfPresent(user, (u, head) -> {
+                for (Park park = head; park != null; park = park.next) {
+                    all.add(park);
+                }
+                return head;
+            });
+        }
+        all.forEach(park -> park.end(ParkOutcome.of(ParkOutcome.Reason.DRAINED)));
     }
 
     /**
-     * One parked request, all of it: its device and watched folders, its place on the bus and in the timer wheel,
-     * and whom to tell. The park id is a random number, written out only when announced or compared.
+     * One parked request, all of it: its device and watched folders, its place in its user's chain, on the bus and in
+     * the timer wheel, and whom to tell. The park id is a random number, written out only when announced or compared.
      */
     private final class Park implements BusListener, TimerTask, Disposable {
         private static final int PARKED = 0;
@@ -214,6 +243,8 @@ public final class HeartbeatHub implements ParkedUsers {
         private volatile Disposable registration;
         private volatile Timeout timeout;
         private volatile long wakingEventPublishedAt;
+        /** The user's next park in {@link #users}: read and written only inside that map's compute for the user. */
+        private Park next;
 
         Park(DeviceKey device, Set<String> folderIds, AtomicInteger byCommand, ParkSignal signal,
              ParkListener listener) {
@@ -285,8 +316,7 @@ public final class HeartbeatHub implements ParkedUsers {
             }
             signal.unparked();
             byCommand.decrementAndGet();
-            unwatch(device.user(), folderIds);
-            parked.remove(device, this);
+            unlink(this);
             parkedCount.decrementAndGet();
             return true;
         }

@@ -46,6 +46,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The {@code /Microsoft-Server-ActiveSync} endpoint (MS-ASHTTP): OPTIONS, and POST through authentication, the
@@ -580,7 +581,7 @@ public final class EasEndpoint {
                 .flatMap(result -> {
                     if (result.parked() != null) {
                         return Mono.deferContextual(context -> {
-                            exchange.later(result.parked(), Context.of(context),
+                            exchange.later(result.parked(), parkedContext(context, user),
                                     new ParkedReply(response, user, deviceId, command, debug));
                             onParked.run();
                             return Mono.<Void>empty();
@@ -589,6 +590,19 @@ public final class EasEndpoint {
                     return reply(response, user, deviceId, command, debug, result);
                 })
                 .onErrorResume(e -> failed(response, user, deviceId, command, e));
+    }
+
+    /**
+     * The context a parked answer waits with: the request's, its log tags naming the user by the account's string
+     * (which the exchange and the reply keep anyway), not by the login's equal copy of it.
+     */
+    private static Context parkedContext(ContextView context, String user) {
+        Context parked = Context.of(context);
+        RequestMdc.Tags tags = RequestMdc.of(context);
+        if (tags != null && tags.user() != user && tags.user().equals(user)) {
+            parked = parked.put(RequestMdc.CONTEXT_KEY, new RequestMdc.Tags(user, tags.device(), tags.command()));
+        }
+        return parked;
     }
 
     /** Answers a parked request: its response (until the connection is taken out) and three strings. */

@@ -3,6 +3,8 @@ package dev.easgate.core.http;
 import dev.easgate.core.autodiscover.AutodiscoverEndpoint;
 import dev.easgate.core.connection.ConnectionGuard;
 import dev.easgate.core.health.HealthEndpoint;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,9 @@ import reactor.netty.http.server.HttpServer;
 
 /** Binds the EAS endpoint on Reactor Netty. */
 public final class GatewayHttpServer {
+    /** Netty's default receive-size policy (64 bytes to 64 KiB, from 2 KiB), shared: it is configuration only. */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+
     private final DisposableServer server;
 
     private GatewayHttpServer(DisposableServer server) {
@@ -31,6 +36,9 @@ public final class GatewayHttpServer {
                 .port(port)
                 // phones hold a Ping up to an hour: the guard's timers spare requests in progress, so Reactor Netty's
                 // own idleTimeout/readTimeout/requestTimeout stay off
+                // one receive-size policy for every connection (its per-read state stays per connection): Netty
+                // would make an allocator of its own for each, kept as long as the connection, parked or not
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .doOnChannelInit((observer, channel, remote) -> {
                     connections.install(channel);
                     endpoint.connectionInit(channel);

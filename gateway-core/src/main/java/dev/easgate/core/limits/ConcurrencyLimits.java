@@ -1,6 +1,5 @@
 package dev.easgate.core.limits;
 
-import dev.easgate.backends.state.DeviceKey;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +20,24 @@ public final class ConcurrencyLimits {
 
     private final int perDevice;
     private final int perUser;
-    /** Open requests by user, and by device: keyed by the request's own strings, no key built per request. */
-    private final ConcurrentHashMap<String, Integer> users = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<DeviceKey, Integer> devices = new ConcurrentHashMap<>();
+    /**
+     * Open requests by user, each user's devices chained from one entry ({@link Open}): one map entry and one small
+     * object per busy device, keyed by the request's own user string, no key built per request. A chain is changed
+     * and read only inside the map's compute for its user.
+     */
+    private final ConcurrentHashMap<String, Open> users = new ConcurrentHashMap<>();
+
+    /** A device's open requests, and the next device of the same user. */
+    private static final class Open {
+        final String deviceId;
+        int count;
+        Open next;
+
+        Open(String deviceId, Open next) {
+            this.deviceId = deviceId;
+            this.next = next;
+        }
+    }
 
     public ConcurrencyLimits(int perDevice, int perUser) {
         this.perDevice = perDevice;
@@ -32,14 +46,35 @@ public final class ConcurrencyLimits {
 
     /** Takes a slot for the device and its user; null when admitted (call {@link #release} after), else why not. */
     public Refusal acquire(String user, String deviceId) {
-        if (!increment(users, user, perUser)) {
-            return Refusal.USER;
-        }
-        if (!increment(devices, new DeviceKey(user, deviceId), perDevice)) {
-            decrement(users, user);
-            return Refusal.DEVICE;
-        }
-        return null;
+        Refusal[] refusal = new Refusal[1];
+        users.compute(user, (u, head) -> {
+            Open device = null;
+            int open = 0;
+            for (Open o = head; o != null; o = o.next) {
+                open += o.count;
+                if (o.deviceId.equals(deviceId)) {
+                    device = o;
+                }
+            }
+            if (open >= perUser) {
+                refusal[0] = Refusal.USER;
+                return head;
+            }
+            if (device != null && device.count >= perDevice) {
+                refusal[0] = Refusal.DEVICE;
+                return head;
+            }
+            if (device == null) {
+                if (perDevice <= 0) {
+                    refusal[0] = Refusal.DEVICE;
+                    return head;
+                }
+                head = device = new Open(deviceId, head);
+            }
+            device.count++;
+            return head;
+        });
+        return refusal[0];
     }
 
     /**
@@ -61,29 +96,33 @@ public final class ConcurrencyLimits {
     }
 
     public void release(String user, String deviceId) {
-        decrement(devices, new DeviceKey(user, deviceId));
-        decrement(users, user);
-    }
-
-    private static <K> boolean increment(ConcurrentHashMap<K, Integer> open, K key, int limit) {
-        boolean[] admitted = new boolean[1];
-        open.compute(key, (k, count) -> {
-            int c = count == null ? 0 : count;
-            if (c >= limit) {
-                return count;
+        users.computeIfPresent(user, (u, head) -> {
+            Open previous = null;
+            for (Open o = head; o != null; previous = o, o = o.next) {
+                if (o.deviceId.equals(deviceId)) {
+                    if (--o.count > 0) {
+                        return head;
+                    }
+                    if (previous == null) {
+                        return o.next;
+                    }
+                    previous.next = o.next;
+                    return head;
+                }
             }
-            admitted[0] = true;
-            return c + 1;
+            return head;
         });
-        return admitted[0];
-    }
-
-    private static <K> void decrement(ConcurrentHashMap<K, Integer> open, K key) {
-        open.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Open requests of a user (for tests and the admin view). */
     public int open(String user) {
-        return users.getOrDefault(user, 0);
+        int[] open = new int[1];
+        users.computeIfPresent(user, (u, head) -> {
+            for (Open o = head; o != null; o = o.next) {
+                open[0] += o.count;
+            }
+            return head;
+        });
+        return open[0];
     }
 }

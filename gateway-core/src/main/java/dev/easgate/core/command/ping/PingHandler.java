@@ -171,7 +171,10 @@ public final class PingHandler implements CommandHandler {
         }
         // the folder ids as the store holds them (its strings, shared), not the request's copies
         List<String> folderIds = ping.folderIds().stream().map(id -> folders.get(id).id()).toList();
-        ParkRequest parkRequest = new ParkRequest("Ping", request.deviceKey(), Set.copyOf(folderIds),
+        // the device as the request's own strings (which its exchange and log tags hold too while it waits), not the
+        // state store's decoded copies of them
+        DeviceKey device = new DeviceKey(request.user(), request.query().deviceId());
+        ParkRequest parkRequest = new ParkRequest("Ping", device, Set.copyOf(folderIds),
                 Duration.ofSeconds(ping.heartbeatSeconds()),
                 pending.pendingFolders(request.deviceKey(), ping.folderIds(), watched(ping, folders))
                         .<Set<String>>map(Set::copyOf)
