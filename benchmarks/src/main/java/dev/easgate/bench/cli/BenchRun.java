@@ -3,6 +3,7 @@ package dev.easgate.bench.cli;
 import dev.easgate.bench.cluster.GatewayMetrics;
 import dev.easgate.bench.cluster.LocalCluster;
 import dev.easgate.bench.cluster.Loopback;
+import dev.easgate.bench.cluster.ProcStat;
 import dev.easgate.bench.cluster.ProcessMemory;
 import dev.easgate.bench.cluster.RedisMemory;
 import dev.easgate.bench.cluster.StartedProcesses;
@@ -11,6 +12,7 @@ import dev.easgate.bench.device.DeviceIdentity;
 import dev.easgate.bench.device.EasTransport;
 import dev.easgate.bench.device.SimulatedDevice;
 import dev.easgate.bench.report.Report;
+import dev.easgate.bench.report.SystemFacts;
 import dev.easgate.bench.scenario.ChangeSource;
 import dev.easgate.bench.scenario.Scenario;
 import dev.easgate.bench.scenario.Worker;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +43,8 @@ import reactor.core.publisher.Flux;
  */
 public final class BenchRun {
     static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
+    /** How often a storm looks whether every device is parked again. */
+    static final Duration STORM_POLL = Duration.ofMillis(100);
 
     private final RunOptions options;
     private final PrintStream out;
@@ -154,9 +159,17 @@ public final class BenchRun {
             long parkedBefore = parkedNow();
             long cpuBefore = cpuTicksTotal();
             long allocatedBefore = allocatedTotal();
+            double nodeCpu = ProcStat.seconds(gatewayPids);
+            double generatorCpu = ProcStat.seconds(workerPids());
+            Map<String, Double> nodeThreads = threadSeconds(gatewayPids);
+            Map<String, Double> generatorThreads = threadSeconds(workerPids());
             workers.forEach(w -> w.handle.send("RUN"));
             if (options.scenario() == Scenario.STORM) {
                 followStorm(report, runStart, parkedBefore);
+                report.stormCpu(ProcStat.seconds(gatewayPids) - nodeCpu,
+                        ProcStat.seconds(workerPids()) - generatorCpu, SystemFacts.loadAverage(),
+                        since(nodeThreads, threadSeconds(gatewayPids)),
+                        since(generatorThreads, threadSeconds(workerPids())));
             }
             awaitAll(w -> w.done, runLimit(), options.scenario().id());
             report.phaseSeconds((System.nanoTime() - runStart) / 1e9);
@@ -316,6 +329,29 @@ public final class BenchRun {
         }
     }
 
+    /** The forked generator processes (none when the workers run in this process). */
+    private List<Long> workerPids() {
+        return options.inProcessWorkers() ? List.of() : workers.stream().map(w -> w.handle.pid()).toList();
+    }
+
+    /** CPU seconds so far of the processes' threads, by thread group, summed over the processes. */
+    private static Map<String, Double> threadSeconds(List<Long> pids) {
+        Map<String, Double> groups = new HashMap<>();
+        pids.forEach(pid -> ProcStat.threadSeconds(pid).forEach((group, s) -> groups.merge(group, s, Double::sum)));
+        return groups;
+    }
+
+    /** Each group's CPU seconds from {@code before} to {@code after}, largest first, leaving out those near 0. */
+    static Map<String, Double> since(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> spent = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.005)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> spent.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+        return spent;
+    }
+
     /** Storm: how long until every device is parked again (per the nodes' gauge when they have one). */
     private void followStorm(Report report, long runStart, long parkedBefore) throws InterruptedException {
         long minimum = parkedBefore;
@@ -328,7 +364,10 @@ public final class BenchRun {
             if (allResent && parked >= parkedBefore) {
                 break;
             }
-            Thread.sleep(20);
+            // each look is a scrape of every node's /metrics (2-3 ms of node CPU, with its process CPU and cgroup
+            // reads): every 20 ms that was ~15 % of the node's CPU during a storm, so the storm's seconds are read to
+            // STORM_POLL, no finer
+            Thread.sleep(STORM_POLL.toMillis());
         }
         long parked = parkedNow();
         report.storm(parkedBefore, parked, minimum, (System.nanoTime() - runStart) / 1e9,

@@ -1,6 +1,7 @@
 package dev.easgate.bench.imap;
 
 import dev.easgate.bench.cluster.LocalCluster;
+import dev.easgate.bench.cluster.ProcStat;
 import dev.easgate.bench.cluster.StartedProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;

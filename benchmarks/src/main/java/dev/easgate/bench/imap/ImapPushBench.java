@@ -1,10 +1,11 @@
 package dev.easgate.bench.imap;
 
-import dev.easgate.bench.cluster.JvmOptions;
 import dev.easgate.bench.cli.EasBench.DurationConverter;
 import dev.easgate.bench.cluster.GatewayMetrics;
+import dev.easgate.bench.cluster.JvmOptions;
 import dev.easgate.bench.cluster.LocalCluster;
 import dev.easgate.bench.cluster.Loopback;
+import dev.easgate.bench.cluster.ProcStat;
 import dev.easgate.bench.cluster.ProcessMemory;
 import dev.easgate.bench.cluster.StartedProcesses;
 import dev.easgate.bench.device.DeviceIdentity;

@@ -194,6 +194,26 @@ public final class Report {
         root.put("storm", storm);
     }
 
+    /**
+     * CPU seconds the nodes and the generator processes spent from the storm's start until every device was parked
+     * again (from /proc, so a busy machine changes them less than the storm's duration), per re-Pinged device and by
+     * thread group (event loops, GC, JIT...), and the load average at the end.
+     */
+    @SuppressWarnings("unchecked")
+    public void stormCpu(double nodeSeconds, double generatorSeconds, String loadAverage,
+                         Map<String, Double> nodeThreads, Map<String, Double> generatorThreads) {
+        Map<String, Object> storm = (Map<String, Object>) root.computeIfAbsent("storm",
+                k -> new LinkedHashMap<String, Object>());
+        long devices = Math.max(1, ((Number) storm.getOrDefault("parked_before", 1L)).longValue());
+        storm.put("node_cpu_seconds", round3(nodeSeconds));
+        storm.put("node_cpu_ms_per_reping", round3(nodeSeconds * 1000 / devices));
+        storm.put("generator_cpu_seconds", round3(generatorSeconds));
+        storm.put("generator_cpu_ms_per_reping", round3(generatorSeconds * 1000 / devices));
+        storm.put("load_average", loadAverage);
+        storm.put("node_cpu_seconds_by_thread", nodeThreads);
+        storm.put("generator_cpu_seconds_by_thread", generatorThreads);
+    }
+
     /** The run did not complete: the reason, and the samples taken so far. */
     public void failed(String reason, List<Sample> samplesSoFar) {
         root.put("failure", reason);

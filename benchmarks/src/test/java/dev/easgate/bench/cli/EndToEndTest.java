@@ -91,5 +91,19 @@ class EndToEndTest {
         assertThat(byMail.get("woken")).isEqualTo(10L);
         assertThat(byMail.get("misses")).isEqualTo(0L);
         assertThat(byMail.get("false_wakes")).isEqualTo(0L);
+
+        Map<String, Object> storm = run("storm", "--devices", "20", "--url", url, "--password", "e2e-secret",
+                "--user-prefix", "storm", "--out", out.resolve("storm").toString(), "--settle", "0s",
+                "--in-process-workers", "--gateway-pid", Long.toString(ProcessHandle.current().pid()));
+        assertThat(storm.get("errors")).isEqualTo(0L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> reparked = (Map<String, Object>) storm.get("storm");
+        assertThat(reparked.get("complete")).isEqualTo(true);
+        assertThat(reparked.get("parked_after")).isEqualTo(20L);
+        assertThat(reparked.get("resent")).isEqualTo(20L);
+        // the gateway runs in this process: its CPU over the storm, by thread group
+        assertThat((Double) reparked.get("node_cpu_seconds")).isPositive();
+        assertThat((Map<?, ?>) reparked.get("node_cpu_seconds_by_thread")).isNotEmpty();
+        assertThat(reparked).containsKeys("node_cpu_ms_per_reping", "generator_cpu_ms_per_reping", "load_average");
     }
 }
