@@ -4,6 +4,7 @@ import dev.easgate.wbxml.WbxmlElement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -30,6 +31,9 @@ public final class SimulatedDevice {
     private volatile String inboxId;
     private volatile String inboxSyncKey = "0";
     private volatile Disposable currentPing;
+    /** The Ping, built once the policy key and Inbox are known: the same request every time (see {@link #ping}). */
+    private volatile EasTransport.PreparedPost pingRequest;
+    private volatile String pingInbox;
     private volatile boolean running;
     private volatile boolean pingHeld;
 
@@ -219,8 +223,7 @@ public final class SimulatedDevice {
             return;
         }
         state = State.PINGING;
-        currentPing = transport.post(identity, index, "Ping", policyKey,
-                        EasRequests.ping(settings.heartbeatSeconds(), inboxId), settings.pingTimeout(),
+        currentPing = transport.post(pingRequest(), index, settings.pingTimeout(),
                         () -> {
                             pingHeld = true;
                             listener.sent(this);
@@ -233,6 +236,22 @@ public final class SimulatedDevice {
                     listener.failed(this, "Ping: " + describe(error));
                     retryLater(listener);
                 });
+    }
+
+    /**
+     * The Ping request: a phone sends the same one every time (same folders, same heartbeat), so it is encoded once
+     * and kept as bytes; built anew only if the policy key or the Inbox changed since.
+     */
+    EasTransport.PreparedPost pingRequest() {
+        EasTransport.PreparedPost request = pingRequest;
+        String key = policyKey;
+        String inbox = inboxId;
+        if (request == null || !Objects.equals(request.policyKey(), key) || !Objects.equals(pingInbox, inbox)) {
+            request = transport.prepare(identity, "Ping", key, EasRequests.ping(settings.heartbeatSeconds(), inbox));
+            pingInbox = inbox;
+            pingRequest = request;
+        }
+        return request;
     }
 
     private void onPingAnswer(PingListener listener, EasResponse response) {
