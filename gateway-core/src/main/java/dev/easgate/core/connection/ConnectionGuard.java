@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,9 +50,19 @@ public final class ConnectionGuard {
         this.metrics = metrics;
         metrics.openConnectionsGauge(open, AtomicInteger::get);
         LOG.info("client connections: at most {} open (http.max-connections), closed after {} s idle, {} s for "
-                        + "request headers, {} s of a stalled body (0: never)", policy.maxConnections(),
-                policy.idleTimeout().toSeconds(), policy.headerTimeout().toSeconds(),
-                policy.bodyTimeout().toSeconds());
+                        + "request headers, {} s of a stalled body (0: never); {} waiting to be accepted{}",
+                policy.maxConnections(), policy.idleTimeout().toSeconds(), policy.headerTimeout().toSeconds(),
+                policy.bodyTimeout().toSeconds(), policy.acceptBacklog(), backlogNote(policy.acceptBacklog(),
+                        ConnectionPolicy.kernelBacklogLimit()));
+    }
+
+    /** Says when the kernel holds fewer waiting connections than asked (a reconnect storm beyond it is retried). */
+    static String backlogNote(int asked, OptionalInt kernelLimit) {
+        if (kernelLimit.isPresent() && kernelLimit.getAsInt() < asked) {
+            return " asked (http.accept-backlog), " + kernelLimit.getAsInt() + " kept by the kernel "
+                    + "(net.core.somaxconn)";
+        }
+        return " (http.accept-backlog)";
     }
 
     public ConnectionPolicy policy() {

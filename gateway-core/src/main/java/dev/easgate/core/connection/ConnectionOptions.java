@@ -23,7 +23,14 @@ public final class ConnectionOptions {
                     + "and imap.threads (SMTP), the reserve at most half of the free ones; at most parked.max + "
                     + "request.max-concurrent. With ulimit -n 20000 that is about 19,600");
 
-    public static final List<ConfigOption> ALL = List.of(IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS);
+    public static final ConfigOption ACCEPT_BACKLOG = new ConfigOption("http.accept-backlog", "65535",
+            "connections the kernel completes and queues for the node before it accepts them (the listen(2) "
+                    + "backlog). Linux caps it at net.core.somaxconn (4096 since kernel 5.4) and drops the SYNs of "
+                    + "a burst beyond it (phones retry after 1, 3, 7 s); raise that sysctl and "
+                    + "net.ipv4.tcp_max_syn_backlog for a node that takes reconnect storms of more phones");
+
+    public static final List<ConfigOption> ALL = List.of(IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_CONNECTIONS,
+            ACCEPT_BACKLOG);
 
     private ConnectionOptions() {
     }

@@ -2,16 +2,20 @@ package dev.easgate.core.connection;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.easgate.core.config.GatewayConfig;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * The front's connection timeouts and limit. A zero timeout means none. {@code maxConnections} is already resolved
- * (never 0).
+ * (never 0). {@code acceptBacklog} is what the EAS port asks the kernel for (see {@link #kernelBacklogLimit()}).
  */
 public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout,
-                               int maxConnections) {
+                               int maxConnections, int acceptBacklog) {
 
     public ConnectionPolicy {
         if (idleTimeout.isNegative() || headerTimeout.isNegative() || bodyTimeout.isNegative()) {
@@ -19,6 +23,9 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("http.max-connections must be positive, got " + maxConnections);
+        }
+        if (acceptBacklog < 1) {
+            throw new IllegalArgumentException("http.accept-backlog must be positive, got " + acceptBacklog);
         }
     }
 
@@ -49,10 +56,28 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
                 ? automaticLimit((int) Math.min(Integer.MAX_VALUE,
                 (long) config.parkedMax() + config.maxConcurrentRequests()), backendConnections)
                 : (int) max;
+        long backlog = config.number(ConnectionOptions.ACCEPT_BACKLOG);
+        if (backlog < 1 || backlog > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("http.accept-backlog must be positive, got " + backlog);
+        }
         return new ConnectionPolicy(config.seconds(ConnectionOptions.IDLE_TIMEOUT),
                 config.seconds(ConnectionOptions.HEADER_TIMEOUT), config.seconds(ConnectionOptions.BODY_TIMEOUT),
-                limit);
+                limit, (int) backlog);
     }
+
+    /**
+     * The most a listening socket's backlog can be on this machine ({@code net.core.somaxconn}; listen(2) silently
+     * cuts a larger one to it), or empty when it cannot be read (not Linux, or /proc hidden).
+     */
+    public static OptionalInt kernelBacklogLimit() {
+        try {
+            return OptionalInt.of(Integer.parseInt(Files.readString(SOMAXCONN).strip()));
+        } catch (IOException | RuntimeException unreadable) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
     /**
      * The file descriptors this process has free now (its open-file limit minus those already open: class path,

@@ -34,6 +34,9 @@ public final class GatewayHttpServer {
         HttpServer http = HttpServer.create()
                 .host(bind)
                 .port(port)
+                // a reconnect storm connects every phone of a node at once: the kernel queues them for accepting up
+                // to this many (and net.core.somaxconn), and drops the SYNs of the rest (retried after 1 s, 3 s...)
+                .option(ChannelOption.SO_BACKLOG, connections.policy().acceptBacklog())
                 // phones hold a Ping up to an hour: the guard's timers spare requests in progress, so Reactor Netty's
                 // own idleTimeout/readTimeout/requestTimeout stay off
                 // one receive-size policy for every connection (its per-read state stays per connection): Netty
@@ -59,6 +62,11 @@ public final class GatewayHttpServer {
         DisposableServer server = http.bindNow(Duration.ofSeconds(30));
         connections.watchAcceptor(server.channel());
         return new GatewayHttpServer(server);
+    }
+
+    /** The backlog the listening socket was opened with (before the kernel's cap, net.core.somaxconn). */
+    public int acceptBacklog() {
+        return server.channel().config().getOption(ChannelOption.SO_BACKLOG);
     }
 
     public int port() {

@@ -422,6 +422,11 @@ public final class Gateway implements AutoCloseable {
         return server.port();
     }
 
+    /** The EAS port's listen backlog as asked of the kernel ({@code http.accept-backlog}). */
+    public int acceptBacklog() {
+        return server.acceptBacklog();
+    }
+
     /** The memory backend's LMTP port ({@code memory.lmtp-port}), or -1 when it is off. */
     public int lmtpPort() {
         return operations.lmtpPort();
