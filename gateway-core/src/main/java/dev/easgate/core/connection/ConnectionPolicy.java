@@ -2,6 +2,7 @@ package dev.easgate.core.connection;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.easgate.core.config.GatewayConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -70,8 +71,9 @@ public record ConnectionPolicy(Duration idleTimeout, Duration headerTimeout, Dur
      * cuts a larger one to it), or empty when it cannot be read (not Linux, or /proc hidden).
      */
     public static OptionalInt kernelBacklogLimit() {
-        try {
-            return OptionalInt.of(Integer.parseInt(Files.readString(SOMAXCONN).strip()));
+        // line by line: Files.readString gets only the first byte of a /proc/sys file (its size reads as 0)
+        try (BufferedReader reader = Files.newBufferedReader(SOMAXCONN)) {
+            return OptionalInt.of(Integer.parseInt(reader.readLine().strip()));
         } catch (IOException | RuntimeException unreadable) {
             return OptionalInt.empty();
         }
