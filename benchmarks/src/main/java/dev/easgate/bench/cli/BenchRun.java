@@ -418,15 +418,10 @@ public final class BenchRun {
 
     /** The nodes' CPU time (user + system) in clock ticks of 10 ms, -1 when not all of them are local. */
     private long cpuTicksTotal() {
-        long total = 0;
-        for (long pid : gatewayPids) {
-            long ticks = ProcessMemory.cpuTicks(pid);
-            if (ticks < 0) {
-                return -1;
-            }
-            total += ticks;
+        if (gatewayPids.isEmpty() || gatewayPids.size() != targets.size()) {
+            return -1;
         }
-        return gatewayPids.isEmpty() || gatewayPids.size() != targets.size() ? -1 : total;
+        return gatewayPids.stream().mapToLong(pid -> ProcStat.ticks(pid, false)).sum();
     }
 
     /** Heap bytes the nodes allocated since they started (their /metrics), -1 when one does not say. */

@@ -23,18 +23,6 @@ public final class ProcessMemory {
         return -1;
     }
 
-    /** utime + stime in clock ticks (100 a second on Linux), or -1 when the process is gone. */
-    public static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which may hold spaces: state (3), ppid (4), ... utime (14), stime (15)
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     static long parseKilobytes(String value) {
         String number = value.strip().split("\\s+")[0];
         return Long.parseLong(number);
