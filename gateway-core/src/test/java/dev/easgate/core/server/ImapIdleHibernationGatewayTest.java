@@ -48,9 +48,7 @@ class ImapIdleHibernationGatewayTest {
         String user = dovecot.nextUser();
         EasTestClient phone = server.client(user, DovecotProcess.PASSWORD, "HIBERNATE1").protocolVersion("14.1");
         String inbox = syncedInbox(phone);
-        ImapChangeWatcher watcher = server.gateway().services().resources().stream()
-                .filter(ImapChangeWatcher.class::isInstance).map(ImapChangeWatcher.class::cast).findFirst()
-                .orElseThrow();
+        ImapChangeWatcher watcher = ImapWatcherGatewayTest.watcher(server);
 
         CompletableFuture<Response> ping = CompletableFuture.supplyAsync(() -> phone.post("Ping",
                 el(CodePage.PING, "Ping").child("HeartbeatInterval", 120)

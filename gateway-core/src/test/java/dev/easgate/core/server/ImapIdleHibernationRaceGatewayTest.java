@@ -56,9 +56,7 @@ class ImapIdleHibernationRaceGatewayTest {
         EasTestClient phone = server.client(user, DovecotProcess.PASSWORD, "HIBRACE1").protocolVersion("14.1");
         String inbox = ImapWatcherGatewayTest.syncedInbox(phone);
         String key = syncToEnd(phone, inbox, collection(phone.post("Sync", sync(inbox, "0"))).childText("SyncKey"));
-        ImapChangeWatcher watcher = server.gateway().services().resources().stream()
-                .filter(ImapChangeWatcher.class::isInstance).map(ImapChangeWatcher.class::cast).findFirst()
-                .orElseThrow();
+        ImapChangeWatcher watcher = ImapWatcherGatewayTest.watcher(server);
 
         // the window is half a second wide and the machine may be loaded: a few tries until one delivery lands in it
         List<String> tries = new ArrayList<>();
