@@ -26,8 +26,6 @@ public final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     /** Most evictions waiting for their close before accepting pauses. */
     static final int EVICTIONS_IN_FLIGHT = 32;
-    /** Longest pause of accepting after a refusal: past it the next newcomer is looked at (and refused) again. */
-    static final long FULL_PAUSE_MILLIS = 1000;
     static final String WATCH = "easgate.connectionWatch";
     static final String BYTES = "easgate.requestBytes";
 
@@ -44,8 +42,6 @@ public final class ConnectionGuard {
     private final AtomicInteger evicting = new AtomicInteger();
     /** Whether accepting is paused until evictions catch up. */
     private final AtomicBoolean paused = new AtomicBoolean();
-    /** Whether accepting is paused after a refusal, until a connection closes (see {@link #pauseWhileFull}). */
-    private final AtomicBoolean full = new AtomicBoolean();
     private volatile Channel acceptor;
     private final LogBudget closeLog = new LogBudget(10, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
@@ -83,8 +79,7 @@ public final class ConnectionGuard {
      * the limit, closes the connection idle the longest; refused (false, the caller closes it at once) only when every
      * connection has a request in progress. Accepts can outrun the event loops that close evicted connections, each
      * of which still holds a descriptor: while {@link #EVICTIONS_IN_FLIGHT} wait for their close, accepting pauses
-     * (newcomers wait in the kernel's backlog, holding no descriptor) and resumes once half of them are closed. After
-     * a refusal it pauses too, until a connection closes ({@link #pauseWhileFull}).
+     * (newcomers wait in the kernel's backlog, holding no descriptor) and resumes once half of them are closed.
      */
     boolean admit(Channel channel) {
         int now = open.incrementAndGet();
@@ -92,54 +87,14 @@ public final class ConnectionGuard {
             if (!evictOne()) {
                 open.decrementAndGet();
                 closed(CloseReason.REFUSED, channel.remoteAddress(), 0);
-                pauseWhileFull();
                 return false;
             }
-            if (evicting.get() >= EVICTIONS_IN_FLIGHT && paused.compareAndSet(false, true)) {
-                updateAccepting();
+            if (evicting.get() >= EVICTIONS_IN_FLIGHT && acceptor != null && paused.compareAndSet(false, true)) {
+                acceptor.config().setAutoRead(false);
             }
         }
-        channel.closeFuture().addListener(done -> {
-            if (open.decrementAndGet() < policy.maxConnections() && full.compareAndSet(true, false)) {
-                updateAccepting();
-            }
-        });
+        channel.closeFuture().addListener(done -> open.decrementAndGet());
         return true;
-    }
-
-    /**
-     * After a refusal accepting pauses until a connection closes, one second at most; newcomers wait in the kernel's
-     * backlog meanwhile. Every connection having a request in progress is often a matter of moments: in a reconnect
-     * storm the phones' new connections arrive while their old ones (parked Pings) are closing, before the event
-     * loops have read those closes; accepting and refusing each newcomer would reset it (the phone retries later).
-     * A node that stays full refuses one newcomer a second.
-     */
-    private void pauseWhileFull() {
-        Channel server = acceptor;
-        if (server != null && full.compareAndSet(false, true)) {
-            updateAccepting();
-            server.eventLoop().schedule(() -> {
-                if (full.compareAndSet(true, false)) {
-                    updateAccepting();
-                }
-            }, FULL_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Accepts while neither pause holds. Set on the listening channel's own thread, so that two pauses ending on
-     * different threads cannot leave it paused with neither holding.
-     */
-    private void updateAccepting() {
-        Channel server = acceptor;
-        if (server == null) {
-            return;
-        }
-        if (server.eventLoop().inEventLoop()) {
-            server.config().setAutoRead(!paused.get() && !full.get());
-        } else {
-            server.eventLoop().execute(() -> server.config().setAutoRead(!paused.get() && !full.get()));
-        }
     }
 
     /** Installs the timers of a new client connection (its HTTP codec already in the pipeline). */
@@ -194,7 +149,7 @@ public final class ConnectionGuard {
 
     private void evicted() {
         if (evicting.decrementAndGet() <= EVICTIONS_IN_FLIGHT / 2 && paused.compareAndSet(true, false)) {
-            updateAccepting();
+            acceptor.config().setAutoRead(true);
         }
     }
 
