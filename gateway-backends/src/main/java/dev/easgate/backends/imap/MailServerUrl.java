@@ -70,6 +70,8 @@ public record MailServerUrl(String protocol, String host, int port, Security sec
         props.setProperty(p + "connectiontimeout", Integer.toString(timeoutMillis));
         props.setProperty(p + "timeout", Integer.toString(timeoutMillis));
         props.setProperty(p + "writetimeout", Integer.toString(timeoutMillis));
+        // one timer for all connections' write deadlines, not a thread per connection (WriteTimeouts)
+        props.put(p + "executor.writetimeout", WriteTimeouts.TIMER);
         if (security == Security.STARTTLS) {
             props.setProperty(p + "starttls.enable", "true");
             props.setProperty(p + "starttls.required", "true");
