@@ -42,8 +42,8 @@ import reactor.core.publisher.Mono;
  * delivered mail wakes its phone. Starts a real Dovecot with N users (stock limits unless {@code --dovecot-large} or
  * {@code --dovecot-setting}), K gateway nodes ({@code --nodes}, sharing a Redis when K > 1; {@code --backend=imap},
  * the shipped watcher defaults unless {@code --node-option} says otherwise), each behind its own
- * {@link CountingProxy} process in front of Dovecot's IMAP port, sets up and parks N simulated phones (one user each,
- * spread over the nodes), then: a quiet window
+ * {@link CountingProxy} process in front of Dovecot's IMAP port, sets up N simulated phones (one user each, spread over
+ * the nodes, each parking its Ping right after its first sync), then, once all are parked: a quiet window
  * (no mail: the watcher's own cost, connections held, logins and command lines per minute, Dovecot's CPU) and a
  * delivery window (mail over LMTP to random parked users at {@code --rate}: delivery-to-wake latency, and the cost
  * with the phones' Syncs included). Bounded by {@code --deadline}; everything started is stopped at the end.
@@ -236,11 +236,13 @@ public final class ImapPushBench implements Callable<Integer> {
             }
             long setupStart = System.nanoTime();
             AtomicLong setUp = new AtomicLong();
-            Map<Integer, Boolean> ready = new ConcurrentHashMap<>();
+            PingListener listener = new Listener();
+            // each phone parks its Ping right after its first sync, as a phone does: its password was just checked
+            // (auth.cache-seconds) and its set-up's IMAP connection is still open
             Flux.fromIterable(phones)
                     .flatMap(phone -> phone.firstSync().doOnSuccess(v -> {
                                 setUp.incrementAndGet();
-                                ready.put(phone.index(), Boolean.TRUE);
+                                phone.startPinging(listener);
                             })
                             .onErrorResume(e -> {
                                 failures.merge("set-up: " + SimulatedDevice.describe(e), 1L, Long::sum);
@@ -248,12 +250,10 @@ public final class ImapPushBench implements Callable<Integer> {
                             }), setupConcurrency)
                     .blockLast(Duration.ofMinutes(30));
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-            progress(setUp.get() + " set up in " + Math.round(setupSeconds) + " s; parking");
+            progress(setUp.get() + " set up in " + Math.round(setupSeconds) + " s; waiting until all are parked");
             report.put("set_up", setUp.get());
             report.put("set_up_seconds", round(setupSeconds));
 
-            PingListener listener = new Listener();
-            phones.stream().filter(p -> ready.containsKey(p.index())).forEach(p -> p.startPinging(listener));
             long parked = awaitParked(gateways, setUp.get(), Duration.ofSeconds(600));
             report.put("parked", parked);
             progress(parked + " parked; warming up " + warmUp.toSeconds() + " s");
