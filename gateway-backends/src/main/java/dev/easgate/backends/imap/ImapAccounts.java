@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Accounts of an IMAP server, the provider's one source of truth: EAS Basic credentials are checked by an IMAP
@@ -51,6 +52,8 @@ public final class ImapAccounts implements Accounts, ImapCredentials {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Account> byAddress = new ConcurrentHashMap<>();
+    /** Password checks beyond the login concurrency wait here without a thread (see LoginGate). */
+    private final LoginGate checks;
 
     /**
      * @param connections  checks logins; must take its credentials from this object (see {@link #login})
@@ -68,6 +71,7 @@ public final class ImapAccounts implements Accounts, ImapCredentials {
         this.sessionFor = sessionFor;
         this.failureDelay = failureDelay;
         this.clock = clock;
+        this.checks = new LoginGate(connections.loginConcurrency(), connections.timeout(), Schedulers.parallel());
     }
 
     /**
@@ -103,8 +107,8 @@ public final class ImapAccounts implements Accounts, ImapCredentials {
             sessions.put(user, session.extended(now.plus(sessionFor)));
             return Mono.just(account(user));
         }
-        return Mono.fromCallable(() -> connections.verify(user, new Login(user, password)))
-                .subscribeOn(scheduler)
+        return checks.run(Mono.fromCallable(() -> connections.verify(user, new Login(user, password)))
+                        .subscribeOn(scheduler))
                 .flatMap(ok -> {
                     if (!ok) {
                         LOG.info("IMAP login refused for user={}", LogText.escape(user));

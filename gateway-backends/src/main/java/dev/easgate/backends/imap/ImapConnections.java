@@ -115,6 +115,16 @@ public final class ImapConnections implements AutoCloseable {
         return server;
     }
 
+    /** Logins this node lets run against the server at once. */
+    public int loginConcurrency() {
+        return loginConcurrency;
+    }
+
+    /** The IMAP timeout: connecting, each command, and the longest wait for a login place. */
+    public Duration timeout() {
+        return Duration.ofMillis(timeoutMillis);
+    }
+
     /** Connections open now on this node. */
     public int open() {
         return open.get();
