@@ -163,15 +163,30 @@ public final class BenchRun {
             double generatorCpu = ProcStat.seconds(workerPids());
             Map<String, Double> nodeThreads = threadSeconds(gatewayPids);
             Map<String, Double> generatorThreads = threadSeconds(workerPids());
-            workers.forEach(w -> w.handle.send("RUN"));
-            if (options.scenario() == Scenario.STORM) {
-                followStorm(report, runStart, parkedBefore);
-                report.stormCpu(ProcStat.seconds(gatewayPids) - nodeCpu,
-                        ProcStat.seconds(workerPids()) - generatorCpu, SystemFacts.loadAverage(),
-                        since(nodeThreads, threadSeconds(gatewayPids)),
-                        since(generatorThreads, threadSeconds(workerPids())));
+            int rounds = options.scenario() == Scenario.STORM ? options.storms() : 1;
+            for (int round = 1; round <= rounds; round++) {
+                long roundStart = System.nanoTime();
+                if (round > 1) {
+                    // the next storm once every device is parked again and the node has settled
+                    Thread.sleep(options.settle().toMillis());
+                    workers.forEach(w -> w.done = false);
+                    roundStart = System.nanoTime();
+                    parkedBefore = parkedNow();
+                    nodeCpu = ProcStat.seconds(gatewayPids);
+                    generatorCpu = ProcStat.seconds(workerPids());
+                    nodeThreads = threadSeconds(gatewayPids);
+                    generatorThreads = threadSeconds(workerPids());
+                }
+                workers.forEach(w -> w.handle.send("RUN"));
+                if (options.scenario() == Scenario.STORM) {
+                    followStorm(report, roundStart, parkedBefore);
+                    report.stormCpu(ProcStat.seconds(gatewayPids) - nodeCpu,
+                            ProcStat.seconds(workerPids()) - generatorCpu, SystemFacts.loadAverage(),
+                            since(nodeThreads, threadSeconds(gatewayPids)),
+                            since(generatorThreads, threadSeconds(workerPids())));
+                }
+                awaitAll(w -> w.done, runLimit(), options.scenario().id());
             }
-            awaitAll(w -> w.done, runLimit(), options.scenario().id());
             report.phaseSeconds((System.nanoTime() - runStart) / 1e9);
             long cpuAfter = cpuTicksTotal();
             long allocatedAfter = allocatedTotal();

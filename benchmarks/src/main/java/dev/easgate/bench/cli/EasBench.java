@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,6 +142,12 @@ public final class EasBench implements Callable<Integer> {
             description = "pause after the warm-up before the memory baseline is read (default: 2s)")
     Duration settle = Duration.ofSeconds(2);
 
+    @Option(names = "--storms", paramLabel = "N", description = "storm: how many storms, one after another once "
+            + "all are parked again; the first meets code the node has not run yet (its JIT compiles the paths of "
+            + "closing parked connections then), the later ones a warm node, as on a node that has run for a while "
+            + "(default: 1)")
+    int storms = 1;
+
     @Option(names = "--in-process-workers", hidden = true, description = "run generators as threads (tests)")
     boolean inProcessWorkers;
 
@@ -167,10 +174,10 @@ public final class EasBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandLine, "--changes=lmtp with --url needs one --lmtp "
                     + "HOST:PORT per --url");
         }
-        if (devices < 1 || nodes < 1 || rate <= 0 || devicesPerWorker < 1 || sourcesPerWorker < 1
+        if (devices < 1 || nodes < 1 || storms < 1 || rate <= 0 || devicesPerWorker < 1 || sourcesPerWorker < 1
                 || setupConcurrency < 1) {
             throw new CommandLine.ParameterException(commandLine,
-                    "--devices, --nodes, --rate, --devices-per-worker, --sources-per-worker and "
+                    "--devices, --nodes, --storms, --rate, --devices-per-worker, --sources-per-worker and "
                             + "--setup-concurrency must be positive");
         }
         if (heartbeat < 1) {
@@ -194,9 +201,9 @@ public final class EasBench implements Callable<Integer> {
         return new RunOptions(parsedScenario, devices, nodes, rate, duration, List.copyOf(urls), userPrefix,
                 password, mailDomain, outDir, heartbeat, source, List.copyOf(lmtp), allowRemote, List.copyOf(gatewayPids),
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, JvmOptions.parse(nodeJvmOpts, root),
-                JvmOptions.parse(workerJvmOpts, root), java.util.stream.Stream.concat(java.util.stream.Stream.of("--memory.seed=" + seed),
+                JvmOptions.parse(workerJvmOpts, root), Stream.concat(Stream.of("--memory.seed=" + seed),
                         nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o)).toList(),
-                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit);
+                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit, storms);
     }
 
     private CommandLine commandLine;

@@ -30,6 +30,8 @@ public final class Report {
 
     private final RunOptions options;
     private final Map<String, Object> root = new LinkedHashMap<>();
+    /** Storms reported so far (eas-bench --storms runs several). */
+    private int storms;
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
@@ -185,13 +187,19 @@ public final class Report {
     }
 
     public void storm(long parkedBefore, long parkedAfter, long minimumDuring, double seconds, boolean complete) {
+        storms++;
         Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("seconds", complete ? round3(seconds) : null);
         storm.put("complete", complete);
         storm.put("parked_before", parkedBefore);
         storm.put("parked_after", parkedAfter);
         storm.put("min_parked_during", minimumDuring);
-        root.put("storm", storm);
+        root.put(stormKey(), storm);
+    }
+
+    /** The first storm is {@code storm}, the ones after it (eas-bench --storms) {@code storm_2}, {@code storm_3}... */
+    private String stormKey() {
+        return storms <= 1 ? "storm" : "storm_" + storms;
     }
 
     /**
@@ -202,7 +210,7 @@ public final class Report {
     @SuppressWarnings("unchecked")
     public void stormCpu(double nodeSeconds, double generatorSeconds, String loadAverage,
                          Map<String, Double> nodeThreads, Map<String, Double> generatorThreads) {
-        Map<String, Object> storm = (Map<String, Object>) root.computeIfAbsent("storm",
+        Map<String, Object> storm = (Map<String, Object>) root.computeIfAbsent(stormKey(),
                 k -> new LinkedHashMap<String, Object>());
         long devices = Math.max(1, ((Number) storm.getOrDefault("parked_before", 1L)).longValue());
         storm.put("node_cpu_seconds", round3(nodeSeconds));
@@ -286,7 +294,7 @@ public final class Report {
             root.put("sync", sync);
         } else if (scenario == Scenario.STORM) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> storm = (Map<String, Object>) root.computeIfAbsent("storm",
+            Map<String, Object> storm = (Map<String, Object>) root.computeIfAbsent(stormKey(),
                     k -> new LinkedHashMap<String, Object>());
             storm.put("all_resent_seconds", round3(results.stream().mapToLong(r -> Long.parseLong(
                     r.getProperty("storm_all_sent_nanos", "0"))).max().orElse(0) / 1e9));
@@ -443,7 +451,11 @@ public final class Report {
                 }
             }
         }
-        for (String section : List.of("wake", "sync", "storm", "idle")) {
+        List<String> sections = new ArrayList<>(List.of("wake", "sync", "storm", "idle"));
+        for (int storm = 2; storm <= storms; storm++) {
+            sections.add("storm_" + storm);
+        }
+        for (String section : sections) {
             if (root.get(section) instanceof Map<?, ?> figures) {
                 figures.forEach((k, v) -> {
                     if (!(v instanceof Map)) {

@@ -93,11 +93,16 @@ class EndToEndTest {
         assertThat(byMail.get("false_wakes")).isEqualTo(0L);
 
         Map<String, Object> storm = run("storm", "--devices", "20", "--url", url, "--password", "e2e-secret",
-                "--user-prefix", "storm", "--out", out.resolve("storm").toString(), "--settle", "0s",
+                "--user-prefix", "storm", "--out", out.resolve("storm").toString(), "--settle", "0s", "--storms", "2",
                 "--in-process-workers", "--gateway-pid", Long.toString(ProcessHandle.current().pid()));
         assertThat(storm.get("errors")).isEqualTo(0L);
         @SuppressWarnings("unchecked")
-        Map<String, Object> reparked = (Map<String, Object>) storm.get("storm");
+        Map<String, Object> first = (Map<String, Object>) storm.get("storm");
+        assertThat(first.get("complete")).isEqualTo(true);
+        assertThat(first.get("parked_after")).isEqualTo(20L);
+        // the second storm, once all were parked again, is reported apart (with the generators' count of re-Pings)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> reparked = (Map<String, Object>) storm.get("storm_2");
         assertThat(reparked.get("complete")).isEqualTo(true);
         assertThat(reparked.get("parked_after")).isEqualTo(20L);
         assertThat(reparked.get("resent")).isEqualTo(20L);
