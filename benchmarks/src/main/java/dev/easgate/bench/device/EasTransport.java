@@ -4,6 +4,7 @@ import dev.easgate.wbxml.WbxmlDecoder;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -59,7 +60,12 @@ public final class EasTransport implements AutoCloseable {
                     .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .doAfterRequest(EasTransport::afterRequest);
             if (source != null) {
-                client = client.bindAddress(() -> new InetSocketAddress(source, 0));
+                // the port is picked at connect, for the 4-tuple (IP_BIND_ADDRESS_NO_PORT), not at bind among all the
+                // address's ports: a bind-time pick cannot reuse a port in TIME_WAIT, so repeated storms of 18,000
+                // reconnects exhausted a source address's ports, and the kernel's search for a free one took the
+                // generators' CPU (73 s in one storm) and failed connects
+                client = client.bindAddress(() -> new InetSocketAddress(source, 0))
+                        .option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
             }
             pools.add(pool);
             clients.add(client);
