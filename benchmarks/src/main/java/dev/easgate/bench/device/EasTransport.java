@@ -4,6 +4,7 @@ import dev.easgate.wbxml.WbxmlDecoder;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.WbxmlEncoder;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -39,6 +40,8 @@ public final class EasTransport implements AutoCloseable {
     private static final String ON_SENT = "eas-bench.onSent";
 
     private final List<HttpClient> clients = new ArrayList<>();
+    /** The same clients without a pool: each request on a new connection, closed after its answer (a storm's). */
+    private final List<HttpClient> freshClients = new ArrayList<>();
     private final List<ConnectionProvider> pools = new ArrayList<>();
     private final String protocolVersion;
 
@@ -56,20 +59,26 @@ public final class EasTransport implements AutoCloseable {
                     .pendingAcquireTimeout(Duration.ofSeconds(60))
                     .maxIdleTime(Duration.ofMinutes(30))
                     .build();
-            HttpClient client = HttpClient.create(pool).keepAlive(true)
-                    .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                    .doAfterRequest(EasTransport::afterRequest);
-            if (source != null) {
-                // the port is picked at connect, for the 4-tuple (IP_BIND_ADDRESS_NO_PORT), not at bind among all the
-                // address's ports: a bind-time pick cannot reuse a port in TIME_WAIT, so repeated storms of 18,000
-                // reconnects exhausted a source address's ports, and the kernel's search for a free one took the
-                // generators' CPU (73 s in one storm) and failed connects
-                client = client.bindAddress(() -> new InetSocketAddress(source, 0))
-                        .option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-            }
+            HttpClient client = configured(HttpClient.create(pool), source);
             pools.add(pool);
             clients.add(client);
+            freshClients.add(configured(HttpClient.newConnection(), source));
         }
+    }
+
+    private static HttpClient configured(HttpClient base, String source) {
+        HttpClient client = base.keepAlive(true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .doAfterRequest(EasTransport::afterRequest);
+        if (source != null) {
+            // the port is picked at connect, for the 4-tuple (IP_BIND_ADDRESS_NO_PORT), not at bind among all the
+            // address's ports: a bind-time pick cannot reuse a port in TIME_WAIT, so repeated storms of 18,000
+            // reconnects exhausted a source address's ports, and the kernel's search for a free one took the
+            // generators' CPU (73 s in one storm) and failed connects
+            client = client.bindAddress(() -> new InetSocketAddress(source, 0))
+                    .option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        return client;
     }
 
     public String protocolVersion() {
@@ -121,8 +130,19 @@ public final class EasTransport implements AutoCloseable {
      * configuration per request (each copy costs a few configuration objects; at 18,000 re-Pings that counted).
      */
     public Mono<EasResponse> post(PreparedPost request, int deviceIndex, Duration timeout, Runnable onSent) {
+        return post(request, deviceIndex, timeout, onSent, false);
+    }
+
+    /**
+     * {@link #post(PreparedPost, int, Duration, Runnable)}, on a new connection when {@code fresh} (a phone
+     * reconnecting opens one; a pooled connection could be one whose earlier request was given up but not yet
+     * closed, and a second request on it would reach the server while the first is still parked there).
+     */
+    public Mono<EasResponse> post(PreparedPost request, int deviceIndex, Duration timeout, Runnable onSent,
+                                  boolean fresh) {
         byte[] bytes = request.body();
-        Mono<EasResponse> answer = client(deviceIndex)
+        List<HttpClient> from = fresh ? freshClients : clients;
+        Mono<EasResponse> answer = from.get(Math.floorMod(deviceIndex, from.size()))
                 .post()
                 .uri(request.uri())
                 .send((out, outbound) -> {

@@ -204,7 +204,7 @@ public final class SimulatedDevice {
             ping.dispose();
         }
         if (running) {
-            ping(listener);
+            ping(listener, true);
         }
     }
 
@@ -219,6 +219,11 @@ public final class SimulatedDevice {
     }
 
     private void ping(PingListener listener) {
+        ping(listener, false);
+    }
+
+    /** Pings; {@code fresh}: on a new connection, as a phone reconnecting does (a storm). */
+    private void ping(PingListener listener, boolean fresh) {
         if (!running) {
             return;
         }
@@ -227,7 +232,7 @@ public final class SimulatedDevice {
                         () -> {
                             pingHeld = true;
                             listener.sent(this);
-                        })
+                        }, fresh)
                 .subscribe(response -> onPingAnswer(listener, response), error -> {
                     pingHeld = false;
                     if (!running) {
