@@ -82,8 +82,9 @@ public final class ImapConnections implements AutoCloseable {
     private final LongAdder logins = new LongAdder();
     private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** The mail sessions, without and with socket channels ({@link #session}). */
-    private final Session[] sessions = new Session[2];
+    /** The mail sessions, without and with socket channels ({@link #session}), published safely (volatile). */
+    private volatile Session plainSession;
+    private volatile Session channelSession;
     private volatile Predicate<String> keptLast = user -> false;
     private volatile Idling idling;
     private volatile Executor executor;
@@ -657,9 +658,7 @@ public final class ImapConnections implements AutoCloseable {
      * login a reading of the providers' resources.
      */
     private Session session(boolean channels) {
-        Session[] cache = sessions;
-        int slot = channels ? 1 : 0;
-        Session session = cache[slot];
+        Session session = channels ? channelSession : plainSession;
         if (session == null) {
             Properties props = server.sessionProperties(timeoutMillis);
             String p = "mail." + server.mailProtocol() + ".";
@@ -670,7 +669,12 @@ public final class ImapConnections implements AutoCloseable {
                 props.setProperty(p + "usesocketchannels", "true"); // for the IDLE selector
             }
             session = Session.getInstance(props);
-            cache[slot] = session; // a race builds two equal sessions; either serves
+            // a race builds two equal sessions; either serves
+            if (channels) {
+                channelSession = session;
+            } else {
+                plainSession = session;
+            }
         }
         return session;
     }
