@@ -165,18 +165,17 @@ public final class BenchRun {
             Map<String, Double> generatorThreads = threadSeconds(workerPids());
             int rounds = options.scenario() == Scenario.STORM ? options.storms() : 1;
             for (int round = 1; round <= rounds; round++) {
-                long roundStart = System.nanoTime();
                 if (round > 1) {
                     // the next storm once every device is parked again and the node has settled
                     Thread.sleep(options.settle().toMillis());
                     workers.forEach(w -> w.done = false);
-                    roundStart = System.nanoTime();
                     parkedBefore = parkedNow();
                     nodeCpu = ProcStat.seconds(gatewayPids);
                     generatorCpu = ProcStat.seconds(workerPids());
                     nodeThreads = threadSeconds(gatewayPids);
                     generatorThreads = threadSeconds(workerPids());
                 }
+                long roundStart = System.nanoTime();
                 workers.forEach(w -> w.handle.send("RUN"));
                 if (options.scenario() == Scenario.STORM) {
                     followStorm(report, roundStart, parkedBefore);

@@ -86,7 +86,12 @@ public final class EasTransport implements AutoCloseable {
     }
 
     private HttpClient client(int deviceIndex) {
-        return clients.get(Math.floorMod(deviceIndex, clients.size()));
+        return client(deviceIndex, false);
+    }
+
+    private HttpClient client(int deviceIndex, boolean fresh) {
+        List<HttpClient> from = fresh ? freshClients : clients;
+        return from.get(Math.floorMod(deviceIndex, from.size()));
     }
 
     /** OPTIONS: the server's protocol versions and commands (the answer's headers; the body is empty). */
@@ -141,8 +146,7 @@ public final class EasTransport implements AutoCloseable {
     public Mono<EasResponse> post(PreparedPost request, int deviceIndex, Duration timeout, Runnable onSent,
                                   boolean fresh) {
         byte[] bytes = request.body();
-        List<HttpClient> from = fresh ? freshClients : clients;
-        Mono<EasResponse> answer = from.get(Math.floorMod(deviceIndex, from.size()))
+        Mono<EasResponse> answer = client(deviceIndex, fresh)
                 .post()
                 .uri(request.uri())
                 .send((out, outbound) -> {
