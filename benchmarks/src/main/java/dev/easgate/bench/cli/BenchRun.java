@@ -65,6 +65,7 @@ public final class BenchRun {
         final Map<String, Long> progress = new ConcurrentHashMap<>();
         volatile boolean ready;
         volatile boolean done;
+        volatile boolean warmed;
         volatile boolean parking;
         volatile boolean exited;
         volatile Path result;
@@ -85,6 +86,8 @@ public final class BenchRun {
                 parking = true;
             } else if (line.equals("DONE")) {
                 done = true;
+            } else if (line.equals("WARMED")) {
+                warmed = true;
             } else if (line.startsWith("RESULT ")) {
                 result = Path.of(line.substring("RESULT ".length()).strip());
             } else if (line.equals("EXIT")) {
@@ -154,6 +157,13 @@ public final class BenchRun {
                 report.liveHeapParked(liveHeapTotal());
                 report.redisMemory("parked", RedisMemory.usedMemory(cluster.redisPort()), parkedNow());
             }
+            if (options.scenario() == Scenario.WAKE && !options.wakeWarmUp().isZero()) {
+                phase = "wake warm-up";
+                workers.forEach(w -> w.handle.send("WARM-UP " + options.wakeWarmUp().toMillis()));
+                awaitAll(w -> w.warmed, options.wakeWarmUp().plus(options.missTimeout()).plusSeconds(60),
+                        "wake warm-up");
+                report.wakeWarmUp(options.wakeWarmUp().toMillis() / 1000.0);
+            }
             phase = options.scenario().id();
             long runStart = System.nanoTime();
             long parkedBefore = parkedNow();
@@ -191,6 +201,9 @@ public final class BenchRun {
             long allocatedAfter = allocatedTotal();
             report.nodeCost(cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 100.0,
                     allocatedBefore < 0 || allocatedAfter < 0 ? -1 : allocatedAfter - allocatedBefore);
+            if (rounds == 1) {
+                report.generatorCpu(ProcStat.seconds(workerPids()) - generatorCpu);
+            }
             if (options.scenario().parks()) {
                 report.atEnd(parkedNow(), rssTotal(), heapTotal());
             }

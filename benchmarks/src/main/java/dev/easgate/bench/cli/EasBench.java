@@ -148,6 +148,12 @@ public final class EasBench implements Callable<Integer> {
             + "(default: 1)")
     int storms = 1;
 
+    @Option(names = "--wake-warm-up", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "wake: changes at --rate for TIME before the measured --duration, not counted (reported "
+                    + "apart as wake.warm_up), so the measured phase meets a node whose JIT has compiled the wake's "
+                    + "paths, as on a node that has served for a while (default: 0s, none)")
+    Duration wakeWarmUp = Duration.ZERO;
+
     @Option(names = "--in-process-workers", hidden = true, description = "run generators as threads (tests)")
     boolean inProcessWorkers;
 
@@ -180,6 +186,9 @@ public final class EasBench implements Callable<Integer> {
                     "--devices, --nodes, --storms, --rate, --devices-per-worker, --sources-per-worker and "
                             + "--setup-concurrency must be positive");
         }
+        if (wakeWarmUp.isNegative()) {
+            throw new CommandLine.ParameterException(commandLine, "--wake-warm-up must not be negative");
+        }
         if (heartbeat < 1) {
             throw new CommandLine.ParameterException(commandLine, "--heartbeat must be positive");
         }
@@ -203,7 +212,8 @@ public final class EasBench implements Callable<Integer> {
                 devicesPerWorker, sourcesPerWorker, setupConcurrency, missTimeout, JvmOptions.parse(nodeJvmOpts, root),
                 JvmOptions.parse(workerJvmOpts, root), Stream.concat(Stream.of("--memory.seed=" + seed),
                         nodeOptions.stream().map(o -> o.startsWith("--") ? o : "--" + o)).toList(),
-                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle, hardLimit, storms);
+                root.resolve("gateway-core/target/gateway-core.jar"), root, inProcessWorkers, settle,
+                hardLimit.plus(wakeWarmUp), storms, wakeWarmUp);
     }
 
     private CommandLine commandLine;

@@ -14,7 +14,7 @@ public record RunOptions(Scenario scenario, int devices, int nodes, double rate,
                          int devicesPerWorker, int sourcesPerWorker, int setupConcurrency, Duration missTimeout,
                          List<String> nodeJvmOptions, List<String> workerJvmOptions, List<String> nodeOptions,
                          Path gatewayJar, Path root, boolean inProcessWorkers, Duration settle,
-                         Duration deadline, int storms) {
+                         Duration deadline, int storms, Duration wakeWarmUp) {
 
     /** Whether eas-bench starts the gateway nodes itself (no --url). */
     public boolean startsNodes() {

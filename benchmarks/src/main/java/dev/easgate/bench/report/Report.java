@@ -44,6 +44,8 @@ public final class Report {
     private double phaseSeconds;
     private double nodeCpuSeconds = -1;
     private long nodeAllocatedBytes = -1;
+    private double generatorCpuSeconds = -1;
+    private double wakeWarmUpSeconds;
 
     public Report(RunOptions options) {
         this.options = options;
@@ -186,6 +188,16 @@ public final class Report {
         nodeAllocatedBytes = allocatedBytes;
     }
 
+    /** The generator processes' CPU seconds during the scenario's phase (in-process generators: unknown, -1). */
+    public void generatorCpu(double cpuSeconds) {
+        generatorCpuSeconds = cpuSeconds;
+    }
+
+    /** wake: the length of the unmeasured round of changes before the measured one (eas-bench --wake-warm-up). */
+    public void wakeWarmUp(double seconds) {
+        wakeWarmUpSeconds = seconds;
+    }
+
     public void storm(long parkedBefore, long parkedAfter, long minimumDuring, double seconds, boolean complete) {
         storms++;
         Map<String, Object> storm = new LinkedHashMap<>();
@@ -276,6 +288,17 @@ public final class Report {
                     : round3(nodeCpuSeconds * 1000 / changes));
             wake.put("node_allocated_kb_per_change", nodeAllocatedBytes < 0 || changes == 0 ? null
                     : round3(nodeAllocatedBytes / 1024.0 / changes));
+            // the simulated phones and the LMTP client share the machine's cores with the nodes
+            wake.put("generator_cpu_ms_per_change", generatorCpuSeconds <= 0 || changes == 0 ? null
+                    : round3(generatorCpuSeconds * 1000 / changes));
+            if (wakeWarmUpSeconds > 0) {
+                Map<String, Object> warmUp = new LinkedHashMap<>();
+                warmUp.put("seconds", round3(wakeWarmUpSeconds));
+                warmUp.put("changes", total(results, "warm_up_changes"));
+                warmUp.put("misses", total(results, "warm_up_misses"));
+                warmUp.put("false_wakes", total(results, "warm_up_false_wakes"));
+                wake.put("warm_up", warmUp);
+            }
             wake.putAll(Percentiles.summary(corrected));
             wake.put("uncorrected", Percentiles.summary(uncorrected));
             root.put("wake", wake);

@@ -24,6 +24,12 @@ public final class LatencyRecorder {
         return Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000));
     }
 
+    /** Forgets what was recorded (the end of a warm-up). */
+    public void reset() {
+        corrected.reset();
+        uncorrected.reset();
+    }
+
     public Histogram corrected() {
         return corrected;
     }

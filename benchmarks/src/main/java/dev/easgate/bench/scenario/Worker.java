@@ -29,8 +29,9 @@ import reactor.core.publisher.Mono;
 /**
  * One generator process's share of a run. It sets up its devices (first sync, then the Ping loop when the scenario
  * parks), prints {@code READY}, and then obeys commands on its input, one per line: {@code PARK} (every set-up
- * device starts its Ping loop; {@code PARKING} when all are started), {@code RUN} (the scenario's active phase;
- * {@code DONE} when finished) and {@code STOP} (write the result file,
+ * device starts its Ping loop; {@code PARKING} when all are started), {@code WARM-UP <millis>} (wake: changes at
+ * the run's rate, then the wake figures start from zero; {@code WARMED} when finished), {@code RUN} (the scenario's
+ * active phase; {@code DONE} when finished) and {@code STOP} (write the result file,
  * print {@code RESULT <file>}, end). It prints {@code PROGRESS key=value ...} every second. A deadline ends it
  * whatever happens.
  */
@@ -59,6 +60,9 @@ public final class Worker {
     private final LongAdder operations = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LatencyRecorder latency = new LatencyRecorder();
+    private volatile long warmUpChanges;
+    private volatile long warmUpMisses;
+    private volatile long warmUpFalseWakes;
     private final AtomicLongArray pendingSince; // intended start of the change a device waits for, 0: none
     private final AtomicLongArray issuedAt;
     private final boolean[] missed;
@@ -113,6 +117,9 @@ public final class Worker {
                 if (command.equals("PARK")) {
                     startPinging();
                     out.println("PARKING");
+                } else if (command.startsWith("WARM-UP ")) {
+                    warmUp(Duration.ofMillis(Long.parseLong(command.substring("WARM-UP ".length()))));
+                    out.println("WARMED");
                 } else if (command.equals("RUN")) {
                     runPhase();
                     out.println("DONE");
@@ -191,9 +198,32 @@ public final class Worker {
         phaseEndNanos = System.nanoTime();
     }
 
+    /**
+     * wake: changes at the run's rate for {@code length}, then every figure of the wake (changes, wakes, misses,
+     * latency) starts again from zero, so the measured phase meets a node whose JIT has compiled the wake's paths, as
+     * on a node that has served for a while. What the warm-up saw is kept apart ({@code warm_up.*}).
+     */
+    private void warmUp(Duration length) {
+        if (settings.scenario() == Scenario.WAKE) {
+            runWakes(length);
+        }
+        warmUpChanges = changes.sumThenReset();
+        warmUpMisses = misses.sumThenReset();
+        warmUpFalseWakes = falseWakes.sumThenReset();
+        woken.reset();
+        lateWakes.reset();
+        skipped.reset();
+        changeErrors.reset();
+        latency.reset();
+    }
+
     /** Fixed-rate changes, each for the next parked device (round robin) that is not already waiting for one. */
     private void runWakes() {
-        long total = (long) Math.ceil(settings.rate() * settings.duration().toMillis() / 1000.0);
+        runWakes(settings.duration());
+    }
+
+    private void runWakes(Duration length) {
+        long total = (long) Math.ceil(settings.rate() * length.toMillis() / 1000.0);
         if (total == 0 || devices.isEmpty()) {
             return;
         }
@@ -439,6 +469,9 @@ public final class Worker {
         result.setProperty("late_wakes", Long.toString(lateWakes.sum()));
         result.setProperty("misses", Long.toString(misses.sum()));
         result.setProperty("skipped", Long.toString(skipped.sum()));
+        result.setProperty("warm_up_changes", Long.toString(warmUpChanges));
+        result.setProperty("warm_up_misses", Long.toString(warmUpMisses));
+        result.setProperty("warm_up_false_wakes", Long.toString(warmUpFalseWakes));
         result.setProperty("operations", Long.toString(operations.sum()));
         result.setProperty("requests", Long.toString(requests.sum()));
         long phase = phaseEndNanos > phaseStartNanos ? phaseEndNanos - phaseStartNanos : 0;

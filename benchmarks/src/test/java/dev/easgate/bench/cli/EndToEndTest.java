@@ -81,7 +81,7 @@ class EndToEndTest {
         Map<String, Object> delivered = run("wake", "--devices", "20", "--rate", "10", "--duration", "1s", "--url",
                 url, "--changes", "lmtp", "--lmtp", "127.0.0.1:" + gateway.lmtpPort(), "--password", "e2e-secret",
                 "--user-prefix", "lmtp", "--out", out.resolve("lmtp").toString(), "--settle", "0s",
-                "--in-process-workers", "--miss-timeout", "5s");
+                "--in-process-workers", "--miss-timeout", "5s", "--wake-warm-up", "500ms");
         assertThat(delivered.get("errors")).isEqualTo(0L);
         @SuppressWarnings("unchecked")
         Map<String, Object> byMail = (Map<String, Object>) delivered.get("wake");
@@ -91,6 +91,12 @@ class EndToEndTest {
         assertThat(byMail.get("woken")).isEqualTo(10L);
         assertThat(byMail.get("misses")).isEqualTo(0L);
         assertThat(byMail.get("false_wakes")).isEqualTo(0L);
+        // the warm-up's 5 changes woke their devices too, but are counted apart from the measured 10
+        @SuppressWarnings("unchecked")
+        Map<String, Object> warmUp = (Map<String, Object>) byMail.get("warm_up");
+        assertThat(warmUp.get("changes")).isEqualTo(5L);
+        assertThat(warmUp.get("misses")).isEqualTo(0L);
+        assertThat(warmUp.get("false_wakes")).isEqualTo(0L);
 
         Map<String, Object> storm = run("storm", "--devices", "20", "--url", url, "--password", "e2e-secret",
                 "--user-prefix", "storm", "--out", out.resolve("storm").toString(), "--settle", "0s", "--storms", "2",
