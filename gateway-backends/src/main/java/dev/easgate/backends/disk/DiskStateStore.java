@@ -438,7 +438,9 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
                         + " writes waiting", null));
             }
             try {
-                scheduler.schedule(this::flush);
+                // straight to the store's threads, not through a Reactor scheduler: a flush commits many callers'
+                // writes and must not carry the hooks one caller's task would (its request's log tags)
+                threads.execute(this::flush);
             } catch (RuntimeException rejected) { // closed, or its queue is full
                 if (writes.remove(pending)) {
                     return Mono.error(rejected);
@@ -495,20 +497,36 @@ public final class DiskStateStore implements StateStore, AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             for (PendingWrite<?> pending : batch) {
-                pending.result.completeExceptionally(e);
+                pending.tell(() -> pending.result.completeExceptionally(e));
             }
             return;
         }
-        completions.forEach(Runnable::run);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).tell(completions.get(i));
+        }
     }
 
     /** A write waiting for its batch; its result is told only once the batch committed. */
     private static final class PendingWrite<T> {
         final Work<T> work;
         final CompletableFuture<T> result = new CompletableFuture<>();
+        /**
+         * Runs {@link #outcome} as a task the caller scheduled would run (Reactor's schedule hooks, taken on the
+         * caller's thread: e.g. its request's log tags), so what follows the write goes on in the caller's context,
+         * not in that of the flush, which commits many callers' writes.
+         */
+        private final Runnable inCallersContext;
+        private volatile Runnable outcome;
 
         PendingWrite(Work<T> work) {
             this.work = work;
+            this.inCallersContext = Schedulers.onSchedule(() -> outcome.run());
+        }
+
+        /** Tells the caller the outcome, once its transaction has ended. */
+        void tell(Runnable told) {
+            outcome = told;
+            inCallersContext.run();
         }
 
         /** Runs as the transaction's only write: a failure fails the transaction. Returns what to tell after it. */

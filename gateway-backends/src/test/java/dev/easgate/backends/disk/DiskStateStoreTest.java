@@ -15,14 +15,18 @@ import dev.easgate.backends.state.StateStoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -141,6 +145,47 @@ class DiskStateStoreTest implements StateStoreContract {
         assertThatThrownBy(() -> DiskStateStore.open(data, DiskStateStore.Durability.FULL))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is not a writable file");
+    }
+
+    @Test
+    void whatFollowsAWriteGoesOnInItsCallersContextNotInTheFlushs() throws Exception {
+        // a caller's context as Reactor's schedule hooks carry it (the gateway's request log tags do so)
+        ThreadLocal<String> caller = new ThreadLocal<>();
+        Schedulers.onScheduleHook("test-caller", task -> {
+            String mine = caller.get();
+            return mine == null ? task : () -> {
+                caller.set(mine);
+                try {
+                    task.run();
+                } finally {
+                    caller.remove();
+                }
+            };
+        });
+        try {
+            int writers = 40;
+            List<Mono<String>> seen = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String name = "caller-" + i;
+                DeviceKey key = new DeviceKey("alice", "PHONE" + i);
+                // written together from many threads: one flush commits several callers' writes
+                seen.add(Mono.<String>create(sink -> {
+                    caller.set(name);
+                    try {
+                        store.putValue(key, "ping", utf8(name)).then(Mono.fromCallable(caller::get))
+                                .subscribe(sink::success, sink::error);
+                    } finally {
+                        caller.remove();
+                    }
+                }).subscribeOn(Schedulers.boundedElastic()));
+            }
+            List<String> after = Flux.merge(seen).collectList().block(Duration.ofSeconds(20));
+            assertThat(after).hasSize(writers).doesNotContainNull();
+            assertThat(after).containsExactlyInAnyOrderElementsOf(IntStream.range(0, writers)
+                    .mapToObj(i -> "caller-" + i).toList());
+        } finally {
+            Schedulers.resetOnScheduleHook("test-caller");
+        }
     }
 
     @Test

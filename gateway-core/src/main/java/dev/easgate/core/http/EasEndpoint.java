@@ -171,6 +171,7 @@ public final class EasEndpoint {
             return response.status(HttpResponseStatus.OK).send().then();
         }).onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
                 .onErrorResume(MailStoreException.class, e -> loginUnavailable(response, credentials, "OPTIONS", e))
+                .transform(RequestMdc::restoring)
                 .contextWrite(c -> RequestMdc.with(c, credentials == null ? null : credentials.user(), null,
                         "OPTIONS"));
     }
@@ -225,7 +226,7 @@ public final class EasEndpoint {
             return response.status(HttpResponseStatus.BAD_REQUEST).send();
         }
         // the checks before the request's Reactor chain starts log with the tags set on this thread; from the
-        // chain on they travel in its Context (RequestMdc)
+        // chain on they travel in its Context and with its tasks (RequestMdc)
         try (RequestMdc.Scope tags = RequestMdc.open(claimedUser, query.deviceId(), query.command().wireName())) {
             return post(request, response, query, credentials);
         }
@@ -266,12 +267,14 @@ public final class EasEndpoint {
                 .flatMap(account -> account.isEmpty() ? unauthorized(response, credentials, command, address)
                         : account.get().user().equals(credentials.user())
                         ? admitted(request, response, query, negotiated, account.get(), exchange)
-                        // each contextWrite restores the thread-locals at every signal: only when the name changed
+                        // the tags name the user as the directory spells it, when that differs from the login
                         : admitted(request, response, query, negotiated, account.get(), exchange)
+                                .transform(RequestMdc::restoring)
                                 .contextWrite(c -> RequestMdc.with(c, account.get().user(), query.deviceId(), command)))
                 .onErrorResume(ThrottledLogin.RefusedException.class, e -> logins.refused(response, credentials, address, e))
                 // the command's own failures are answered inside admitted(); a store error here is the login's
                 .onErrorResume(MailStoreException.class, e -> loginUnavailable(response, credentials, command, e))
+                .transform(RequestMdc::restoring)
                 .contextWrite(Context.of(ParkSignal.class, parkSignal).put(RequestMdc.CONTEXT_KEY,
                         new RequestMdc.Tags(credentials == null ? null : credentials.user(), query.deviceId(),
                                 command)));
@@ -511,7 +514,8 @@ public final class EasEndpoint {
             // must not be this request's pipeline, which a parked request lets go
             BodyReader reader = new BodyReader(config.maxRequestBytes());
             request.receive().retain().subscribe(reader);
-            return reader.body();
+            // the body's last chunk arrives on the event loop, which serves other requests meanwhile
+            return RequestMdc.restoring(reader.body());
         });
     }
 

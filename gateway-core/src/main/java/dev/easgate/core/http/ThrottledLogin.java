@@ -4,6 +4,7 @@ import dev.easgate.backends.auth.Account;
 import dev.easgate.backends.auth.Accounts;
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.core.limits.LoginThrottle;
+import dev.easgate.core.logging.RequestMdc;
 import dev.easgate.core.metrics.GatewayMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Objects;
@@ -79,7 +80,8 @@ public final class ThrottledLogin {
         }
         LoginThrottle.Attempt attempt = new LoginThrottle.Attempt(accounts.accountKey(credentials.user()), address,
                 deviceId);
-        return guards.logins().check(attempt).flatMap(check -> {
+        // the counts may live in Redis, whose replies arrive on its client's threads
+        return RequestMdc.restoring(guards.logins().check(attempt)).flatMap(check -> {
             if (check.known().refused()) {
                 return Mono.error(new RefusedException(check.known())); // the device's own count: no exemption
             }
@@ -114,7 +116,9 @@ public final class ThrottledLogin {
     private Mono<Optional<Account>> attempt(BasicCredentials credentials, LoginThrottle.Attempt attempt,
                                             LoginThrottle.Check check, LoginThrottle.Verdict verdict,
                                             boolean exempt) {
-        Mono<Optional<Account>> login = accounts.authenticate(credentials.user(), credentials.password())
+        // a password check may be finished by another request's thread (IMAP's login queue)
+        Mono<Optional<Account>> login = RequestMdc.restoring(accounts.authenticate(credentials.user(),
+                        credentials.password()))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(account -> {

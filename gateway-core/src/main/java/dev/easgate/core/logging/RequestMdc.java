@@ -2,27 +2,37 @@ package dev.easgate.core.logging;
 
 import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.DeviceKey;
-import io.micrometer.context.ContextRegistry;
-import io.micrometer.context.ThreadLocalAccessor;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import org.slf4j.MDC;
-import reactor.core.publisher.Hooks;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
  * The request's user, device and command in the MDC of every log line written while serving it (MDC keys
- * {@value #USER}, {@value #DEVICE}, {@value #COMMAND}), wherever Reactor runs the request's code. The MDC holds
- * them escaped and cut ({@link LogText}); the {@link Tags} keep them as the client sent them.
+ * {@value #USER}, {@value #DEVICE}, {@value #COMMAND}), wherever its code runs. The MDC holds them escaped and cut
+ * ({@link LogText}); the {@link Tags} keep them as the client sent them.
  *
- * <p>The values live in the Reactor Context of the request (one small object, {@link #with}); Reactor's automatic
- * context propagation (micrometer context-propagation) puts them into the MDC of the thread that runs a signal of
- * that request and takes them out after, so a thread hop (a store answering on its own thread, a delay, a wake of
- * a parked Ping) never loses them and never leaks them into another request. A parked request holds nothing but
- * its subscription's Context; no thread-local stays set while it waits. Code outside any Reactor chain (the
- * checks before a request's chain starts) uses {@link #open}.
+ * <p>The values live in the Reactor Context of the request (one small object, {@link #with}) and in a thread-local
+ * while the request's code runs. They reach a thread in two ways. A task handed to a Reactor scheduler (a store's
+ * blocking call, a delay, a {@code publishOn}) takes the tags of the thread that scheduled it and puts back what
+ * was there after ({@link #install}). Where a signal comes from a thread that runs no request of its own (a body
+ * read by the event loop, a future completed by a store's own thread, a login finished by another request's
+ * check), {@link #restoring} sets the subscriber's tags from its Context around the signal. A parked request holds
+ * nothing but its Context; no thread-local stays set while it waits. Code outside any Reactor chain (the checks
+ * before a request's chain starts, a wake of a parked Ping) uses {@link #open}.
+ *
+ * <p>Reactor's automatic context propagation would do the same at every operator that writes a Context and every
+ * thread hop, with a map allocated per hop: a fifth of the bytes a woken device's Sync and re-Ping allocated, and
+ * 15 % of the node's CPU per change (eas-bench wake, 18,000 parked, 1,000 changes/s).
  */
 public final class RequestMdc {
     public static final String USER = "user";
@@ -33,6 +43,7 @@ public final class RequestMdc {
 
     private static final ThreadLocal<Tags> CURRENT = new ThreadLocal<>();
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+    private static final String HOOK = "easgate.request-tags";
 
     private RequestMdc() {
     }
@@ -47,24 +58,26 @@ public final class RequestMdc {
     }
 
     /**
-     * Registers the MDC accessor and turns on Reactor's automatic context propagation; idempotent, called when
-     * the EAS endpoint is built.
+     * Makes every task handed to a Reactor scheduler run with the tags of the thread that scheduled it; idempotent,
+     * called when the EAS endpoint is built.
      */
     public static void install() {
         if (INSTALLED.compareAndSet(false, true)) {
-            ContextRegistry registry = ContextRegistry.getInstance();
-            registry.registerThreadLocalAccessor(new Accessor());
-            // the request's tags are the only thread-local a request carries: the accessors found on the class path
-            // (Micrometer Observation's) would each be cleared and restored, a map allocated for it, at every signal
-            // and thread hop of every request, for nothing (in a wake profile the propagation was a fifth of the
-            // bytes a change allocates)
-            for (ThreadLocalAccessor<?> accessor : List.copyOf(registry.getThreadLocalAccessors())) {
-                if (!CONTEXT_KEY.equals(accessor.key())) {
-                    registry.removeThreadLocalAccessor(accessor.key());
-                }
-            }
-            Hooks.enableAutomaticContextPropagation();
+            Schedulers.onScheduleHook(HOOK, RequestMdc::carrying);
         }
+    }
+
+    /** {@code task} run with the current thread's tags, or {@code task} itself when none are set. */
+    static Runnable carrying(Runnable task) {
+        Tags tags = CURRENT.get();
+        if (tags == null) {
+            return task;
+        }
+        return () -> {
+            try (Scope scope = open(tags)) {
+                task.run();
+            }
+        };
     }
 
     /** {@code context} with the request's tags, for {@code contextWrite}. */
@@ -89,6 +102,19 @@ public final class RequestMdc {
         return Optional.of(new DeviceKey(tags.user(), tags.device()));
     }
 
+    /**
+     * {@code source} whose subscription and signals run with the tags of its subscriber's Context (the request's),
+     * whichever thread delivers them: for a source that answers on a thread of its own.
+     */
+    public static <T> Mono<T> restoring(Mono<T> source) {
+        return new RestoringMono<>(source);
+    }
+
+    /** The same for a {@link Flux}. */
+    public static <T> Flux<T> restoring(Flux<T> source) {
+        return new RestoringFlux<>(source);
+    }
+
     /** The tags of the current thread's request, or null. */
     public static Tags current() {
         return CURRENT.get();
@@ -105,17 +131,14 @@ public final class RequestMdc {
      */
     public static Scope open(Tags tags) {
         if (tags == null) {
-            return () -> { };
+            return NOTHING;
         }
         Tags previous = CURRENT.get();
+        if (previous == tags) {
+            return NOTHING;
+        }
         set(tags);
-        return () -> {
-            if (previous == null) {
-                clear();
-            } else {
-                set(previous);
-            }
-        };
+        return previous == null ? RequestMdc::clear : () -> set(previous);
     }
 
     /** A scope that does not throw on close. */
@@ -123,6 +146,8 @@ public final class RequestMdc {
         @Override
         void close();
     }
+
+    private static final Scope NOTHING = () -> { };
 
     static void set(Tags tags) {
         CURRENT.set(tags);
@@ -143,28 +168,71 @@ public final class RequestMdc {
         MDC.remove(COMMAND);
     }
 
-    /** Moves the tags between the Reactor Context and the MDC; reading is one thread-local lookup. */
-    private static final class Accessor implements ThreadLocalAccessor<Tags> {
-        @Override
-        public Object key() {
-            return CONTEXT_KEY;
+    private static final class RestoringMono<T> extends MonoOperator<T, T> {
+        RestoringMono(Mono<T> source) {
+            super(source);
         }
 
         @Override
-        public Tags getValue() {
-            return CURRENT.get();
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            subscribeRestoring(source, actual);
+        }
+    }
+
+    private static final class RestoringFlux<T> extends FluxOperator<T, T> {
+        RestoringFlux(Flux<T> source) {
+            super(source);
         }
 
         @Override
-        public void setValue(Tags value) {
-            if (value != CURRENT.get()) {
-                set(value);
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            subscribeRestoring(source, actual);
+        }
+    }
+
+    private static <T> void subscribeRestoring(Publisher<? extends T> source,
+                                               CoreSubscriber<? super T> actual) {
+        Tags tags = of(actual.currentContext());
+        if (tags == null) {
+            source.subscribe(actual);
+            return;
+        }
+        try (Scope scope = open(tags)) {
+            source.subscribe(new RestoringSubscriber<>(actual, tags));
+        }
+    }
+
+    /** Passes the signals on with the request's tags set; the subscription goes through untouched. */
+    private record RestoringSubscriber<T>(CoreSubscriber<? super T> actual, Tags tags) implements CoreSubscriber<T> {
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            actual.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(T value) {
+            try (Scope scope = open(tags)) {
+                actual.onNext(value);
             }
         }
 
         @Override
-        public void setValue() {
-            clear();
+        public void onError(Throwable error) {
+            try (Scope scope = open(tags)) {
+                actual.onError(error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            try (Scope scope = open(tags)) {
+                actual.onComplete();
+            }
         }
     }
 }

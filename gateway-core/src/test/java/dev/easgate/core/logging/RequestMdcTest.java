@@ -11,8 +11,6 @@ import dev.easgate.core.testing.GatewayTestServer;
 import dev.easgate.core.testing.LogCapture;
 import dev.easgate.wbxml.WbxmlElement;
 import dev.easgate.wbxml.codepage.CodePage;
-import io.micrometer.context.ContextRegistry;
-import io.micrometer.context.ThreadLocalAccessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +37,39 @@ class RequestMdcTest {
     private static final Pattern DEVICE = Pattern.compile("device=([^ ,:]+)");
 
     @Test
-    void theRequestTagsAreTheOnlyThreadLocalPropagated() {
+    void aTaskTakesTheTagsOfTheThreadThatScheduledItAndOnlyThose() throws Exception {
         RequestMdc.install();
-        // Micrometer Observation's accessor is on the class path (ServiceLoader): restoring it at every signal of
-        // every request cost a map per hop for a thread-local nothing here sets
-        assertThat(ContextRegistry.getInstance().getThreadLocalAccessors())
-                .extracting(ThreadLocalAccessor::key).containsExactly(RequestMdc.CONTEXT_KEY);
+        String outside = Mono.fromCallable(() -> String.valueOf(MDC.get(RequestMdc.USER)))
+                .subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(5));
+        assertThat(outside).isEqualTo("null");
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        try (RequestMdc.Scope scope = RequestMdc.open("dave", "dev-2", "Ping")) {
+            Schedulers.parallel().schedule(() -> seen.complete(MDC.get(RequestMdc.USER) + "/"
+                    + MDC.get(RequestMdc.COMMAND)));
+        }
+        assertThat(seen.get(5, TimeUnit.SECONDS)).isEqualTo("dave/Ping");
+        assertThat(MDC.get(RequestMdc.USER)).isNull();
+    }
+
+    @Test
+    void aSignalFromAnotherRequestsThreadCarriesItsOwnRequestsTags() throws Exception {
+        RequestMdc.install();
+        try (LogCapture logs = LogCapture.of(RequestMdcTest.class.getName())) {
+            CompletableFuture<String> elsewhere = new CompletableFuture<>();
+            Mono<String> waiting = RequestMdc.restoring(Mono.fromFuture(elsewhere))
+                    .doOnNext(v -> LOG.info("woken by another request"))
+                    .contextWrite(c -> RequestMdc.with(c, "erin", "dev-3", "Sync"));
+            CompletableFuture<String> result = waiting.toFuture();
+            // another request's code completes it on its own thread, with its own tags set
+            try (RequestMdc.Scope other = RequestMdc.open("frank", "dev-4", "SendMail")) {
+                elsewhere.complete("x");
+                assertThat(MDC.get(RequestMdc.USER)).isEqualTo("frank");
+            }
+            assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("x");
+            assertThat(logs.events()).singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap())
+                    .containsEntry(RequestMdc.USER, "erin").containsEntry(RequestMdc.DEVICE, "dev-3"));
+        }
+        assertThat(MDC.get(RequestMdc.USER)).isNull();
     }
 
     @Test
@@ -53,12 +78,14 @@ class RequestMdcTest {
         try (LogCapture logs = LogCapture.of(RequestMdcTest.class.getName())) {
             CompletableFuture<String> elsewhere = new CompletableFuture<>();
             String result = Mono.fromRunnable(() -> LOG.info("on subscribe"))
-                    .then(Mono.fromFuture(elsewhere))
+                    // a future completed on a thread that runs no request: its signal gets the tags back
+                    .then(RequestMdc.restoring(Mono.fromFuture(elsewhere)))
                     .doOnNext(v -> LOG.info("after a future completed on another thread"))
                     .delayElement(Duration.ofMillis(5))
                     .doOnNext(v -> LOG.info("after a delay"))
                     .publishOn(Schedulers.boundedElastic())
                     .doOnNext(v -> LOG.info("on a worker"))
+                    .transform(RequestMdc::restoring)
                     .contextWrite(c -> RequestMdc.with(c, "carol", "dev-1", "Sync"))
                     .doOnSubscribe(s -> Schedulers.single().schedule(() -> elsewhere.complete("x"), 5,
                             TimeUnit.MILLISECONDS))
