@@ -7,6 +7,7 @@ import dev.easgate.backends.state.DeviceRecord;
 import dev.easgate.backends.state.StateCodec;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The device records this node saw last, bounded, least recently used out first, and forgotten when a device has
@@ -23,6 +24,7 @@ final class DeviceRecordCache {
     /** Longer than the longest heartbeat (MS-ASCMD 2.2.3.79.1: 3,540 s): a Pinging device is never forgotten. */
     static final Duration IDLE = Duration.ofHours(2);
     private static final long MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final int HASH_BYTES = 4;
 
     private final Cache<Long, byte[]> records;
     private final long seed = new SecureRandom().nextLong();
@@ -31,18 +33,44 @@ final class DeviceRecordCache {
         this.records = Caffeine.newBuilder().maximumSize(capacity).expireAfterAccess(IDLE).build();
     }
 
+    /**
+     * Keeps {@code record} as the device's last. Every request of the device passes here and its record rarely
+     * changes: an entry starts with the record's hash code, and one that matches is kept without encoding the record
+     * again (a changed record with the same 32-bit hash, one chance in four billion, leaves the older copy for an
+     * outage's fallback).
+     */
     void put(DeviceRecord record) {
-        records.put(hash(record.key()), StateCodec.device(record));
+        long key = hash(record.key());
+        int recordHash = record.hashCode();
+        byte[] kept = records.getIfPresent(key);
+        if (kept != null && hashOf(kept) == recordHash) {
+            return;
+        }
+        byte[] encoded = StateCodec.device(record);
+        byte[] entry = new byte[HASH_BYTES + encoded.length];
+        for (int i = 0; i < HASH_BYTES; i++) {
+            entry[i] = (byte) (recordHash >>> (24 - 8 * i));
+        }
+        System.arraycopy(encoded, 0, entry, HASH_BYTES, encoded.length);
+        records.put(key, entry);
     }
 
     /** The last record of the device, or null. */
     DeviceRecord get(DeviceKey key) {
-        byte[] encoded = records.getIfPresent(hash(key));
-        if (encoded == null) {
+        byte[] entry = records.getIfPresent(hash(key));
+        if (entry == null) {
             return null;
         }
-        DeviceRecord record = StateCodec.device(encoded);
+        DeviceRecord record = StateCodec.device(Arrays.copyOfRange(entry, HASH_BYTES, entry.length));
         return record.key().equals(key) ? record : null;
+    }
+
+    private static int hashOf(byte[] entry) {
+        int h = 0;
+        for (int i = 0; i < HASH_BYTES; i++) {
+            h = (h << 8) | (entry[i] & 0xFF);
+        }
+        return h;
     }
 
     /** Runs the cache's pending evictions now (tests). */

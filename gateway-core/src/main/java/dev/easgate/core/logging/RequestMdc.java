@@ -48,12 +48,43 @@ public final class RequestMdc {
     private RequestMdc() {
     }
 
-    /** Who and what a request is about; a missing part is {@code "-"}. */
-    public record Tags(String user, String device, String command) {
-        public Tags {
-            user = user == null || user.isEmpty() ? "-" : user;
-            device = device == null || device.isEmpty() ? "-" : device;
-            command = command == null || command.isEmpty() ? "-" : command;
+    /**
+     * Who and what a request is about, as the client sent it; a missing part is {@code "-"}. Each part is escaped
+     * for the MDC once, here: a request's tags are set on a thread at every task it runs.
+     */
+    public static final class Tags {
+        private final String user;
+        private final String device;
+        private final String command;
+        // LogText.escape gives the same string back when there is nothing to escape: no copy is kept then
+        private final String escapedUser;
+        private final String escapedDevice;
+        private final String escapedCommand;
+
+        public Tags(String user, String device, String command) {
+            this.user = user == null || user.isEmpty() ? "-" : user;
+            this.device = device == null || device.isEmpty() ? "-" : device;
+            this.command = command == null || command.isEmpty() ? "-" : command;
+            this.escapedUser = LogText.escape(this.user);
+            this.escapedDevice = LogText.escape(this.device);
+            this.escapedCommand = LogText.escape(this.command);
+        }
+
+        public String user() {
+            return user;
+        }
+
+        public String device() {
+            return device;
+        }
+
+        public String command() {
+            return command;
+        }
+
+        @Override
+        public String toString() {
+            return escapedUser + "/" + escapedDevice + " " + escapedCommand;
         }
     }
 
@@ -151,11 +182,11 @@ public final class RequestMdc {
 
     static void set(Tags tags) {
         CURRENT.set(tags);
-        // the user name and device id come from the client: escaped and cut where they enter the MDC, so every
-        // log format (text, JSON) and every appender gets them safe for one line and bounded in length
-        MDC.put(USER, LogText.escape(tags.user()));
-        MDC.put(DEVICE, LogText.escape(tags.device()));
-        MDC.put(COMMAND, LogText.escape(tags.command()));
+        // the user name and device id come from the client: escaped and cut (Tags) before they enter the MDC, so
+        // every log format (text, JSON) and every appender gets them safe for one line and bounded in length
+        MDC.put(USER, tags.escapedUser);
+        MDC.put(DEVICE, tags.escapedDevice);
+        MDC.put(COMMAND, tags.escapedCommand);
     }
 
     static void clear() {

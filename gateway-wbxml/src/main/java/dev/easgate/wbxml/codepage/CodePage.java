@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The 26 code pages of MS-ASWBXML 2.1.2.1 (page 0 AirSync to page 25 Find, EAS 16.1).
@@ -722,6 +723,11 @@ public enum CodePage {
 
     private static final CodePage[] BY_NUMBER = new CodePage[MAX_PAGE + 1];
     private static final Map<String, CodePage> BY_NAMESPACE = new HashMap<>();
+    /**
+     * {@code Namespace:Name} resolved before, by the whole name: the renderers build every element by such names,
+     * and splitting one made two new strings whose hashes were computed for each lookup.
+     */
+    private static final Map<String, Tag> QUALIFIED = new ConcurrentHashMap<>();
 
     static {
         for (CodePage page : values()) {
@@ -824,10 +830,17 @@ public enum CodePage {
         if (colon < 0) {
             return defaultPage.require(name);
         }
+        Tag known = QUALIFIED.get(name);
+        if (known != null) {
+            return known;
+        }
         CodePage page = byNamespace(name.substring(0, colon));
         if (page == null) {
             throw new IllegalArgumentException("unknown namespace in '" + name + "'");
         }
-        return page.require(name.substring(colon + 1));
+        Tag tag = page.require(name.substring(colon + 1));
+        // only names that exist are kept: the map holds at most every tag of every page once
+        QUALIFIED.put(name, tag);
+        return tag;
     }
 }
