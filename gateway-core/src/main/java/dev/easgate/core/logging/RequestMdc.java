@@ -4,12 +4,9 @@ import dev.easgate.backends.logging.LogText;
 import dev.easgate.backends.state.DeviceKey;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.slf4j.MDC;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.core.scheduler.Schedulers;
@@ -141,11 +138,6 @@ public final class RequestMdc {
         return new RestoringMono<>(source);
     }
 
-    /** The same for a {@link Flux}. */
-    public static <T> Flux<T> restoring(Flux<T> source) {
-        return new RestoringFlux<>(source);
-    }
-
     /** The tags of the current thread's request, or null. */
     public static Tags current() {
         return CURRENT.get();
@@ -206,30 +198,14 @@ public final class RequestMdc {
 
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
-            subscribeRestoring(source, actual);
-        }
-    }
-
-    private static final class RestoringFlux<T> extends FluxOperator<T, T> {
-        RestoringFlux(Flux<T> source) {
-            super(source);
-        }
-
-        @Override
-        public void subscribe(CoreSubscriber<? super T> actual) {
-            subscribeRestoring(source, actual);
-        }
-    }
-
-    private static <T> void subscribeRestoring(Publisher<? extends T> source,
-                                               CoreSubscriber<? super T> actual) {
-        Tags tags = of(actual.currentContext());
-        if (tags == null) {
-            source.subscribe(actual);
-            return;
-        }
-        try (Scope scope = open(tags)) {
-            source.subscribe(new RestoringSubscriber<>(actual, tags));
+            Tags tags = of(actual.currentContext());
+            if (tags == null) {
+                source.subscribe(actual);
+                return;
+            }
+            try (Scope scope = open(tags)) {
+                source.subscribe(new RestoringSubscriber<>(actual, tags));
+            }
         }
     }
 
