@@ -16,6 +16,9 @@ import java.util.List;
  * {@link StartedProcesses}, which stops them.
  */
 public final class LocalCluster {
+    /** glibc's malloc arenas of a node as packaging/bin/easgate sets them (README "JVM options"). */
+    static final String SHIPPED_MALLOC_ARENAS = "2";
+
     /** One gateway node: its process id, base URL and LMTP port (-1: none). */
     public record Node(int number, long pid, URI url, Process process, int lmtpPort) {
         /** The node's LMTP server as HOST:PORT. */
@@ -133,8 +136,11 @@ public final class LocalCluster {
             }
             command.addAll(settings.extraOptions());
             Files.writeString(outDir.resolve("node-" + n + ".cmd"), String.join(" ", command) + "\n");
-            Process process = started.add(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(outDir.resolve("node-" + n + ".log").toFile()).start());
+            ProcessBuilder node = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(outDir.resolve("node-" + n + ".log").toFile());
+            // the malloc arenas bin/easgate starts a node with (unless the environment sets them)
+            node.environment().putIfAbsent("MALLOC_ARENA_MAX", SHIPPED_MALLOC_ARENAS);
+            Process process = started.add(node.start());
             nodes.add(new Node(n, process.pid(), URI.create("http://127.0.0.1:" + port), process,
                     lmtpPort));
         }

@@ -29,4 +29,12 @@ class JvmOptionsTest {
                 .contains("java @packaging/jvm.options -jar gateway-core/target/gateway-core.jar");
         assertThat(Files.readString(root.resolve("packaging/bin/easgate"))).contains("@$home/conf/jvm.options");
     }
+
+    /** ... and with the malloc arenas bin/easgate sets. */
+    @Test
+    void benchNodesHaveTheMallocArenasOfTheLauncher() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        assertThat(Files.readString(root.resolve("packaging/bin/easgate")))
+                .contains("export MALLOC_ARENA_MAX=\"${MALLOC_ARENA_MAX:-" + LocalCluster.SHIPPED_MALLOC_ARENAS + "}\"");
+    }
 }
