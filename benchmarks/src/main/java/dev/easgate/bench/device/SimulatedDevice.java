@@ -36,6 +36,7 @@ public final class SimulatedDevice {
     private volatile String pingInbox;
     private volatile boolean running;
     private volatile boolean pingHeld;
+    private volatile String lastCommand = "OPTIONS";
 
     public SimulatedDevice(int index, DeviceIdentity identity, EasTransport transport, DeviceSettings settings) {
         this.index = index;
@@ -291,8 +292,16 @@ public final class SimulatedDevice {
     }
 
     private Mono<EasResponse> post(String command, WbxmlElement body) {
-        return Mono.defer(() -> transport.post(identity, index, command, policyKey, body, settings.requestTimeout(),
-                null));
+        return Mono.defer(() -> {
+            lastCommand = command;
+            return transport.post(identity, index, command, policyKey, body, settings.requestTimeout(), null);
+        }).onErrorMap(error -> !(error instanceof DeviceException || error instanceof InvalidSyncKey),
+                error -> new DeviceException(command + ": " + describe(error)));
+    }
+
+    /** The command this device sent last (for the error tally: which request a set-up that timed out waits on). */
+    public String lastCommand() {
+        return lastCommand;
     }
 
     private static Mono<Void> expectHttp200(String what, EasResponse response) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -170,7 +171,9 @@ public final class Worker {
                             })
                             .onErrorResume(error -> {
                                 setupFailed.increment();
-                                error("setup: " + SimulatedDevice.describe(error));
+                                error("setup: " + SimulatedDevice.describe(error)
+                                        + (error instanceof TimeoutException ? " (waiting on " + device.lastCommand()
+                                        + ")" : ""));
                                 return Mono.empty();
                             });
                 }, settings.setupConcurrency())
