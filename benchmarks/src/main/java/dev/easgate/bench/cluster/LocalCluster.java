@@ -113,7 +113,9 @@ public final class LocalCluster {
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.addAll(settings.jvmOptions());
-            command.add("-Deasgate.log.level=WARN");
+            if (settings.jvmOptions().stream().noneMatch(option -> option.startsWith("-Deasgate.log.level="))) {
+                command.add("-Deasgate.log.level=WARN"); // a node's request lines would slow it under load
+            }
             command.add("-jar");
             command.add(jar.toString());
             command.add("--port=" + port);

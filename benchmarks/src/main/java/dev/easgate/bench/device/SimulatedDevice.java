@@ -76,7 +76,9 @@ public final class SimulatedDevice {
     /** OPTIONS, Provision (two phases), FolderSync 0, Sync 0 and Syncs of the Inbox until nothing more. */
     public Mono<Void> firstSync() {
         state = State.SYNCING;
-        return transport.options(identity, index).flatMap(options -> expectHttp200("OPTIONS", options))
+        lastCommand = "OPTIONS";
+        return transport.options(identity, index, settings.requestTimeout())
+                .flatMap(options -> expectHttp200("OPTIONS", options))
                 .then(provision())
                 .then(post("FolderSync", EasRequests.folderSync("0")))
                 .flatMap(folders -> {

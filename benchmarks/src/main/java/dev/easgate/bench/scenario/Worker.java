@@ -171,6 +171,9 @@ public final class Worker {
                             })
                             .onErrorResume(error -> {
                                 setupFailed.increment();
+                                System.err.println("set-up of " + device.identity().user() + " ("
+                                        + device.identity().deviceId() + ", last " + device.lastCommand()
+                                        + ") failed: " + SimulatedDevice.describe(error));
                                 error("setup: " + SimulatedDevice.describe(error)
                                         + (error instanceof TimeoutException ? " (waiting on " + device.lastCommand()
                                         + ")" : ""));
