@@ -94,8 +94,10 @@ public final class EasTransport implements AutoCloseable {
         return from.get(Math.floorMod(deviceIndex, from.size()));
     }
 
-    /** OPTIONS: the server's protocol versions and commands (the answer's headers; the body is empty). Times out
-     * after {@code timeout}. */
+    /**
+     * OPTIONS: the server's protocol versions and commands (the answer's headers; the body is empty). Times out after
+     * {@code timeout}.
+     */
     public Mono<EasResponse> options(DeviceIdentity device, int deviceIndex, Duration timeout) {
         return client(deviceIndex)
                 .headers(h -> h.set("Authorization", basic(device)).set("User-Agent", USER_AGENT))
