@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,12 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class LoginGateTest {
-    private final Scheduler blocking = Schedulers.newBoundedElastic(3, 1000, "login-gate-test");
+    /**
+     * Three threads, each task on whichever is free: a bounded elastic scheduler may queue a task behind another on
+     * one worker while a second worker idles, which let the first two checks run one after the other.
+     */
+    private final Scheduler blocking = Schedulers.fromExecutorService(Executors.newFixedThreadPool(3),
+            "login-gate-test");
 
     @AfterEach
     void stop() {
