@@ -162,7 +162,13 @@ public final class BenchRun {
                 workers.forEach(w -> w.handle.send("WARM-UP " + options.wakeWarmUp().toMillis()));
                 awaitAll(w -> w.warmed, options.wakeWarmUp().plus(options.missTimeout()).plusSeconds(60),
                         "wake warm-up");
-                report.wakeWarmUp(options.wakeWarmUp().toMillis() / 1000.0);
+                // the measured window starts once the warm-up's wakes are parked again: a node still working off
+                // a backlog (the warm-up began right after the parking burst) would put that backlog's queueing
+                // into the window's tail, which is to measure a steady rate
+                long drainStart = System.nanoTime();
+                awaitParked(setUp, options.missTimeout().plusSeconds(20));
+                report.wakeWarmUp(options.wakeWarmUp().toMillis() / 1000.0,
+                        (System.nanoTime() - drainStart) / 1e9);
             }
             phase = options.scenario().id();
             long runStart = System.nanoTime();

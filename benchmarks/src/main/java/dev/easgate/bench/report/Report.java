@@ -46,6 +46,7 @@ public final class Report {
     private long nodeAllocatedBytes = -1;
     private double generatorCpuSeconds = -1;
     private double wakeWarmUpSeconds;
+    private double wakeWarmUpDrainSeconds;
 
     public Report(RunOptions options) {
         this.options = options;
@@ -194,8 +195,10 @@ public final class Report {
     }
 
     /** wake: the length of the unmeasured round of changes before the measured one (eas-bench --wake-warm-up). */
-    public void wakeWarmUp(double seconds) {
+    /** The wake warm-up's length, and how long its wakes took to park again after it (before the window). */
+    public void wakeWarmUp(double seconds, double drainSeconds) {
         wakeWarmUpSeconds = seconds;
+        wakeWarmUpDrainSeconds = drainSeconds;
     }
 
     public void storm(long parkedBefore, long parkedAfter, long minimumDuring, double seconds, boolean complete) {
@@ -297,6 +300,7 @@ public final class Report {
                 warmUp.put("changes", total(results, "warm_up_changes"));
                 warmUp.put("misses", total(results, "warm_up_misses"));
                 warmUp.put("false_wakes", total(results, "warm_up_false_wakes"));
+                warmUp.put("drain_seconds", round3(wakeWarmUpDrainSeconds));
                 wake.put("warm_up", warmUp);
             }
             wake.putAll(Percentiles.summary(corrected));

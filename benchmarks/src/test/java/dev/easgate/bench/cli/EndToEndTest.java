@@ -97,6 +97,8 @@ class EndToEndTest {
         assertThat(warmUp.get("changes")).isEqualTo(5L);
         assertThat(warmUp.get("misses")).isEqualTo(0L);
         assertThat(warmUp.get("false_wakes")).isEqualTo(0L);
+        // the window waited for the warm-up's wakes to park again, which takes well under the miss time-out here
+        assertThat(((Number) warmUp.get("drain_seconds")).doubleValue()).isBetween(0.0, 10.0);
 
         Map<String, Object> storm = run("storm", "--devices", "20", "--url", url, "--password", "e2e-secret",
                 "--user-prefix", "storm", "--out", out.resolve("storm").toString(), "--settle", "0s", "--storms", "2",
