@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -19,12 +18,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class LoginGateTest {
-    /**
-     * Three threads, each task on whichever is free: a bounded elastic scheduler may queue a task behind another on
-     * one worker while a second worker idles, which let the first two checks run one after the other.
-     */
-    private final Scheduler blocking = Schedulers.fromExecutorService(Executors.newFixedThreadPool(3),
-            "login-gate-test");
+    private final Scheduler blocking = Schedulers.newBoundedElastic(3, 1000, "login-gate-test");
 
     @AfterEach
     void stop() {
@@ -49,7 +43,13 @@ class LoginGateTest {
         AtomicInteger done = new AtomicInteger();
         checks.forEach(check -> check.subscribe(v -> done.incrementAndGet()));
 
-        // two logins at the server, eight waiting in the gate: the scheduler's third thread is free for other work
+        // two logins at the server (their tasks may still be starting on the scheduler's threads: wait for both),
+        // eight waiting in the gate: the scheduler's third thread is free for other work
+        long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (running.get() < 2 && System.nanoTime() < started) {
+            Thread.sleep(5);
+        }
+        assertThat(running.get()).isEqualTo(2);
         assertThat(Mono.fromCallable(() -> "other work").subscribeOn(blocking).block(Duration.ofSeconds(5)))
                 .isEqualTo("other work");
         assertThat(gate.waiting()).isEqualTo(8);
