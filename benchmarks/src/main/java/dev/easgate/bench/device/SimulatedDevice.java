@@ -36,7 +36,8 @@ public final class SimulatedDevice {
     private volatile String pingInbox;
     private volatile boolean running;
     private volatile boolean pingHeld;
-    private volatile String lastCommand = "OPTIONS";
+    /** The command sent last (set with each request; null before the first). */
+    private volatile String lastCommand;
 
     public SimulatedDevice(int index, DeviceIdentity identity, EasTransport transport, DeviceSettings settings) {
         this.index = index;

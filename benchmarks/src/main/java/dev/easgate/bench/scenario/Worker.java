@@ -171,12 +171,12 @@ public final class Worker {
                             })
                             .onErrorResume(error -> {
                                 setupFailed.increment();
+                                String why = SimulatedDevice.describe(error);
                                 System.err.println("set-up of " + device.identity().user() + " ("
                                         + device.identity().deviceId() + ", last " + device.lastCommand()
-                                        + ") failed: " + SimulatedDevice.describe(error));
-                                error("setup: " + SimulatedDevice.describe(error)
-                                        + (error instanceof TimeoutException ? " (waiting on " + device.lastCommand()
-                                        + ")" : ""));
+                                        + ") failed: " + why);
+                                error("setup: " + why + (error instanceof TimeoutException
+                                        ? " (waiting on " + device.lastCommand() + ")" : ""));
                                 return Mono.empty();
                             });
                 }, settings.setupConcurrency())
